@@ -1,0 +1,4 @@
+"""Spoke: a HubSpot-compatible CRM API server."""
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

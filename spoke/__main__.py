@@ -1,0 +1,3 @@
+from spoke.cli import main
+
+main()

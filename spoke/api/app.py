@@ -1,0 +1,86 @@
+"""The ASGI application: routes, authentication, and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from spoke.api.auth import guarded
+from spoke.api.http import error_response, json_response
+from spoke.api.openapi import docs_page, openapi_document
+from spoke.api.properties import PropertyEndpoints
+from spoke.api.routes import SCOPES, operations
+from spoke.api.tickets import TicketEndpoints
+from spoke.domain.catalogue import Catalogue
+from spoke.domain.reads import TicketReader
+from spoke.domain.writes import TicketWriter
+from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, ResourceNotFound
+from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
+
+DATABASE_URL_VARIABLE = "SPOKE_DATABASE_URL"
+
+logger = logging.getLogger("spoke")
+
+
+def create_app(store: Store) -> Starlette:
+    """Spoke's HTTP API over ``store`` (already migrated)."""
+    catalogue = Catalogue(store)
+    tickets = TicketEndpoints(TicketReader(store, catalogue), TicketWriter(store, catalogue))
+    table = operations(tickets, PropertyEndpoints(store, catalogue))
+    document = openapi_document(table)
+    page = docs_page(document)
+
+    async def openapi(request: Request) -> Response:
+        return json_response(document)
+
+    async def docs(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    async def health(request: Request) -> Response:
+        return json_response({"status": "ok"})
+
+    routes = [
+        Route(op.path, guarded(store, SCOPES, op.handler), methods=[op.method]) for op in table
+    ]
+    routes += [
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        Route("/_spoke/health", health, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        exception_handlers={
+            HubSpotError: _hubspot_error,
+            HTTPException: _http_error,
+            Exception: _unexpected_error,
+        },
+    )
+
+
+def app_from_environment() -> Starlette:
+    """The app over the database named by ``SPOKE_DATABASE_URL`` (for server workers)."""
+    store = open_store(os.environ.get(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL))
+    return create_app(store)
+
+
+async def _hubspot_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HubSpotError)
+    return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return error_response(MethodNotAllowed(request.method, request.url.path))
+    return error_response(ResourceNotFound(f"No resource at {request.method} {request.url.path}"))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(InternalError())

@@ -1,0 +1,181 @@
+"""The ``spoke`` command line: serve, seed, token, migrate."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import click
+import uvicorn
+
+from spoke import __version__
+from spoke.api.app import DATABASE_URL_VARIABLE
+from spoke.domain.catalogue import Catalogue
+from spoke.domain.demo import demo_tickets
+from spoke.domain.tokens import KNOWN_SCOPES, create_token
+from spoke.domain.writes import TicketWriter, WriteSource
+from spoke.store import DEFAULT_DATABASE_URL, Store, UnsupportedDatabase, open_store
+
+#: Tickets loaded per transaction by ``spoke seed``.
+SEED_CHUNK = 5000
+#: The app id that demo data is written as.
+DEMO_APP_ID = 1000000
+
+database_option = click.option(
+    "--database",
+    "database_url",
+    envvar=DATABASE_URL_VARIABLE,
+    default=DEFAULT_DATABASE_URL,
+    show_default=True,
+    help=f"Database URL, e.g. sqlite:///path/to/spoke.db (also ${DATABASE_URL_VARIABLE}).",
+)
+
+
+def _open(database_url: str) -> Store:
+    try:
+        store = open_store(database_url)
+    except UnsupportedDatabase as unsupported:
+        raise click.BadParameter(str(unsupported), param_hint="--database") from None
+    store.migrate()
+    return store
+
+
+@click.group()
+@click.version_option(__version__, prog_name="spoke")
+def main() -> None:
+    """Spoke: a HubSpot-compatible CRM API server."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--demo-tickets",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Demo tickets to load into an empty database "
+    "[default: 1000 for the embedded default database, 0 otherwise].",
+)
+@database_option
+def serve(host: str, port: int, workers: int, demo_tickets: int | None, database_url: str) -> None:
+    """Start the HTTP server."""
+    embedded = database_url == DEFAULT_DATABASE_URL
+    store = _open(database_url)
+    try:
+        demo = demo_tickets if demo_tickets is not None else (1000 if embedded else 0)
+        if demo and store.count_tickets() == 0:
+            _seed(store, demo, progress=False)
+            click.echo(f"Loaded {demo} demo tickets into {database_url}", err=True)
+        if embedded:
+            token, _ = create_token(store, ["tickets"])
+            click.echo(_quickstart(host, port, token), err=True)
+    finally:
+        store.close()
+    os.environ[DATABASE_URL_VARIABLE] = database_url
+    uvicorn.run(
+        "spoke.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+@main.command()
+@click.option("--tickets", "count", required=True, type=click.IntRange(min=1))
+@click.option("--seed", "random_seed", default=5, show_default=True, help="Random seed.")
+@database_option
+def seed(count: int, random_seed: int, database_url: str) -> None:
+    """Load COUNT realistic demo tickets."""
+    store = _open(database_url)
+    try:
+        started = time.perf_counter()
+        _seed(store, count, progress=True, random_seed=random_seed)
+        elapsed = time.perf_counter() - started
+        click.echo(
+            f"Loaded {count} tickets in {elapsed:.1f} s ({count / elapsed:,.0f} tickets/s)",
+            err=True,
+        )
+    finally:
+        store.close()
+
+
+def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> None:
+    writer = TicketWriter(store, Catalogue(store))
+    source = WriteSource.integration(DEMO_APP_ID)
+    tickets = demo_tickets(count, random_seed)
+    with click.progressbar(
+        length=count, label="Seeding tickets", file=None if progress else open(os.devnull, "w")
+    ) as bar:
+        remaining = count
+        while remaining:
+            chunk = [next(tickets) for _ in range(min(SEED_CHUNK, remaining))]
+            writer.import_tickets(chunk, source)
+            remaining -= len(chunk)
+            bar.update(len(chunk))
+
+
+@main.group()
+def token() -> None:
+    """Manage access tokens."""
+
+
+@token.command("create")
+@click.option(
+    "--scopes", default="tickets", show_default=True, help="Comma-separated scopes, e.g. tickets."
+)
+@click.option("--app-id", type=int, default=None, help="App id writes are recorded with.")
+@click.option("--expires-in", type=click.IntRange(min=0), default=None, help="Lifetime in seconds.")
+@database_option
+def token_create(
+    scopes: str, app_id: int | None, expires_in: int | None, database_url: str
+) -> None:
+    """Create an access token and print it (alone) on stdout."""
+    requested = [s.strip() for s in scopes.split(",") if s.strip()]
+    unknown = sorted(set(requested) - KNOWN_SCOPES)
+    if unknown:
+        raise click.BadParameter(
+            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_SCOPES))}",
+            param_hint="--scopes",
+        )
+    store = _open(database_url)
+    try:
+        value, _ = create_token(store, requested, app_id, expires_in)
+    finally:
+        store.close()
+    click.echo(value)
+
+
+@main.command()
+@database_option
+def migrate(database_url: str) -> None:
+    """Create or upgrade the database schema."""
+    _open(database_url).close()
+    click.echo(f"Database {database_url} is up to date", err=True)
+
+
+def _quickstart(host: str, port: int, token: str) -> str:
+    base = f"http://{host}:{port}"
+    return f"""
+Spoke is starting on {base}  (API list: {base}/docs)
+
+Access token (scope: tickets):
+  {token}
+
+Try it with curl:
+  curl -s -X POST {base}/crm/v3/objects/tickets/batch/read \\
+    -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\
+    -d '{{"inputs":[{{"id":"1"}},{{"id":"2"}}],"properties":["subject","hs_ticket_priority"]}}'
+
+Or with HubSpot's Python SDK (pip install hubspot-api-client):
+  import hubspot
+  from hubspot.crm.tickets import BatchReadInputSimplePublicObjectId
+  client = hubspot.Client.create(access_token="{token}", host="{base}")
+  print(client.crm.tickets.batch_api.read(BatchReadInputSimplePublicObjectId(
+      inputs=[{{"id": "1"}}, {{"id": "2"}}], properties=["subject"], properties_with_history=[])))
+"""

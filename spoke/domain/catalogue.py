@@ -1,0 +1,62 @@
+"""The ticket properties in force: HubSpot's standard ones plus the portal's custom ones.
+
+Custom definitions live in the store and may be changed by any worker; each worker
+keeps them in memory and reloads them when the store's definitions version moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from spoke.domain.properties import PropertyDefinition
+from spoke.domain.ticket_properties import ALWAYS_RETURNED, DEFAULT_PROPERTIES, STANDARD_PROPERTIES
+from spoke.store.base import Store
+
+
+class Properties:
+    """An immutable view of every ticket property, by name."""
+
+    def __init__(self, definitions: Iterable[PropertyDefinition]) -> None:
+        self._by_name = {d.name: d for d in definitions}
+        self.unique_names = tuple(d.name for d in self._by_name.values() if d.has_unique_value)
+
+    def get(self, name: str) -> PropertyDefinition | None:
+        return self._by_name.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def all(self) -> list[PropertyDefinition]:
+        return list(self._by_name.values())
+
+    def returned(self, requested: Sequence[str], with_history: Sequence[str]) -> tuple[str, ...]:
+        """The property names a read returns, sorted (behaviour.md decision 7)."""
+        if not requested and not with_history:
+            return _DEFAULT_RETURNED
+        names = {n for n in (*requested, *with_history) if n in self._by_name}
+        names.update(ALWAYS_RETURNED)
+        return tuple(sorted(names))
+
+    def existing(self, names: Sequence[str]) -> tuple[str, ...]:
+        """``names`` that are defined, without repeats, sorted."""
+        return tuple(sorted({n for n in names if n in self._by_name}))
+
+
+_DEFAULT_RETURNED = tuple(sorted((*DEFAULT_PROPERTIES, *ALWAYS_RETURNED)))
+
+
+class Catalogue:
+    """Hands out the current :class:`Properties`, reloading custom ones when they change."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._version = -1
+        self._properties = Properties(STANDARD_PROPERTIES)
+
+    def current(self) -> Properties:
+        version = self._store.definitions_version()
+        if version != self._version:
+            custom = self._store.custom_properties()
+            self._properties = Properties((*STANDARD_PROPERTIES, *custom))
+            self._version = version
+        return self._properties

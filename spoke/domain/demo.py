@@ -1,0 +1,73 @@
+"""Realistic demo tickets, for the quick start and the benchmarks."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.pipelines import SUPPORT_PIPELINE
+
+_PRODUCTS = (
+    "billing portal",
+    "mobile app",
+    "API",
+    "dashboard",
+    "export job",
+    "SSO login",
+    "invoice PDF",
+    "webhook",
+    "search",
+    "calendar sync",
+    "CSV import",
+    "email digest",
+)
+_PROBLEMS = (
+    "fails with a timeout",
+    "shows the wrong totals",
+    "is very slow since Monday",
+    "returns error 500",
+    "does not load on Safari",
+    "drops attachments",
+    "logs me out every hour",
+    "duplicates records",
+    "ignores my time zone",
+    "needs a dark mode",
+    "charges twice",
+    "cannot be configured",
+)
+_OPENERS = ("Hello team,", "Hi,", "Good morning,", "Dear support,", "Hey there,")
+_DETAILS = (
+    "It started after the last update.",
+    "Several colleagues see the same thing.",
+    "We tried clearing the cache and logging in again.",
+    "This blocks our month-end close.",
+    "Steps: open the page, pick last month, press export.",
+    "Our account manager suggested we open a ticket.",
+    "A screenshot is attached.",
+    "It happens about one time in three.",
+)
+_PRIORITIES = ("LOW", "MEDIUM", "MEDIUM", "HIGH", "HIGH", "URGENT")
+_CATEGORIES = ("PRODUCT_ISSUE", "BILLING_ISSUE", "FEATURE_REQUEST", "GENERAL_INQUIRY")
+_SOURCES = ("EMAIL", "EMAIL", "CHAT", "FORM", "PHONE")
+_YEAR_MS = 365 * 86_400_000
+
+
+def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
+    """``count`` tickets' property values, the same for the same ``seed``."""
+    rng = random.Random(seed)
+    now = now_ms()
+    stages = [s.id for s in SUPPORT_PIPELINE.stages]
+    for _ in range(count):
+        product, problem = rng.choice(_PRODUCTS), rng.choice(_PROBLEMS)
+        details = " ".join(rng.sample(_DETAILS, 3))
+        yield {
+            "subject": f"{product.capitalize()} {problem}",
+            "content": f"{rng.choice(_OPENERS)} our {product} {problem}. {details}",
+            "hs_pipeline": SUPPORT_PIPELINE.id,
+            "hs_pipeline_stage": rng.choice(stages),
+            "hs_ticket_priority": rng.choice(_PRIORITIES),
+            "hs_ticket_category": rng.choice(_CATEGORIES),
+            "source_type": rng.choice(_SOURCES),
+            "createdate": format_instant(now - rng.randrange(_YEAR_MS)),
+        }

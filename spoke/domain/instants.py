@@ -1,0 +1,51 @@
+"""Instants as Spoke stores them (integer milliseconds since the epoch, UTC) and as
+HubSpot prints them: ISO 8601 in UTC with ``Z``, three fraction digits, and no
+fraction at all when it is zero (Java's ``Instant.toString`` for millisecond values).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+_EPOCH_DAY_MS = 86_400_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def format_instant(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+
+
+def parse_instant(text: str) -> int:
+    """Epoch milliseconds of an ISO 8601 date-time; naive values are taken as UTC.
+
+    Raises ``ValueError`` when ``text`` is not ISO 8601.
+    """
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return (parsed - _EPOCH) // timedelta(milliseconds=1)
+
+
+def format_date(ms: int) -> str:
+    return datetime.fromtimestamp(ms // 1000, UTC).date().isoformat()
+
+
+def date_to_ms(day: date) -> int:
+    return (day - date(1970, 1, 1)).days * _EPOCH_DAY_MS
+
+
+def time_of_day(ms: int) -> str:
+    """HubSpot's ``H:m:s.S`` rendering of an instant's time of day (for INVALID_DATE)."""
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    return f"{moment.hour}:{moment.minute}:{moment.second}.{moment.microsecond // 1000}"
+
+
+def is_midnight(ms: int) -> bool:
+    return ms % _EPOCH_DAY_MS == 0

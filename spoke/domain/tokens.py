@@ -1,0 +1,70 @@
+"""Access tokens: bearer tokens with scopes, stored only as hashes.
+
+Each token belongs to an app; the app id is what writes record as their ``sourceId``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from spoke.domain.instants import format_instant, now_ms
+from spoke.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
+from spoke.store.base import Store, TokenRecord
+
+TOKEN_PREFIX = "pat-na1-"
+KNOWN_SCOPES = frozenset({"tickets", "crm.schemas.tickets.read", "crm.schemas.tickets.write"})
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(
+    store: Store,
+    scopes: Sequence[str],
+    app_id: int | None = None,
+    expires_in_seconds: int | None = None,
+) -> tuple[str, TokenRecord]:
+    """A new token (returned once, never stored in clear) and what was stored for it."""
+    token = TOKEN_PREFIX + secrets.token_hex(16)
+    created = now_ms()
+    record = TokenRecord(
+        token_hash=hash_token(token),
+        app_id=app_id if app_id is not None else store.allocate_app_id(),
+        scopes=tuple(dict.fromkeys(scopes)),
+        created_at=created,
+        expires_at=created + expires_in_seconds * 1000 if expires_in_seconds is not None else None,
+    )
+    store.insert_token(record)
+    return token, record
+
+
+def authenticate(store: Store, authorization: str | None) -> TokenRecord:
+    """The token an ``Authorization`` header carries; raises HubSpot's 401s."""
+    if not authorization or not authorization[:7].lower() == "bearer ":
+        raise InvalidAuthentication()
+    record = store.find_token(hash_token(authorization[7:].strip()))
+    if record is None:
+        raise InvalidAuthentication()
+    if record.expires_at is not None:
+        now = now_ms()
+        if now >= record.expires_at:
+            raise ExpiredAuthentication(
+                _elapsed(now - record.expires_at), format_instant(record.expires_at)
+            )
+    return record
+
+
+def require_scopes(token: TokenRecord, required: Sequence[str]) -> None:
+    if not set(required) <= set(token.scopes):
+        raise MissingScopes(required)
+
+
+def _elapsed(ms: int) -> str:
+    seconds = ms // 1000
+    for unit, size in (("day(s)", 86400), ("hour(s)", 3600), ("minute(s)", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} second(s)"

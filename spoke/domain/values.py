@@ -1,0 +1,138 @@
+"""Property values: what a write may send, and the one string Spoke keeps and returns.
+
+Every stored value is already in HubSpot's read format (behaviour.md decision 12), so
+reads never reformat: ``bool`` is ``"true"``/``"false"``, ``number`` is a plain decimal,
+``date`` is ``YYYY-MM-DD``, ``datetime`` is an ISO instant, multi-select options are
+joined by ``;`` in the order written. ``""`` clears a value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from spoke.domain.instants import (
+    date_to_ms,
+    format_date,
+    format_instant,
+    is_midnight,
+    parse_instant,
+    time_of_day,
+)
+from spoke.domain.properties import PropertyDefinition, PropertyType
+from spoke.errors import InvalidPropertyValue
+
+RawValue = str | int | float | bool | None
+
+
+class InvalidValue(Exception):
+    """A value that does not fit its property; carries HubSpot's error code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def for_property(self, name: str) -> InvalidPropertyValue:
+        return InvalidPropertyValue(name=name, error=self.code, message=self.message)
+
+
+def as_text(raw: RawValue) -> str:
+    """The text of a JSON scalar as HubSpot's ``Map<String,String>`` reads it."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def normalise(definition: PropertyDefinition, raw: RawValue) -> str:
+    """The stored form of ``raw`` for ``definition``; ``""`` means "clear".
+
+    Raises :class:`InvalidValue` when HubSpot would refuse the value.
+    """
+    text = as_text(raw)
+    if text == "":
+        return ""
+    kind = definition.type
+    if kind is PropertyType.NUMBER:
+        return _number(text)
+    if kind is PropertyType.BOOL:
+        return _bool(text)
+    if kind is PropertyType.DATE:
+        return _date(text)
+    if kind is PropertyType.DATETIME:
+        return _datetime(text)
+    if kind is PropertyType.ENUMERATION and not definition.external_options:
+        return _options(definition, text)
+    return text
+
+
+def _number(text: str) -> str:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        raise InvalidValue("INVALID_NUMBER", f"{text} is not a valid number") from None
+    if not number.is_finite():
+        raise InvalidValue("INVALID_NUMBER", f"{text} is not a valid number")
+    normalised = format(number.normalize(), "f")
+    return "0" if normalised in ("-0", "0") else normalised
+
+
+def _bool(text: str) -> str:
+    lowered = text.strip().lower()
+    if lowered not in ("true", "false"):
+        raise InvalidValue(
+            "INVALID_BOOLEAN", f"{text} is not a valid boolean, expected true or false"
+        )
+    return lowered
+
+
+def _epoch_ms(text: str) -> int | None:
+    stripped = text.strip()
+    if stripped.lstrip("-").isdigit():
+        return int(stripped)
+    return None
+
+
+def _date(text: str) -> str:
+    ms = _epoch_ms(text)
+    if ms is None:
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text).isoformat()
+            ms = parse_instant(text)
+        except ValueError:
+            raise InvalidValue(
+                "INVALID_DATE",
+                f"{text} is not a valid date, expected YYYY-MM-DD or epoch milliseconds",
+            ) from None
+    if not is_midnight(ms):
+        raise InvalidValue("INVALID_DATE", f"{ms} is at {time_of_day(ms)} UTC, not midnight!")
+    return format_date(ms)
+
+
+def _datetime(text: str) -> str:
+    ms = _epoch_ms(text)
+    if ms is None:
+        try:
+            ms = date_to_ms(date.fromisoformat(text)) if len(text) == 10 else parse_instant(text)
+        except ValueError:
+            raise InvalidValue(
+                "INVALID_DATE",
+                f"{text} is not a valid datetime, expected ISO 8601 or epoch milliseconds",
+            ) from None
+    return format_instant(ms)
+
+
+def _options(definition: PropertyDefinition, text: str) -> str:
+    chosen = text.split(";") if definition.is_multi_select else [text]
+    for value in chosen:
+        if not definition.has_option(value):
+            labels = ", ".join(o.label for o in definition.options)
+            raise InvalidValue(
+                "INVALID_OPTION", f"{value} was not one of the allowed options: [{labels}]"
+            )
+    return text

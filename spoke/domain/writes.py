@@ -1,0 +1,307 @@
+"""Writing tickets: create, update and archive, each request one transaction.
+
+Every value is validated before anything is written; an invalid one rejects the whole
+request. Every change is appended to the property's history with its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spoke.domain.catalogue import Catalogue, Properties
+from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.pipelines import DEFAULT_PIPELINE_ID, PIPELINES
+from spoke.domain.records import (
+    MAX_BATCH_INPUTS,
+    NOT_FOUND_MESSAGE,
+    ReadOptions,
+    TicketRecord,
+    parse_ticket_id,
+    to_record,
+)
+from spoke.domain.unique import id_property_definition, resolve
+from spoke.domain.values import InvalidValue, RawValue, normalise
+from spoke.errors import (
+    BatchTooLarge,
+    Conflict,
+    HubSpotError,
+    InvalidPropertyValue,
+    ObjectNotFound,
+    PropertyValuesNotValid,
+    ValidationError,
+)
+from spoke.store.base import Store, StoredTicket, TicketWrite, Transaction, UniqueValueTaken
+
+PropertyInput = Mapping[str, RawValue]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSource:
+    """Who writes: recorded as ``sourceType`` and ``sourceId`` in history."""
+
+    source_type: str
+    source_id: str | None
+
+    @classmethod
+    def integration(cls, app_id: int) -> WriteSource:
+        return cls("INTEGRATION", str(app_id))
+
+    def write(self, ticket_id: int, version: int, at: int, values: dict[str, str]) -> TicketWrite:
+        return TicketWrite(ticket_id, version, at, self.source_type, self.source_id, values)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketUpdate:
+    id: str
+    properties: PropertyInput
+
+
+class TicketWriter:
+    def __init__(self, store: Store, catalogue: Catalogue) -> None:
+        self._store = store
+        self._catalogue = catalogue
+
+    # -- create ------------------------------------------------------------------
+
+    def create(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[TicketRecord]:
+        """Create up to 100 tickets in one transaction."""
+        _check_batch_size(len(inputs))
+        return self.import_tickets(inputs, source)
+
+    def import_tickets(
+        self, inputs: Sequence[PropertyInput], source: WriteSource
+    ) -> list[TicketRecord]:
+        """Create any number of tickets in one transaction (bulk loads; no API limit)."""
+        catalogue = self._catalogue.current()
+        changes = _validate_all(catalogue, inputs, creating=True)
+        now = now_ms()
+        stamp = format_instant(now)
+        with self._store.transaction() as tx:
+            ids = tx.allocate_ticket_ids(len(changes))
+            tickets = [
+                StoredTicket(ticket_id, _initial_values(ticket_id, stamp, change), None, 1)
+                for ticket_id, change in zip(ids, changes, strict=True)
+            ]
+            tx.insert_tickets(tickets, now)
+            tx.record_writes([source.write(t.id, 1, now, t.values) for t in tickets])
+            _claim(
+                tx,
+                [
+                    (name, t.values[name], t.id)
+                    for t in tickets
+                    for name in catalogue.unique_names
+                    if name in t.values
+                ],
+            )
+        return [_full_record(t) for t in tickets]
+
+    # -- update ------------------------------------------------------------------
+
+    def update(
+        self,
+        updates: Sequence[TicketUpdate],
+        source: WriteSource,
+        id_property: str | None = None,
+    ) -> list[TicketRecord]:
+        """Update tickets named by id, or by a unique property's value."""
+        _check_batch_size(len(updates))
+        catalogue = self._catalogue.current()
+        definition = (
+            id_property_definition(catalogue, id_property, "update") if id_property else None
+        )
+        changes = _validate_all(catalogue, [u.properties for u in updates], creating=False)
+        _refuse_repeats([u.id for u in updates])
+        now = now_ms()
+        stamp = format_instant(now)
+        with self._store.transaction() as tx:
+            if definition:
+                held = resolve(self._store, definition, [u.id for u in updates])
+                ids = [held[u.id] for u in updates]
+            else:
+                ids = [parse_ticket_id(u.id) for u in updates]
+            current = tx.lock_tickets([i for i in ids if i])
+            missing = [
+                u.id
+                for u, i in zip(updates, ids, strict=True)
+                if i is None or i not in current or current[i].archived_at is not None
+            ]
+            if missing:
+                raise ObjectNotFound(NOT_FOUND_MESSAGE, ids=missing)
+            results: list[StoredTicket] = []
+            writes: list[TicketWrite] = []
+            for ticket_id, change in zip(ids, changes, strict=True):
+                assert ticket_id is not None
+                ticket = current[ticket_id]
+                changed = _changes(ticket.values, change)
+                if changed:
+                    changed["hs_lastmodifieddate"] = stamp
+                    writes.append(source.write(ticket_id, ticket.version + 1, now, changed))
+                    ticket = _applied(ticket, writes[-1])
+                _check_stage_of(ticket)
+                results.append(ticket)
+            tx.update_tickets([t for t in results if t.version > current[t.id].version], now)
+            tx.record_writes(writes)
+            _move_unique_values(tx, catalogue, current, writes)
+        return [_full_record(t) for t in results]
+
+    # -- archive -----------------------------------------------------------------
+
+    def archive(self, ids: Sequence[str]) -> None:
+        """Soft-delete; ids that name no live ticket are ignored, as HubSpot does."""
+        _check_batch_size(len(ids))
+        now = now_ms()
+        with self._store.transaction() as tx:
+            current = tx.lock_tickets([i for i in map(parse_ticket_id, ids) if i])
+            live = [t for t in current.values() if t.archived_at is None]
+            tx.update_tickets([StoredTicket(t.id, t.values, now, t.version) for t in live], now)
+
+
+def _check_batch_size(count: int) -> None:
+    if count > MAX_BATCH_INPUTS:
+        raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
+
+
+def _refuse_repeats(ids: Sequence[str]) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValidationError(
+            f"Duplicate IDs found in batch input: [{', '.join(repeated)}]. IDs must be unique"
+        )
+
+
+def _validate_all(
+    catalogue: Properties, inputs: Sequence[PropertyInput], *, creating: bool
+) -> list[dict[str, str]]:
+    """Normalised values of every input; raises one error listing every problem."""
+    problems: list[InvalidPropertyValue] = []
+    changes: list[dict[str, str]] = []
+    for properties in inputs:
+        change: dict[str, str] = {}
+        for name, raw in properties.items():
+            definition = catalogue.get(name)
+            if definition is None:
+                problems.append(
+                    InvalidPropertyValue(
+                        name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist'
+                    )
+                )
+            elif definition.read_only_value:
+                problems.append(
+                    InvalidPropertyValue(name, "READ_ONLY_VALUE", f'Property "{name}" is read-only')
+                )
+            else:
+                try:
+                    change[name] = normalise(definition, raw)
+                except InvalidValue as invalid:
+                    problems.append(invalid.for_property(name))
+        if creating:
+            problems.extend(_creation_problems(change))
+        changes.append(change)
+    if problems:
+        raise PropertyValuesNotValid(problems)
+    return changes
+
+
+def _creation_problems(change: dict[str, str]) -> list[InvalidPropertyValue]:
+    change.setdefault("hs_pipeline", DEFAULT_PIPELINE_ID)
+    try:
+        _check_pipeline_stage(change)
+    except InvalidValue as invalid:
+        return [invalid.for_property("hs_pipeline_stage")]
+    return []
+
+
+def _check_pipeline_stage(values: Mapping[str, str]) -> None:
+    """The ticket's pipeline exists and its stage belongs to it."""
+    pipeline_id = values.get("hs_pipeline", "")
+    pipeline = PIPELINES.get(pipeline_id)
+    if pipeline is None:
+        labels = ", ".join(p.label for p in PIPELINES.values())
+        raise InvalidValue(
+            "INVALID_OPTION", f"{pipeline_id} was not one of the allowed options: [{labels}]"
+        )
+    stage_id = values.get("hs_pipeline_stage", "")
+    if not stage_id:
+        raise InvalidValue("REQUIRED_PROPERTY", 'Property "hs_pipeline_stage" is required')
+    if pipeline.stage(stage_id) is None:
+        raise InvalidValue(
+            "INVALID_OPTION",
+            f"{stage_id} is not a valid pipeline stage of pipeline {pipeline.id}",
+        )
+
+
+def _initial_values(ticket_id: int, stamp: str, change: dict[str, str]) -> dict[str, str]:
+    values = {name: value for name, value in change.items() if value != ""}
+    values.setdefault("createdate", stamp)
+    values["hs_lastmodifieddate"] = stamp
+    values["hs_object_id"] = str(ticket_id)
+    return values
+
+
+def _changes(values: Mapping[str, str], change: Mapping[str, str]) -> dict[str, str]:
+    """What ``change`` really changes in ``values`` (``""`` clears a value that is set)."""
+    return {
+        name: value
+        for name, value in change.items()
+        if (name in values if value == "" else values.get(name) != value)
+    }
+
+
+def _applied(ticket: StoredTicket, write: TicketWrite) -> StoredTicket:
+    values = dict(ticket.values)
+    for name, value in write.values.items():
+        if value == "":
+            del values[name]
+        else:
+            values[name] = value
+    return StoredTicket(ticket.id, values, ticket.archived_at, write.version)
+
+
+def _check_stage_of(ticket: StoredTicket) -> None:
+    try:
+        _check_pipeline_stage(ticket.values)
+    except InvalidValue as invalid:
+        raise PropertyValuesNotValid([invalid.for_property("hs_pipeline_stage")]) from None
+
+
+def _move_unique_values(
+    tx: Transaction,
+    catalogue: Properties,
+    before: Mapping[int, StoredTicket],
+    writes: Sequence[TicketWrite],
+) -> None:
+    """Release the unique values that ``writes`` replaced, then claim the new ones."""
+    unique = catalogue.unique_names
+    tx.release_unique_values(
+        [
+            (name, before[w.ticket_id].values[name])
+            for w in writes
+            for name in w.values
+            if name in unique and name in before[w.ticket_id].values
+        ]
+    )
+    _claim(
+        tx, [(n, v, w.ticket_id) for w in writes for n, v in w.values.items() if n in unique and v]
+    )
+
+
+def _claim(tx: Transaction, claims: Sequence[tuple[str, str, int]]) -> None:
+    try:
+        tx.claim_unique_values(claims)
+    except UniqueValueTaken as taken:
+        raise _unique_conflict(taken) from None
+
+
+def _unique_conflict(taken: UniqueValueTaken) -> HubSpotError:
+    holder = str(taken.holder_id) if taken.holder_id is not None else "unknown"
+    return Conflict(
+        f"A ticket with {taken.property_name} {taken.value} already exists. Existing ID: {holder}",
+        context={"propertyName": [taken.property_name], "existingId": [holder]},
+    )
+
+
+def _full_record(ticket: StoredTicket) -> TicketRecord:
+    """A written ticket as the write's response shows it: every value it has."""
+    names = tuple(sorted(ticket.values))
+    return to_record(ticket, ReadOptions(names=names, history_names=()), None)

@@ -1,0 +1,231 @@
+"""Every HubSpot error Spoke can answer, and the one place their bodies are built.
+
+The domain and the store raise these exceptions; the HTTP layer renders them with
+:func:`error_body`, and nothing else in Spoke writes an error body.
+
+    HubSpotError                     any error answered in HubSpot's envelope
+    ├── ValidationError              400 VALIDATION_ERROR
+    │   ├── InvalidJson              body is not JSON, or not of the expected shape
+    │   ├── BatchTooLarge            more than 100 inputs (or 50 with property history)
+    │   ├── InvalidIdProperty        idProperty unknown or not unique
+    │   └── PropertyValuesNotValid   a write carried invalid property values
+    ├── ObjectNotFound               404 OBJECT_NOT_FOUND
+    ├── ResourceNotFound             404 for paths and definitions (no such property, pipeline)
+    ├── Conflict                     409 CONFLICT (unique value taken, property exists)
+    ├── MethodNotAllowed             405 for a path that exists with another method
+    ├── InternalError                500, only for a bug in Spoke
+    ├── InvalidAuthentication        401 INVALID_AUTHENTICATION
+    ├── ExpiredAuthentication        401 EXPIRED_AUTHENTICATION
+    └── MissingScopes                403 MISSING_SCOPES
+
+Key order follows HubSpot's captures: ``status, message, correlationId, [errors],
+[links], category, [context]``; bodies are compact JSON.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+Json = dict[str, Any]
+
+AUTH_DOCS = "https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+SCOPES_DOCS = "https://developers.hubspot.com/scopes"
+
+
+def new_correlation_id() -> str:
+    """A fresh correlation id; HubSpot's recent ones are UUIDs as well."""
+    return str(uuid.uuid4())
+
+
+@dataclass
+class HubSpotError(Exception):
+    """An error that HubSpot would answer with its standard envelope."""
+
+    message: str
+    status_code: int = 400
+    category: str = "VALIDATION_ERROR"
+    errors: list[Json] | None = None
+    links: dict[str, str] | None = None
+    context: dict[str, list[str]] | None = None
+    extra: Json = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(HubSpotError):
+    """A 400 ``VALIDATION_ERROR`` with only a message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class InvalidJson(ValidationError):
+    """The body is not JSON, or not of the shape the operation takes."""
+
+    def __init__(self, line: int, column: int, detail: str) -> None:
+        super().__init__(f"Invalid input JSON on line {line}, column {column}: {detail}")
+
+
+class BatchTooLarge(ValidationError):
+    """More inputs than one batch may carry."""
+
+    @classmethod
+    def for_inputs(cls, limit: int) -> BatchTooLarge:
+        return cls(
+            f"The maximum number of inputs supported in a batch is {limit}. "
+            "Please reduce the number of items and try again"
+        )
+
+    @classmethod
+    def for_history(cls, limit: int) -> BatchTooLarge:
+        return cls(
+            "The maximum number of inputs supported in a batch request for property "
+            f"histories is {limit}. Please reduce the number of items and try again"
+        )
+
+
+class InvalidIdProperty(ValidationError):
+    """``idProperty`` names a property that does not exist or is not unique."""
+
+
+@dataclass
+class InvalidPropertyValue:
+    """One entry of the ``Property values were not valid`` list."""
+
+    name: str
+    error: str
+    message: str
+
+
+class PropertyValuesNotValid(HubSpotError):
+    """A write carried one or more invalid property values; nothing was written."""
+
+    def __init__(self, problems: Sequence[InvalidPropertyValue]) -> None:
+        listed = [
+            {"isValid": False, "message": p.message, "error": p.error, "name": p.name}
+            for p in problems
+        ]
+        super().__init__(
+            "Property values were not valid: " + orjson.dumps(listed).decode(),
+            errors=[
+                {"message": p.message, "code": p.error, "context": {"propertyName": [p.name]}}
+                for p in problems
+            ],
+        )
+        self.problems = list(problems)
+
+
+class ObjectNotFound(HubSpotError):
+    """A single record addressed by the path does not exist (or is archived)."""
+
+    def __init__(self, message: str = "resource not found", ids: list[str] | None = None) -> None:
+        super().__init__(
+            message,
+            status_code=404,
+            category="OBJECT_NOT_FOUND",
+            context={"ids": ids} if ids is not None else None,
+        )
+
+
+class ResourceNotFound(HubSpotError):
+    """A definition (property, pipeline) or a path that does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status_code=404, category="OBJECT_NOT_FOUND")
+
+
+class Conflict(HubSpotError):
+    """The write collides with existing data, such as a unique value already in use."""
+
+    def __init__(self, message: str, context: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message, status_code=409, category="CONFLICT", context=context)
+
+
+class MethodNotAllowed(HubSpotError):
+    """The path exists, but not with this HTTP method."""
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(
+            f"Method {method} is not allowed on {path}",
+            status_code=405,
+            category="VALIDATION_ERROR",
+        )
+
+
+class InternalError(HubSpotError):
+    """A bug in Spoke; answered in HubSpot's envelope, never with a stack trace."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "An unexpected error occurred; see the server log",
+            status_code=500,
+            category="INTERNAL_ERROR",
+        )
+
+
+class InvalidAuthentication(HubSpotError):
+    """No bearer token, or one that Spoke does not know."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Authentication credentials not found. This API supports OAuth 2.0 "
+            f"authentication and you can find more details at {AUTH_DOCS}",
+            status_code=401,
+            category="INVALID_AUTHENTICATION",
+        )
+
+
+class ExpiredAuthentication(HubSpotError):
+    """A known token whose expiry has passed."""
+
+    def __init__(self, ago: str, expired_at: str) -> None:
+        super().__init__(
+            f"The OAuth token used to make this call expired {ago} ago.",
+            status_code=401,
+            category="EXPIRED_AUTHENTICATION",
+            context={"expire time": [expired_at]},
+        )
+
+
+class MissingScopes(HubSpotError):
+    """A valid token that lacks a scope the operation needs."""
+
+    def __init__(self, required: Sequence[str]) -> None:
+        super().__init__(
+            "This app hasn't been granted all required scopes to make this call. "
+            f"Read more about required scopes here: {SCOPES_DOCS}.",
+            status_code=403,
+            category="MISSING_SCOPES",
+            errors=[
+                {
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": list(required)},
+                }
+            ],
+            links={"scopes": SCOPES_DOCS},
+        )
+
+
+def error_body(error: HubSpotError, correlation_id: str) -> bytes:
+    """The compact JSON body HubSpot sends for ``error``."""
+    body: Json = {"status": "error", "message": error.message, "correlationId": correlation_id}
+    if error.errors is not None:
+        body["errors"] = error.errors
+    if error.links is not None:
+        body["links"] = error.links
+    body["category"] = error.category
+    if error.context is not None:
+        body["context"] = error.context
+    body.update(error.extra)
+    return orjson.dumps(body)
+
+
+def batch_error_entry(category: str, message: str, context: Mapping[str, list[str]]) -> Json:
+    """One entry of a 207 response's ``errors`` list (no correlation id, no ``errors``)."""
+    return {"status": "error", "category": category, "message": message, "context": dict(context)}
