@@ -99,6 +99,8 @@ class RunResult:
     other_cpu_s: float
     steal_s: float
     rss_mb: float
+    rss_anon_mb: float
+    server_cpu_by_process: list[float]
 
 
 @dataclass
@@ -282,23 +284,31 @@ def _read_stat(pid: int) -> list[str] | None:
     return text[text.rindex(")") + 2 :].split()  # fields from 3 (state) on
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    ticks = 0
+def group_cpu_seconds(pgid: int) -> dict[int, float]:
+    """CPU-seconds (utime + stime) used so far by each process of the group."""
+    used = {}
     for pid in group_pids(pgid):
         stat = _read_stat(pid)
         if stat is not None:
-            ticks += int(stat[11]) + int(stat[12])  # utime, stime
-    return ticks / CLK_TCK
+            used[pid] = (int(stat[11]) + int(stat[12])) / CLK_TCK
+    return used
 
 
-def group_rss_mb(pgid: int) -> float:
-    kib = 0
+def group_rss_mb(pgid: int) -> tuple[float, float]:
+    """(RSS, anonymous RSS) in MB, summed over the process group.
+
+    RSS includes the pages of the database file that the server has mapped (SQLite
+    mmap) or touched; the anonymous part is the processes' own heap.
+    """
+    total = anon = 0
     for pid in group_pids(pgid):
         with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
             for line in handle:
                 if line.startswith("VmRSS:"):
-                    kib += int(line.split()[1])
-    return kib / 1024
+                    total += int(line.split()[1])
+                elif line.startswith("RssAnon:"):
+                    anon += int(line.split()[1])
+    return total / 1024, anon / 1024
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -365,7 +375,7 @@ def machine_info() -> dict[str, str]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "wrk": wrk_version[0].split(" [")[0] if wrk_version else "unknown",
+        "wrk": wrk_version[0].split(" [")[0].removeprefix("wrk ") if wrk_version else "unknown",
         "spoke": f"{spoke_version} ({commit or 'uncommitted'})",
     }
 
@@ -659,8 +669,13 @@ def measure(args: argparse.Namespace, server: Server, script: Path, pin: bool) -
     output = run_wrk(args, server, script, args.duration, pin)
     wrk_cpu = children_cpu_seconds() - children_before
     busy_after, steal_after = machine_cpu()
-    server_cpu = group_cpu_seconds(server.pgid) - cpu_before
+    cpu_after = group_cpu_seconds(server.pgid)
+    per_process = sorted(
+        (cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after), reverse=True
+    )
+    server_cpu = sum(per_process)
     figures = parse_wrk(output)
+    rss, rss_anon = group_rss_mb(server.pgid)
     return RunResult(
         requests_per_s=figures["requests_per_s"],
         requests=int(figures["requests"]),
@@ -674,7 +689,9 @@ def measure(args: argparse.Namespace, server: Server, script: Path, pin: bool) -
         wrk_cpu_s=wrk_cpu,
         other_cpu_s=max(0.0, busy_after - busy_before - server_cpu - wrk_cpu),
         steal_s=steal_after - steal_before,
-        rss_mb=group_rss_mb(server.pgid),
+        rss_mb=rss,
+        rss_anon_mb=rss_anon,
+        server_cpu_by_process=[round(c, 2) for c in per_process if c >= 0.01],
     )
 
 
@@ -682,48 +699,44 @@ def measure(args: argparse.Namespace, server: Server, script: Path, pin: bool) -
 
 
 def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], None]]:
-    """What ``TicketEndpoints.batch_read`` does minus HTTP: decode -> domain -> encode.
+    """The batch-read handler itself, called without a server: decode -> domain -> encode.
 
-    Uses the API layer's own functions (``decode_body``, ``encode.batch``,
-    ``json_response``); only the ASGI request/response plumbing and the token check
-    are left out. Returns the handler and a function that closes the store.
+    Builds the same ``TicketEndpoints`` that ``create_app`` builds and calls its
+    ``batch_read`` with a Starlette request whose body is already there, so the timing
+    covers exactly the handler's code (body decode, domain call, encode to bytes) and
+    leaves out the HTTP server, routing and the token check. Returns the handler and a
+    function that closes the store.
     """
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from spoke.api import encode, schemas  # noqa: PLC0415
-    from spoke.api.http import decode_body, json_response  # noqa: PLC0415
+    from starlette.requests import Request  # noqa: PLC0415
+
+    from spoke.api.tickets import TicketEndpoints  # noqa: PLC0415
     from spoke.domain.catalogue import Catalogue  # noqa: PLC0415
-    from spoke.domain.instants import now_ms  # noqa: PLC0415
     from spoke.domain.reads import TicketReader  # noqa: PLC0415
+    from spoke.domain.writes import TicketWriter  # noqa: PLC0415
     from spoke.store import open_store  # noqa: PLC0415
 
     store = open_store(url)
-    reader = TicketReader(store, Catalogue(store))
+    catalogue = Catalogue(store)
+    endpoints = TicketEndpoints(TicketReader(store, catalogue), TicketWriter(store, catalogue))
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": PATH,
+        "raw_path": PATH.encode(),
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json")],
+    }
 
     def handle(payload: bytes) -> bytes:
-        started = now_ms()
-        body = _finish(decode_body(_BodyOnly(payload), schemas.BatchReadRequest))  # type: ignore[arg-type]
-        result = reader.batch_read(
-            [str(i.id) for i in body.inputs or ()],
-            body.properties or (),
-            body.properties_with_history or (),
-            body.id_property,
-            False,
-        )
-        content, status = encode.batch(result.records, result.missing, started, now_ms())
-        return bytes(json_response(content, status).body)
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": payload, "more_body": False}
+
+        response = _finish(endpoints.batch_read(Request(scope, receive), None))  # type: ignore[arg-type]
+        return bytes(response.body)
 
     return handle, store.close
-
-
-class _BodyOnly:
-    """Stands in for a Starlette request whose body has been received."""
-
-    def __init__(self, payload: bytes) -> None:
-        self._payload = payload
-
-    async def body(self) -> bytes:
-        return self._payload
 
 
 def _finish(coroutine: Any) -> Any:
@@ -733,7 +746,7 @@ def _finish(coroutine: Any) -> Any:
     except StopIteration as done:
         return done.value
     coroutine.close()
-    raise BenchError("decode_body suspended; it cannot be timed in process")
+    raise BenchError("the handler suspended; it cannot be timed in process")
 
 
 def time_inprocess(
@@ -803,7 +816,8 @@ def print_report(
         print(f"seed: reused an existing database of {args.tickets:,} tickets")
     header = (
         f"{'scenario':<40} {'req/s':>8} {'tickets/s':>10} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'CPU us/req':>10} {'RSS MB':>7} {'in-proc us':>10} {'non-2xx':>7} {'resp KB':>7}"
+        f"{'CPU us/req':>10} {'RSS/anon MB':>11} {'in-proc us':>10} {'non-2xx':>7} "
+        f"{'resp KB':>7}"
     )
     print()
     print(header)
@@ -811,10 +825,11 @@ def print_report(
     for result in results:
         run = result.median
         inproc = f"{result.inprocess_us:.0f}" if result.inprocess_us is not None else "n/a"
+        rss = f"{run.rss_mb:.0f}/{run.rss_anon_mb:.0f}"
         print(
             f"{result.key}: {result.title:<37} {run.requests_per_s:>8.0f} "
             f"{run.requests_per_s * result.ids_per_request:>10.0f} {run.p50_ms:>7.2f} "
-            f"{run.p99_ms:>7.2f} {run.server_cpu_us_per_req:>10.0f} {run.rss_mb:>7.0f} "
+            f"{run.p99_ms:>7.2f} {run.server_cpu_us_per_req:>10.0f} {rss:>11} "
             f"{inproc:>10} {run.non_2xx + run.socket_errors:>7} {result.response_kb:>7.1f}"
         )
     print()
@@ -826,6 +841,7 @@ def print_report(
                 f"of a core), wrk CPU {run.wrk_cpu_s:.2f} s, other CPU {run.other_cpu_s:.2f} s, "
                 f"steal {run.steal_s:.2f} s; non-2xx {run.non_2xx}, "
                 f"socket errors {run.socket_errors}"
+                + (f"; server CPU s by process {run.server_cpu_by_process}" if workers > 1 else "")
             )
         match = {None: "not checked", True: "yes", False: "NO"}[result.inprocess_matches_http]
         print(
@@ -856,6 +872,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as exc:
         print(f"\nbenchmark failed: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nbenchmark interrupted; server stopped", file=sys.stderr)
+        return 130
 
 
 def _run(args: argparse.Namespace) -> int:

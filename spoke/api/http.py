@@ -57,12 +57,27 @@ async def decode_body(request: Request, kind: type[T]) -> T:
     except msgspec.DecodeError as malformed:
         line, column = _position(body, str(malformed))
         raise InvalidJson(line, column, str(malformed)) from None
+    except UnicodeDecodeError:
+        line, column = _line_and_column(body, _first_invalid_utf8(body))
+        raise InvalidJson(line, column, "Invalid UTF-8 middle byte in a string") from None
 
 
 def _position(body: bytes, message: str) -> tuple[int, int]:
     """Line and column (1-based) of the byte a decode error names."""
     found = _BYTE_OFFSET.search(message)
-    offset = min(int(found.group(1)), len(body)) if found else 0
+    return _line_and_column(body, int(found.group(1)) if found else len(body))
+
+
+def _first_invalid_utf8(body: bytes) -> int:
+    try:
+        body.decode()
+    except UnicodeDecodeError as undecodable:
+        return undecodable.start
+    return len(body)
+
+
+def _line_and_column(body: bytes, offset: int) -> tuple[int, int]:
+    offset = min(offset, len(body))
     before = body[:offset]
     line = before.count(b"\n") + 1
     column = offset - (before.rfind(b"\n") + 1) + 1

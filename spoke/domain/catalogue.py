@@ -6,7 +6,7 @@ keeps them in memory and reloads them when the store's definitions version moves
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from spoke.domain.properties import PropertyDefinition
 from spoke.domain.ticket_properties import ALWAYS_RETURNED, DEFAULT_PROPERTIES, STANDARD_PROPERTIES
@@ -17,29 +17,29 @@ class Properties:
     """An immutable view of every ticket property, by name."""
 
     def __init__(self, definitions: Iterable[PropertyDefinition]) -> None:
-        self._by_name = {d.name: d for d in definitions}
-        self.unique_names = tuple(d.name for d in self._by_name.values() if d.has_unique_value)
+        self.by_name: Mapping[str, PropertyDefinition] = {d.name: d for d in definitions}
+        self.unique_names = tuple(d.name for d in self.by_name.values() if d.has_unique_value)
 
     def get(self, name: str) -> PropertyDefinition | None:
-        return self._by_name.get(name)
+        return self.by_name.get(name)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name
+        return name in self.by_name
 
     def all(self) -> list[PropertyDefinition]:
-        return list(self._by_name.values())
+        return list(self.by_name.values())
 
     def returned(self, requested: Sequence[str], with_history: Sequence[str]) -> tuple[str, ...]:
         """The property names a read returns, sorted (behaviour.md decision 7)."""
         if not requested and not with_history:
             return _DEFAULT_RETURNED
-        names = {n for n in (*requested, *with_history) if n in self._by_name}
+        names = {n for n in (*requested, *with_history) if n in self.by_name}
         names.update(ALWAYS_RETURNED)
         return tuple(sorted(names))
 
     def existing(self, names: Sequence[str]) -> tuple[str, ...]:
         """``names`` that are defined, without repeats, sorted."""
-        return tuple(sorted({n for n in names if n in self._by_name}))
+        return tuple(sorted({n for n in names if n in self.by_name}))
 
 
 _DEFAULT_RETURNED = tuple(sorted((*DEFAULT_PROPERTIES, *ALWAYS_RETURNED)))

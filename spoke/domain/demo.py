@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 
@@ -51,6 +52,8 @@ _PRIORITIES = ("LOW", "MEDIUM", "MEDIUM", "HIGH", "HIGH", "URGENT")
 _CATEGORIES = ("PRODUCT_ISSUE", "BILLING_ISSUE", "FEATURE_REQUEST", "GENERAL_INQUIRY")
 _SOURCES = ("EMAIL", "EMAIL", "CHAT", "FORM", "PHONE")
 _YEAR_MS = 365 * 86_400_000
+_DETAIL_TRIPLES = [" ".join(triple) for triple in itertools.permutations(_DETAILS, 3)]
+_BATCH = 1000
 
 
 def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
@@ -58,16 +61,28 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
     now = now_ms()
     stages = [s.id for s in SUPPORT_PIPELINE.stages]
-    for _ in range(count):
-        product, problem = rng.choice(_PRODUCTS), rng.choice(_PROBLEMS)
-        details = " ".join(rng.sample(_DETAILS, 3))
-        yield {
-            "subject": f"{product.capitalize()} {problem}",
-            "content": f"{rng.choice(_OPENERS)} our {product} {problem}. {details}",
-            "hs_pipeline": SUPPORT_PIPELINE.id,
-            "hs_pipeline_stage": rng.choice(stages),
-            "hs_ticket_priority": rng.choice(_PRIORITIES),
-            "hs_ticket_category": rng.choice(_CATEGORIES),
-            "source_type": rng.choice(_SOURCES),
-            "createdate": format_instant(now - rng.randrange(_YEAR_MS)),
-        }
+    for start in range(0, count, _BATCH):
+        size = min(_BATCH, count - start)
+        columns = zip(
+            rng.choices(_PRODUCTS, k=size),
+            rng.choices(_PROBLEMS, k=size),
+            rng.choices(_OPENERS, k=size),
+            rng.choices(range(len(_DETAIL_TRIPLES)), k=size),
+            rng.choices(stages, k=size),
+            rng.choices(_PRIORITIES, k=size),
+            rng.choices(_CATEGORIES, k=size),
+            rng.choices(_SOURCES, k=size),
+            rng.choices(range(_YEAR_MS), k=size),
+            strict=True,
+        )
+        for product, problem, opener, details, stage, priority, category, source, age in columns:
+            yield {
+                "subject": f"{product.capitalize()} {problem}",
+                "content": f"{opener} our {product} {problem}. {_DETAIL_TRIPLES[details]}",
+                "hs_pipeline": SUPPORT_PIPELINE.id,
+                "hs_pipeline_stage": stage,
+                "hs_ticket_priority": priority,
+                "hs_ticket_category": category,
+                "source_type": source,
+                "createdate": format_instant(now - age),
+            }

@@ -18,7 +18,7 @@ def now_ms() -> int:
 
 def format_instant(ms: int) -> str:
     seconds, millis = divmod(ms, 1000)
-    stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = datetime.fromtimestamp(seconds, UTC).isoformat()[:19]
     return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
 
 

@@ -8,6 +8,7 @@ joined by ``;`` in the order written. ``""`` clears a value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +40,8 @@ class InvalidValue(Exception):
 
 def as_text(raw: RawValue) -> str:
     """The text of a JSON scalar as HubSpot's ``Map<String,String>`` reads it."""
+    if type(raw) is str:
+        return raw
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -53,21 +56,16 @@ def normalise(definition: PropertyDefinition, raw: RawValue) -> str:
 
     Raises :class:`InvalidValue` when HubSpot would refuse the value.
     """
+    kind = definition.type
+    if type(raw) is str and (kind is PropertyType.STRING or raw in definition.option_values):
+        return raw
     text = as_text(raw)
     if text == "":
         return ""
-    kind = definition.type
-    if kind is PropertyType.NUMBER:
-        return _number(text)
-    if kind is PropertyType.BOOL:
-        return _bool(text)
-    if kind is PropertyType.DATE:
-        return _date(text)
-    if kind is PropertyType.DATETIME:
-        return _datetime(text)
-    if kind is PropertyType.ENUMERATION and not definition.external_options:
-        return _options(definition, text)
-    return text
+    if kind is PropertyType.ENUMERATION:
+        return text if definition.external_options else _options(definition, text)
+    parse = _PARSERS.get(kind)
+    return text if parse is None else parse(text)
 
 
 def _number(text: str) -> str:
@@ -125,6 +123,14 @@ def _datetime(text: str) -> str:
                 f"{text} is not a valid datetime, expected ISO 8601 or epoch milliseconds",
             ) from None
     return format_instant(ms)
+
+
+_PARSERS: dict[PropertyType, Callable[[str], str]] = {
+    PropertyType.NUMBER: _number,
+    PropertyType.BOOL: _bool,
+    PropertyType.DATE: _date,
+    PropertyType.DATETIME: _datetime,
+}
 
 
 def _options(definition: PropertyDefinition, text: str) -> str:

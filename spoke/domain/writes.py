@@ -67,12 +67,13 @@ class TicketWriter:
     def create(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[TicketRecord]:
         """Create up to 100 tickets in one transaction."""
         _check_batch_size(len(inputs))
-        return self.import_tickets(inputs, source)
+        return [_full_record(t) for t in self._insert(inputs, source)]
 
-    def import_tickets(
-        self, inputs: Sequence[PropertyInput], source: WriteSource
-    ) -> list[TicketRecord]:
+    def import_tickets(self, inputs: Sequence[PropertyInput], source: WriteSource) -> None:
         """Create any number of tickets in one transaction (bulk loads; no API limit)."""
+        self._insert(inputs, source)
+
+    def _insert(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[StoredTicket]:
         catalogue = self._catalogue.current()
         changes = _validate_all(catalogue, inputs, creating=True)
         now = now_ms()
@@ -94,7 +95,7 @@ class TicketWriter:
                     if name in t.values
                 ],
             )
-        return [_full_record(t) for t in tickets]
+        return tickets
 
     # -- update ------------------------------------------------------------------
 
@@ -128,6 +129,7 @@ class TicketWriter:
             ]
             if missing:
                 raise ObjectNotFound(NOT_FOUND_MESSAGE, ids=missing)
+            _refuse_repeats([str(i) for i in ids])
             results: list[StoredTicket] = []
             writes: list[TicketWrite] = []
             for ticket_id, change in zip(ids, changes, strict=True):
@@ -176,10 +178,11 @@ def _validate_all(
     """Normalised values of every input; raises one error listing every problem."""
     problems: list[InvalidPropertyValue] = []
     changes: list[dict[str, str]] = []
+    definitions = catalogue.by_name
     for properties in inputs:
         change: dict[str, str] = {}
         for name, raw in properties.items():
-            definition = catalogue.get(name)
+            definition = definitions.get(name)
             if definition is None:
                 problems.append(
                     InvalidPropertyValue(
@@ -287,6 +290,14 @@ def _move_unique_values(
 
 
 def _claim(tx: Transaction, claims: Sequence[tuple[str, str, int]]) -> None:
+    """Claim unique values for tickets; a value claimed twice in one batch is refused."""
+    seen: set[tuple[str, str]] = set()
+    for name, value, _ in claims:
+        if (name, value) in seen:
+            raise ValidationError(
+                f"Duplicate values found in batch input for unique property {name}: [{value}]"
+            )
+        seen.add((name, value))
     try:
         tx.claim_unique_values(claims)
     except UniqueValueTaken as taken:

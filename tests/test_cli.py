@@ -1,0 +1,357 @@
+"""The ``spoke`` command line: ``token create``, ``seed``, ``migrate`` and ``serve``.
+
+The quick commands run in-process through click's ``CliRunner``; ``serve`` runs as a real
+``python -m spoke serve`` subprocess on a free port, and is always terminated afterwards.
+Every test works on a database of its own under ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from spoke.cli import main
+from spoke.domain.tokens import KNOWN_SCOPES, authenticate
+from spoke.store import open_store
+
+BATCH_READ = "/crm/v3/objects/tickets/batch/read"
+STARTUP_SECONDS = 15
+
+
+def database_url(tmp_path: Path, name: str = "spoke.db") -> str:
+    return f"sqlite:///{tmp_path / name}"
+
+
+def spoke(*args: str) -> Result:
+    """``spoke ARGS`` in-process, ignoring any ``SPOKE_DATABASE_URL`` of the caller."""
+    return CliRunner().invoke(main, list(args), env={"SPOKE_DATABASE_URL": None})
+
+
+def count_tickets(url: str) -> int:
+    store = open_store(url)
+    try:
+        return store.count_tickets()
+    finally:
+        store.close()
+
+
+def batch_read(base_url: str, token: str, ids: Sequence[str]) -> httpx.Response:
+    return httpx.post(
+        base_url + BATCH_READ,
+        headers={"Authorization": f"Bearer {token}"},
+        json={"inputs": [{"id": i} for i in ids], "properties": ["subject"]},
+        timeout=10,
+    )
+
+
+# -- spoke token create ------------------------------------------------------------------
+
+
+def test_token_create_prints_only_the_token(tmp_path: Path) -> None:
+    result = spoke("token", "create", "--scopes", "tickets", "--database", database_url(tmp_path))
+    assert result.exit_code == 0, result.output
+    (token,) = result.stdout.splitlines()
+    assert result.stdout == token + "\n"
+    assert token.startswith("pat-")
+    assert re.fullmatch(r"[\w-]+", token), token
+
+
+def test_each_token_is_new(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    first = spoke("token", "create", "--database", url)
+    second = spoke("token", "create", "--database", url)
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout != second.stdout
+
+
+def test_created_token_authenticates_against_a_server_on_the_same_database(server: Any) -> None:
+    result = spoke("token", "create", "--scopes", "tickets", "--database", server.database_url)
+    assert result.exit_code == 0, result.output
+    response = batch_read(server.base_url, result.stdout.strip(), ["1"])
+    assert response.status_code == 207, response.text
+    assert response.json()["errors"][0]["context"] == {"ids": ["1"]}
+
+
+def test_created_token_carries_only_the_scopes_asked_for(server: Any) -> None:
+    result = spoke(
+        "token", "create", "--scopes", "crm.schemas.tickets.read", "--database", server.database_url
+    )
+    assert result.exit_code == 0, result.output
+    response = batch_read(server.base_url, result.stdout.strip(), ["1"])
+    assert response.status_code == 403, response.text
+    assert response.json()["category"] == "MISSING_SCOPES"
+
+
+def test_several_comma_separated_scopes_are_accepted(server: Any) -> None:
+    result = spoke(
+        "token",
+        "create",
+        "--scopes",
+        "crm.schemas.tickets.read, tickets",
+        "--database",
+        server.database_url,
+    )
+    assert result.exit_code == 0, result.output
+    response = batch_read(server.base_url, result.stdout.strip(), ["1"])
+    assert response.status_code == 207, response.text
+
+
+def test_token_with_expires_in_zero_is_already_expired(server: Any) -> None:
+    result = spoke("token", "create", "--expires-in", "0", "--database", server.database_url)
+    assert result.exit_code == 0, result.output
+    response = batch_read(server.base_url, result.stdout.strip(), ["1"])
+    assert response.status_code == 401, response.text
+    assert response.json()["category"] == "EXPIRED_AUTHENTICATION"
+
+
+def test_token_app_id_is_the_source_id_of_its_writes(server: Any) -> None:
+    result = spoke("token", "create", "--app-id", "4242", "--database", server.database_url)
+    assert result.exit_code == 0, result.output
+    with server.http(result.stdout.strip()) as http:
+        created = http.post(
+            "/crm/v3/objects/tickets",
+            json={"properties": {"subject": "From app 4242", "hs_pipeline_stage": "1"}},
+        )
+        assert created.status_code == 201, created.text
+        read = http.post(
+            BATCH_READ,
+            json={"inputs": [{"id": created.json()["id"]}], "propertiesWithHistory": ["subject"]},
+        )
+    assert read.status_code == 200, read.text
+    (version,) = read.json()["results"][0]["propertiesWithHistory"]["subject"]
+    assert version["sourceId"] == "4242"
+
+
+def test_unknown_scope_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    result = spoke(
+        "token", "create", "--scopes", "tickets,crm.objects.deals.read", "--database", url
+    )
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert "--scopes" in result.stderr
+    assert "crm.objects.deals.read" in result.stderr
+    for known in KNOWN_SCOPES:
+        assert known in result.stderr
+
+
+def test_unsupported_database_url_is_refused() -> None:
+    result = spoke("token", "create", "--database", "postgresql://localhost/spoke")
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert "--database" in result.stderr
+    assert "postgresql://localhost/spoke" in result.stderr
+
+
+# -- spoke seed and spoke migrate -----------------------------------------------------------
+
+
+def test_seed_loads_the_requested_number_of_tickets(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    result = spoke("seed", "--tickets", "500", "--database", url)
+    assert result.exit_code == 0, result.output
+    assert count_tickets(url) == 500
+    assert "Loaded 500 tickets" in result.stderr
+
+
+def test_seeded_tickets_are_served(server: Any, token: str) -> None:
+    result = spoke("seed", "--tickets", "25", "--database", server.database_url)
+    assert result.exit_code == 0, result.output
+    response = batch_read(server.base_url, token, ["1", "2", "25"])
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert {r["id"] for r in results} == {"1", "2", "25"}
+    assert all(r["properties"]["subject"] for r in results)
+
+
+def test_seed_refuses_a_count_below_one(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    result = spoke("seed", "--tickets", "0", "--database", url)
+    assert result.exit_code != 0
+    assert "--tickets" in result.stderr
+
+
+def test_migrate_creates_the_database_and_is_idempotent(tmp_path: Path) -> None:
+    url = database_url(tmp_path, "nested/dir/spoke.db")
+    first = spoke("migrate", "--database", url)
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "nested" / "dir" / "spoke.db").is_file()
+    assert count_tickets(url) == 0
+
+    seeded = spoke("seed", "--tickets", "7", "--database", url)
+    assert seeded.exit_code == 0, seeded.output
+    token = spoke("token", "create", "--database", url).stdout.strip()
+
+    for _ in range(2):
+        again = spoke("migrate", "--database", url)
+        assert again.exit_code == 0, again.output
+        assert "up to date" in again.stderr
+    assert count_tickets(url) == 7
+
+    # The token minted before the re-runs is still known.
+    store = open_store(url)
+    try:
+        assert authenticate(store, f"Bearer {token}").scopes == ("tickets",)
+    finally:
+        store.close()
+
+
+# -- spoke serve, as a real process ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+class ServerProcess:
+    """A ``spoke serve`` subprocess whose stderr is read continuously (so it never blocks)."""
+
+    def __init__(self, args: Sequence[str], cwd: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "SPOKE_DATABASE_URL"}
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "spoke", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.popen.stderr is not None
+        for line in self.popen.stderr:
+            self.stderr.append(line)
+            self.lines.put(line)
+
+    def wait_for_line(self, pattern: str, timeout: float) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=min(left, 0.2))
+            except queue.Empty:
+                if self.popen.poll() is not None and self.lines.empty():
+                    break
+                continue
+            found = re.search(pattern, line)
+            if found:
+                return found
+        pytest.fail(f"no line matching {pattern!r} on stderr:\n{''.join(self.stderr)}")
+
+    def wait_until_healthy(self, base_url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                pytest.fail(f"spoke serve exited ({self.popen.returncode}):\n{self.output()}")
+            try:
+                if httpx.get(base_url + "/_spoke/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"spoke serve was not healthy within {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        return "".join(self.stderr)
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=10)
+        self._reader.join(timeout=5)
+        if self.popen.stderr is not None:
+            self.popen.stderr.close()
+
+
+@contextmanager
+def serving(args: Sequence[str], cwd: Path) -> Iterator[ServerProcess]:
+    process = ServerProcess(args, cwd)
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def cli_token(url: str, cwd: Path) -> str:
+    """A token from ``python -m spoke token create``, as a separate process."""
+    env = {k: v for k, v in os.environ.items() if k != "SPOKE_DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "spoke", "token", "create", "--database", url],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (token,) = done.stdout.splitlines()
+    return token
+
+
+def test_serve_with_demo_tickets_answers_batch_reads(tmp_path: Path) -> None:
+    port = free_port()
+    url = database_url(tmp_path, "x.db")
+    base_url = f"http://127.0.0.1:{port}"
+    args = ["serve", "--port", str(port), "--database", url, "--demo-tickets", "20"]
+    with serving(args, tmp_path) as process:
+        process.wait_until_healthy(base_url, STARTUP_SECONDS)
+        token = cli_token(url, tmp_path)
+        response = batch_read(base_url, token, ["1", "2", "3"])
+        assert response.status_code == 200, response.text
+        assert sorted(r["id"] for r in response.json()["results"]) == ["1", "2", "3"]
+        assert count_tickets(url) == 20
+        assert "pat-" not in process.output(), "no token is printed for a named database"
+
+
+def test_serve_on_the_default_database_prints_a_token_and_a_curl_snippet(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with serving(["serve", "--port", str(port)], tmp_path) as process:
+        token = process.wait_for_line(r"^\s+(pat-[\w-]+)\s*$", STARTUP_SECONDS).group(1)
+        process.wait_until_healthy(base_url, STARTUP_SECONDS)
+        assert (tmp_path / "spoke-data" / "spoke.db").is_file()
+
+        response = batch_read(base_url, token, ["1", "2"])
+        assert response.status_code == 200, response.text
+        assert len(response.json()["results"]) == 2
+
+        # The curl snippet, run as printed (without the shell), works too.
+        stderr = process.output()
+        command = re.search(r"^\s*(curl .*?)(?:\n\s*\n|\Z)", stderr, re.MULTILINE | re.DOTALL)
+        assert command, stderr
+        words = shlex.split(command.group(1).replace("\\\n", " "))
+        assert f"{base_url}{BATCH_READ}" in words
+        assert f"Authorization: Bearer {token}" in words
+        body = words[words.index("-d") + 1]
+        headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
+        snippet = httpx.post(f"{base_url}{BATCH_READ}", headers=headers, content=body)
+        assert snippet.status_code == 200, snippet.text
