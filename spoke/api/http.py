@@ -59,7 +59,7 @@ async def decode_body(request: Request, kind: type[T]) -> T:
         raise InvalidJson(line, column, str(malformed)) from None
     except UnicodeDecodeError:
         line, column = _line_and_column(body, _first_invalid_utf8(body))
-        raise InvalidJson(line, column, "Invalid UTF-8 middle byte in a string") from None
+        raise InvalidJson(line, column, "the body is not valid UTF-8") from None
 
 
 def _position(body: bytes, message: str) -> tuple[int, int]:
