@@ -15,7 +15,7 @@ from spoke.api.auth import guarded
 from spoke.api.http import error_response, json_response
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.properties import PropertyEndpoints
-from spoke.api.routes import SCOPES, operations
+from spoke.api.routes import operations
 from spoke.api.tickets import TicketEndpoints
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.reads import TicketReader
@@ -46,7 +46,7 @@ def create_app(store: Store) -> Starlette:
         return json_response({"status": "ok"})
 
     routes = [
-        Route(op.path, guarded(store, SCOPES, op.handler), methods=[op.method]) for op in table
+        Route(op.path, guarded(store, op.scopes, op.handler), methods=[op.method]) for op in table
     ]
     routes += [
         Route("/openapi.json", openapi, methods=["GET"]),

@@ -15,7 +15,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def guarded(store: Store, scopes: Sequence[str], handler: Handler) -> Endpoint:
-    """``handler``, run only for a request whose token is known, live and has ``scopes``."""
+    """``handler``, run only for a request whose token is known, live and holds one of
+    ``scopes``."""
 
     async def endpoint(request: Request) -> Response:
         token = authenticate(store, request.headers.get("authorization"))

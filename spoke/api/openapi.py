@@ -11,7 +11,7 @@ import msgspec
 
 from spoke import __version__
 from spoke.api import schemas
-from spoke.api.routes import SCOPES, Operation
+from spoke.api.routes import Operation
 
 Json = dict[str, Any]
 _REF = "#/components/schemas/{name}"
@@ -58,7 +58,7 @@ def _operation(op: Operation, ref_of: dict[type, Json]) -> Json:
     body: Json = {
         "tags": [op.tag],
         "summary": op.summary,
-        "security": [{"bearer": list(SCOPES)}],
+        "security": [{"bearer": [scope]} for scope in op.scopes],
         "parameters": [
             {"name": _camel(n), "in": "path", "required": True, "schema": {"type": "string"}}
             for n in re.findall(r"\{(\w+)\}", op.path)

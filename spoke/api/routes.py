@@ -15,7 +15,11 @@ from spoke.api.properties import PropertyEndpoints
 from spoke.api.tickets import TicketEndpoints
 
 TICKET_PREFIXES = ("/crm/v3/objects/tickets", "/crm/objects/2026-03/tickets")
-SCOPES = ("tickets",)
+
+#: Scopes an operation accepts (any one of them), as in HubSpot's OpenAPI documents.
+OBJECT_SCOPES = ("tickets",)
+SCHEMA_READ_SCOPES = ("tickets", "crm.schemas.tickets.read")
+SCHEMA_WRITE_SCOPES = ("tickets", "crm.schemas.tickets.write")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Operation:
     responses: Mapping[int, type | None] = field(default_factory=dict)
     query: Sequence[str] = ()
     tag: str = "Tickets"
+    scopes: Sequence[str] = OBJECT_SCOPES
 
 
 def operations(tickets: TicketEndpoints, properties: PropertyEndpoints) -> list[Operation]:
@@ -115,6 +120,7 @@ def operations(tickets: TicketEndpoints, properties: PropertyEndpoints) -> list[
             {200: schemas.PropertyCollection},
             query=("archived",),
             tag="Properties",
+            scopes=SCHEMA_READ_SCOPES,
         ),
         Operation(
             "GET",
@@ -125,6 +131,7 @@ def operations(tickets: TicketEndpoints, properties: PropertyEndpoints) -> list[
             {200: schemas.Property},
             query=("archived",),
             tag="Properties",
+            scopes=SCHEMA_READ_SCOPES,
         ),
         Operation(
             "POST",
@@ -134,6 +141,7 @@ def operations(tickets: TicketEndpoints, properties: PropertyEndpoints) -> list[
             schemas.PropertyCreate,
             {201: schemas.Property},
             tag="Properties",
+            scopes=SCHEMA_WRITE_SCOPES,
         ),
         Operation(
             "GET",
@@ -143,6 +151,7 @@ def operations(tickets: TicketEndpoints, properties: PropertyEndpoints) -> list[
             None,
             {200: schemas.PipelineCollection},
             tag="Pipelines",
+            scopes=SCHEMA_READ_SCOPES,
         ),
         Operation(
             "GET",
@@ -152,5 +161,6 @@ def operations(tickets: TicketEndpoints, properties: PropertyEndpoints) -> list[
             None,
             {200: schemas.Pipeline},
             tag="Pipelines",
+            scopes=SCHEMA_READ_SCOPES,
         ),
     ]

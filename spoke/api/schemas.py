@@ -73,9 +73,10 @@ class OptionInput(Struct):
     value: str
     hidden: bool = False
     description: str = ""
-    displayOrder: int = -1
+    displayOrder: Int32 = -1
 
 
+Int32 = Annotated[int, Meta(ge=-(2**31), le=2**31 - 1)]
 PropertyName = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)]
 
 
@@ -87,7 +88,7 @@ class PropertyCreate(Struct):
     groupName: str
     description: str = ""
     options: list[OptionInput] = []
-    displayOrder: int = -1
+    displayOrder: Int32 = -1
     hasUniqueValue: bool = False
     hidden: bool = False
     formField: bool = False

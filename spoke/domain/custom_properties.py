@@ -49,15 +49,23 @@ def _check(definition: PropertyDefinition) -> None:
         )
     if definition.type is PropertyType.ENUMERATION:
         _check_options([o.value for o in definition.options], definition.external_options)
+    elif definition.type is PropertyType.BOOL:
+        _check_bool_options([o.value for o in definition.options])
     elif definition.options:
         raise ValidationError(
-            f"Options are only allowed on enumeration properties, not {definition.type}"
+            f"Options are only allowed on enumeration and bool properties, not {definition.type}"
         )
     if definition.has_unique_value and definition.type not in UNIQUE_CAPABLE:
         raise ValidationError(
             f"Properties of type {definition.type} cannot have unique values; "
             "only string, number and phone_number properties can"
         )
+
+
+def _check_bool_options(values: Sequence[str]) -> None:
+    """A bool property may label its two values (HubSpot's are Yes/true and No/false)."""
+    if not set(values) <= {"true", "false"} or len(values) != len(set(values)):
+        raise ValidationError("Options of a bool property must be the values true and false")
 
 
 def _check_options(values: Sequence[str], external: bool) -> None:

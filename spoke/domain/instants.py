@@ -11,6 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 _EPOCH_DAY_MS = 86_400_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+#: The instants Spoke stores and prints: years 1 to 9999.
+MIN_INSTANT_MS = (datetime(1, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(milliseconds=1)
+MAX_INSTANT_MS = (datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC) - _EPOCH) // timedelta(
+    milliseconds=1
+)
+
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000

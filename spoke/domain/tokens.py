@@ -57,9 +57,10 @@ def authenticate(store: Store, authorization: str | None) -> TokenRecord:
     return record
 
 
-def require_scopes(token: TokenRecord, required: Sequence[str]) -> None:
-    if not set(required) <= set(token.scopes):
-        raise MissingScopes(required)
+def require_scopes(token: TokenRecord, any_of: Sequence[str]) -> None:
+    """The token must hold at least one of ``any_of`` (HubSpot lists alternatives)."""
+    if not set(any_of) & set(token.scopes):
+        raise MissingScopes(any_of)
 
 
 def _elapsed(ms: int) -> str:

@@ -8,11 +8,14 @@ joined by ``;`` in the order written. ``""`` clears a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from spoke.domain.instants import (
+    MAX_INSTANT_MS,
+    MIN_INSTANT_MS,
     date_to_ms,
     format_date,
     format_instant,
@@ -24,6 +27,9 @@ from spoke.domain.properties import PropertyDefinition, PropertyType
 from spoke.errors import InvalidPropertyValue
 
 RawValue = str | int | float | bool | None
+
+#: A plain decimal number, as Java's BigDecimal reads it (no underscores, no NaN).
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 class InvalidValue(Exception):
@@ -69,12 +75,12 @@ def normalise(definition: PropertyDefinition, raw: RawValue) -> str:
 
 
 def _number(text: str) -> str:
+    if not _NUMBER.fullmatch(text.strip()):
+        raise InvalidValue("INVALID_NUMBER", f"{text} is not a valid number")
     try:
         number = Decimal(text.strip())
     except InvalidOperation:
         raise InvalidValue("INVALID_NUMBER", f"{text} is not a valid number") from None
-    if not number.is_finite():
-        raise InvalidValue("INVALID_NUMBER", f"{text} is not a valid number")
     normalised = format(number.normalize(), "f")
     return "0" if normalised in ("-0", "0") else normalised
 
@@ -89,10 +95,17 @@ def _bool(text: str) -> str:
 
 
 def _epoch_ms(text: str) -> int | None:
+    """Epoch milliseconds written as digits, or ``None`` for any other text.
+
+    Raises :class:`InvalidValue` for digits outside the instants Spoke can print.
+    """
     stripped = text.strip()
-    if stripped.lstrip("-").isdigit():
-        return int(stripped)
-    return None
+    if not stripped.lstrip("-").isascii() or not stripped.lstrip("-").isdigit():
+        return None
+    ms = int(stripped)
+    if not MIN_INSTANT_MS <= ms <= MAX_INSTANT_MS:
+        raise InvalidValue("INVALID_DATE", f"{text} is out of range for a date")
+    return ms
 
 
 def _date(text: str) -> str:
@@ -122,6 +135,8 @@ def _datetime(text: str) -> str:
                 "INVALID_DATE",
                 f"{text} is not a valid datetime, expected ISO 8601 or epoch milliseconds",
             ) from None
+        if not MIN_INSTANT_MS <= ms <= MAX_INSTANT_MS:
+            raise InvalidValue("INVALID_DATE", f"{text} is out of range for a date")
     return format_instant(ms)
 
 

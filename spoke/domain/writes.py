@@ -208,30 +208,33 @@ def _validate_all(
 
 def _creation_problems(change: dict[str, str]) -> list[InvalidPropertyValue]:
     change.setdefault("hs_pipeline", DEFAULT_PIPELINE_ID)
-    try:
-        _check_pipeline_stage(change)
-    except InvalidValue as invalid:
-        return [invalid.for_property("hs_pipeline_stage")]
-    return []
+    problem = _pipeline_problem(change)
+    return [problem] if problem else []
 
 
-def _check_pipeline_stage(values: Mapping[str, str]) -> None:
-    """The ticket's pipeline exists and its stage belongs to it."""
+def _pipeline_problem(values: Mapping[str, str]) -> InvalidPropertyValue | None:
+    """What is wrong with the ticket's pipeline and stage, if anything."""
     pipeline_id = values.get("hs_pipeline", "")
     pipeline = PIPELINES.get(pipeline_id)
     if pipeline is None:
         labels = ", ".join(p.label for p in PIPELINES.values())
-        raise InvalidValue(
-            "INVALID_OPTION", f"{pipeline_id} was not one of the allowed options: [{labels}]"
+        return InvalidPropertyValue(
+            "hs_pipeline",
+            "INVALID_OPTION",
+            f"{pipeline_id} was not one of the allowed options: [{labels}]",
         )
     stage_id = values.get("hs_pipeline_stage", "")
     if not stage_id:
-        raise InvalidValue("REQUIRED_PROPERTY", 'Property "hs_pipeline_stage" is required')
+        return InvalidPropertyValue(
+            "hs_pipeline_stage", "REQUIRED_PROPERTY", 'Property "hs_pipeline_stage" is required'
+        )
     if pipeline.stage(stage_id) is None:
-        raise InvalidValue(
+        return InvalidPropertyValue(
+            "hs_pipeline_stage",
             "INVALID_OPTION",
             f"{stage_id} is not a valid pipeline stage of pipeline {pipeline.id}",
         )
+    return None
 
 
 def _initial_values(ticket_id: int, stamp: str, change: dict[str, str]) -> dict[str, str]:
@@ -262,10 +265,9 @@ def _applied(ticket: StoredTicket, write: TicketWrite) -> StoredTicket:
 
 
 def _check_stage_of(ticket: StoredTicket) -> None:
-    try:
-        _check_pipeline_stage(ticket.values)
-    except InvalidValue as invalid:
-        raise PropertyValuesNotValid([invalid.for_property("hs_pipeline_stage")]) from None
+    problem = _pipeline_problem(ticket.values)
+    if problem:
+        raise PropertyValuesNotValid([problem])
 
 
 def _move_unique_values(

@@ -108,3 +108,10 @@ def test_unknown_pipeline_is_a_hubspot_404(http: httpx.Client) -> None:
     assert body["category"] == "OBJECT_NOT_FOUND"
     assert body["message"]
     assert body["correlationId"] == response.headers["x-hubspot-correlation-id"]
+
+
+def test_schema_read_scope_is_enough_to_read_pipelines(server: LiveServer) -> None:
+    """HubSpot's pipelines spec accepts ``crm.schemas.tickets.read`` as an alternative
+    to ``tickets`` for reading ticket pipelines."""
+    reader = server.sdk(server.token(scopes=("crm.schemas.tickets.read",)))
+    assert reader.crm.pipelines.pipelines_api.get_by_id("tickets", "0").id == "0"

@@ -344,6 +344,47 @@ def test_every_required_field_is_required(http: httpx.Client) -> None:
     assert http.get(f"{PROPERTIES}/plan_tier").status_code == 404
 
 
+def _status(server: LiveServer, method: str, path: str, **kwargs: Any) -> int | str:
+    """The status of one request on a fresh connection, or why there was none."""
+    with server.http(server.token()) as client:
+        try:
+            return client.request(method, path, **kwargs).status_code
+        except httpx.TransportError as failed:
+            return f"no response: {failed!r}"
+
+
+def test_display_order_outside_int32_is_a_400_and_stores_nothing(server: LiveServer) -> None:
+    """``displayOrder`` is an int32 in HubSpot's spec; larger numbers are refused, and a
+    refused definition must not be stored (nor break later reads)."""
+    observed: dict[object, int | str] = {}
+    for order in (2**31, 2**70):
+        name = f"order_{order.bit_length()}"
+        body = _definition(name, displayOrder=order)
+        observed[order] = _status(server, "POST", PROPERTIES, json=body)
+        observed[name] = _status(server, "GET", f"{PROPERTIES}/{name}")
+    observed["list afterwards"] = _status(server, "GET", PROPERTIES)
+    assert observed == {
+        2**31: 400,
+        "order_32": 404,
+        2**70: 400,
+        "order_71": 404,
+        "list afterwards": 200,
+    }
+
+
+def test_option_display_order_outside_int32_is_a_400_and_stores_nothing(
+    server: LiveServer,
+) -> None:
+    body = _definition()
+    body["options"][0]["displayOrder"] = 2**70
+    observed = {
+        "create": _status(server, "POST", PROPERTIES, json=body),
+        "read": _status(server, "GET", f"{PROPERTIES}/plan_tier"),
+        "list afterwards": _status(server, "GET", PROPERTIES),
+    }
+    assert observed == {"create": 400, "read": 404, "list afterwards": 200}
+
+
 def test_malformed_json_is_a_400_not_a_framework_error(http: httpx.Client) -> None:
     response = http.post(
         PROPERTIES, content=b"{not json", headers={"content-type": "application/json"}
@@ -356,3 +397,24 @@ def test_properties_need_a_valid_token(server: LiveServer) -> None:
     with server.http("pat-na1-00000000000000000000000000000000") as stranger:
         response = stranger.get(PROPERTIES)
     _assert_hubspot_error(response, 401, "INVALID_AUTHENTICATION")
+
+
+# -- scopes -------------------------------------------------------------------------------
+
+
+def test_schema_scopes_are_enough_to_read_and_create_ticket_properties(
+    server: LiveServer,
+) -> None:
+    """HubSpot's properties spec accepts ``crm.schemas.tickets.read`` for reads and
+    ``crm.schemas.tickets.write`` for creates, as alternatives to ``tickets``."""
+    with server.http(server.token(scopes=("crm.schemas.tickets.read",))) as reader:
+        assert reader.get(PROPERTIES).status_code == 200
+        assert reader.get(f"{PROPERTIES}/subject").status_code == 200
+    with server.http(server.token(scopes=("crm.schemas.tickets.write",))) as writer:
+        assert writer.post(PROPERTIES, json=_definition()).status_code == 201
+
+
+def test_token_without_a_ticket_scope_gets_missing_scopes(server: LiveServer) -> None:
+    with server.http(server.token(scopes=())) as stranger:
+        response = stranger.get(PROPERTIES)
+    _assert_hubspot_error(response, 403, "MISSING_SCOPES")
