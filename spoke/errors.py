@@ -16,10 +16,12 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     ├── InternalError                500, only for a bug in Spoke
     ├── InvalidAuthentication        401 INVALID_AUTHENTICATION
     ├── ExpiredAuthentication        401 EXPIRED_AUTHENTICATION
-    └── MissingScopes                403 MISSING_SCOPES
+    ├── MissingScopes                403 MISSING_SCOPES
+    └── RateLimited                  429 RATE_LIMIT (its own body: no ``category``)
 
 Key order follows HubSpot's captures: ``status, message, correlationId, [errors],
-[links], category, [context]``; bodies are compact JSON.
+[links], category, [context]``; a 429 has ``status, message, errorType, correlationId,
+policyName, groupName``. Bodies are compact JSON.
 """
 
 from __future__ import annotations
@@ -56,6 +58,19 @@ class HubSpotError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def envelope(self, correlation_id: str) -> Json:
+        """The body HubSpot sends for this error, keys in HubSpot's order."""
+        body: Json = {"status": "error", "message": self.message, "correlationId": correlation_id}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        if self.links is not None:
+            body["links"] = self.links
+        body["category"] = self.category
+        if self.context is not None:
+            body["context"] = self.context
+        body.update(self.extra)
+        return body
 
 
 class ValidationError(HubSpotError):
@@ -212,18 +227,35 @@ class MissingScopes(HubSpotError):
         )
 
 
+class RateLimited(HubSpotError):
+    """429: the app has used up its requests of the rolling ten-second window.
+
+    HubSpot's real 429s carry ``errorType``, ``policyName`` and ``groupName`` instead of
+    ``category`` (behaviour.md section 9); this is the private-app variant.
+    """
+
+    def __init__(self, app_id: int, portal_id: int) -> None:
+        super().__init__(
+            "You have reached your ten_secondly_rolling limit.",
+            status_code=429,
+            category="RATE_LIMIT",
+        )
+        self.group_name = f"publicapi:private_app-api-calls-ten-secondly:{app_id}:{portal_id}"
+
+    def envelope(self, correlation_id: str) -> Json:
+        return {
+            "status": "error",
+            "message": self.message,
+            "errorType": "RATE_LIMIT",
+            "correlationId": correlation_id,
+            "policyName": "TEN_SECONDLY_ROLLING",
+            "groupName": self.group_name,
+        }
+
+
 def error_body(error: HubSpotError, correlation_id: str) -> bytes:
     """The compact JSON body HubSpot sends for ``error``."""
-    body: Json = {"status": "error", "message": error.message, "correlationId": correlation_id}
-    if error.errors is not None:
-        body["errors"] = error.errors
-    if error.links is not None:
-        body["links"] = error.links
-    body["category"] = error.category
-    if error.context is not None:
-        body["context"] = error.context
-    body.update(error.extra)
-    return orjson.dumps(body)
+    return orjson.dumps(error.envelope(correlation_id))
 
 
 def batch_error_entry(category: str, message: str, context: Mapping[str, list[str]]) -> Json:

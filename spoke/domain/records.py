@@ -18,7 +18,7 @@ MAX_BATCH_INPUTS = 100
 MAX_HISTORY_BATCH_INPUTS = 50
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TicketRecord:
     id: int
     properties: dict[str, str | None]

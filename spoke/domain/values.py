@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from spoke.domain.instants import (
@@ -27,6 +27,9 @@ from spoke.domain.properties import PropertyDefinition, PropertyType
 from spoke.errors import InvalidPropertyValue
 
 RawValue = str | int | float | bool | None
+
+#: An instant exactly as :func:`format_instant` prints it.
+_CANONICAL_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z")
 
 #: A plain decimal number, as Java's BigDecimal reads it (no underscores, no NaN).
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -126,6 +129,13 @@ def _date(text: str) -> str:
 
 
 def _datetime(text: str) -> str:
+    if _CANONICAL_INSTANT.fullmatch(text) and not text.endswith(".000Z"):
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return text  # already as Spoke prints it
     ms = _epoch_ms(text)
     if ms is None:
         try:

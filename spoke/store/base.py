@@ -28,7 +28,7 @@ from typing import TypeVar
 from spoke.domain.properties import PropertyDefinition
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StoredTicket:
     id: int
     values: dict[str, str]
