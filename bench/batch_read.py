@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # this checkout's spoke/, even if another one is installed
+    sys.path.insert(0, str(REPO))
 CACHE_DIR = REPO / "bench" / ".data"
 PATH = "/crm/v3/objects/tickets/batch/read"
 HEALTH_PATH = "/_spoke/health"
@@ -722,8 +724,6 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     leaves out the HTTP server, routing and the token check. Returns the handler and a
     function that closes the store.
     """
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     from starlette.requests import Request  # noqa: PLC0415
 
     from spoke.api.tickets import TicketEndpoints  # noqa: PLC0415

@@ -9,7 +9,7 @@ import click
 import uvicorn
 
 from spoke import __version__
-from spoke.api.app import DATABASE_URL_VARIABLE
+from spoke.api.app import DATABASE_URL_VARIABLE, RATE_LIMIT_VARIABLE
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.tokens import KNOWN_SCOPES, create_token
@@ -57,8 +57,24 @@ def main() -> None:
     help="Demo tickets to load into an empty database "
     "[default: 1000 for the embedded default database, 0 otherwise].",
 )
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar=RATE_LIMIT_VARIABLE,
+    help="Requests each app may make in any rolling 10 seconds, counted per worker "
+    f"(also ${RATE_LIMIT_VARIABLE}) [default: no limit].",
+)
 @database_option
-def serve(host: str, port: int, workers: int, demo_tickets: int | None, database_url: str) -> None:
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    demo_tickets: int | None,
+    rate_limit: int | None,
+    database_url: str,
+) -> None:
     """Start the HTTP server."""
     embedded = database_url == DEFAULT_DATABASE_URL
     store = _open(database_url)
@@ -73,6 +89,14 @@ def serve(host: str, port: int, workers: int, demo_tickets: int | None, database
     finally:
         store.close()
     os.environ[DATABASE_URL_VARIABLE] = database_url
+    if rate_limit is None:
+        os.environ.pop(RATE_LIMIT_VARIABLE, None)
+    else:
+        os.environ[RATE_LIMIT_VARIABLE] = str(rate_limit)
+        per_worker = " (counted separately by each worker)" if workers > 1 else ""
+        click.echo(
+            f"Rate limit: {rate_limit} requests per app per rolling 10 s{per_worker}", err=True
+        )
     uvicorn.run(
         "spoke.api.app:app_from_environment",
         factory=True,

@@ -1,7 +1,8 @@
 """Shared fixtures: a real Spoke server on a free port over a fresh database.
 
 Every test that takes ``server`` gets its own SQLite file and its own uvicorn server
-(in a thread, bound to port 0), and talks to it over HTTP like any client would.
+(in a thread, bound to port 0), and talks to it over HTTP like any client would. The
+server has no rate limit unless the test parametrizes ``server`` with one.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,27 +62,43 @@ class _ThreadedServer(uvicorn.Server):
         pass
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    database_url = f"sqlite:///{tmp_path / 'spoke.db'}"
+@contextmanager
+def live_server(database_url: str, rate_limit: int | None = None) -> Iterator[LiveServer]:
+    """A real server over ``database_url`` (migrated here), for as long as the block runs;
+    ``rate_limit`` is passed to ``create_app``."""
     store = open_store(database_url)
     store.migrate()
     config = uvicorn.Config(
-        create_app(store), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        create_app(store, rate_limit=rate_limit),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
     )
     running = _ThreadedServer(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    port = running.servers[0].sockets[0].getsockname()[1]
-    yield LiveServer(f"http://127.0.0.1:{port}", database_url)
-    running.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    try:
+        deadline = time.monotonic() + 10
+        while not running.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        port = running.servers[0].sockets[0].getsockname()[1]
+        yield LiveServer(f"http://127.0.0.1:{port}", database_url)
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A live server on a fresh database. Parametrize it indirectly to limit its rate:
+    ``@pytest.mark.parametrize("server", [5], indirect=True)`` (``rate_limit=5``)."""
+    rate_limit: int | None = getattr(request, "param", None)
+    with live_server(f"sqlite:///{tmp_path / 'spoke.db'}", rate_limit) as running:
+        yield running
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ from spoke.store import open_store
 
 BATCH_READ = "/crm/v3/objects/tickets/batch/read"
 STARTUP_SECONDS = 15
+#: Environment variables ``spoke`` reads; the tests run without the caller's.
+SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT")
 
 
 def database_url(tmp_path: Path, name: str = "spoke.db") -> str:
@@ -38,8 +40,8 @@ def database_url(tmp_path: Path, name: str = "spoke.db") -> str:
 
 
 def spoke(*args: str) -> Result:
-    """``spoke ARGS`` in-process, ignoring any ``SPOKE_DATABASE_URL`` of the caller."""
-    return CliRunner().invoke(main, list(args), env={"SPOKE_DATABASE_URL": None})
+    """``spoke ARGS`` in-process, ignoring any ``SPOKE_*`` variables of the caller."""
+    return CliRunner().invoke(main, list(args), env=dict.fromkeys(SPOKE_VARIABLES))
 
 
 def count_tickets(url: str) -> int:
@@ -225,7 +227,7 @@ class ServerProcess:
     """A ``spoke serve`` subprocess whose stderr is read continuously (so it never blocks)."""
 
     def __init__(self, args: Sequence[str], cwd: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "SPOKE_DATABASE_URL"}
+        env = {k: v for k, v in os.environ.items() if k not in SPOKE_VARIABLES}
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "spoke", *args],
             cwd=cwd,
@@ -300,7 +302,7 @@ def serving(args: Sequence[str], cwd: Path) -> Iterator[ServerProcess]:
 
 def cli_token(url: str, cwd: Path) -> str:
     """A token from ``python -m spoke token create``, as a separate process."""
-    env = {k: v for k, v in os.environ.items() if k != "SPOKE_DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in SPOKE_VARIABLES}
     done = subprocess.run(
         [sys.executable, "-m", "spoke", "token", "create", "--database", url],
         cwd=cwd,
@@ -355,3 +357,40 @@ def test_serve_on_the_default_database_prints_a_token_and_a_curl_snippet(
         headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
         snippet = httpx.post(f"{base_url}{BATCH_READ}", headers=headers, content=body)
         assert snippet.status_code == 200, snippet.text
+
+
+def test_serve_lists_the_rate_limit_option() -> None:
+    result = spoke("serve", "--help")
+    assert result.exit_code == 0, result.output
+    assert "--rate-limit" in result.stdout
+    assert "SPOKE_RATE_LIMIT" in result.stdout
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "many"])
+def test_serve_refuses_a_rate_limit_below_one(tmp_path: Path, limit: str) -> None:
+    result = spoke("serve", "--rate-limit", limit, "--database", database_url(tmp_path))
+    assert result.exit_code != 0
+    assert "--rate-limit" in result.stderr
+
+
+def test_serve_with_a_rate_limit_answers_429_past_it(tmp_path: Path) -> None:
+    port = free_port()
+    url = database_url(tmp_path)
+    base_url = f"http://127.0.0.1:{port}"
+    args = ["serve", "--port", str(port), "--database", url, "--rate-limit", "2"]
+    with serving(args, tmp_path) as process:
+        process.wait_until_healthy(base_url, STARTUP_SECONDS)
+        assert "Rate limit: 2 requests per app" in process.output()
+        token = cli_token(url, tmp_path)
+        for left in ("1", "0"):
+            response = batch_read(base_url, token, ["1"])
+            assert response.status_code == 207, response.text
+            assert response.headers["x-hubspot-ratelimit-max"] == "2"
+            assert response.headers["x-hubspot-ratelimit-remaining"] == left
+        refused = batch_read(base_url, token, ["1"])
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["policyName"] == "TEN_SECONDLY_ROLLING"
+        assert 1 <= int(refused.headers["retry-after"]) <= 10
+        # Another app's token is served.
+        other = batch_read(base_url, cli_token(url, tmp_path), ["1"])
+        assert other.status_code == 207, other.text

@@ -15,6 +15,7 @@ from spoke.api.auth import guarded
 from spoke.api.http import error_response, json_response
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.properties import PropertyEndpoints
+from spoke.api.ratelimit import RateLimiter
 from spoke.api.routes import operations
 from spoke.api.tickets import TicketEndpoints
 from spoke.domain.catalogue import Catalogue
@@ -24,12 +25,18 @@ from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, Resource
 from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
 
 DATABASE_URL_VARIABLE = "SPOKE_DATABASE_URL"
+RATE_LIMIT_VARIABLE = "SPOKE_RATE_LIMIT"
 
 logger = logging.getLogger("spoke")
 
 
-def create_app(store: Store) -> Starlette:
-    """Spoke's HTTP API over ``store`` (already migrated)."""
+def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
+    """Spoke's HTTP API over ``store`` (already migrated).
+
+    ``rate_limit``: requests each app may make in any rolling ten seconds, counted in
+    this app object (so per worker process); ``None``, the default, means no limit.
+    """
+    limiter = RateLimiter(rate_limit) if rate_limit is not None else None
     catalogue = Catalogue(store)
     tickets = TicketEndpoints(TicketReader(store, catalogue), TicketWriter(store, catalogue))
     table = operations(tickets, PropertyEndpoints(store, catalogue))
@@ -46,7 +53,8 @@ def create_app(store: Store) -> Starlette:
         return json_response({"status": "ok"})
 
     routes = [
-        Route(op.path, guarded(store, op.scopes, op.handler), methods=[op.method]) for op in table
+        Route(op.path, guarded(store, op.scopes, op.handler, limiter), methods=[op.method])
+        for op in table
     ]
     routes += [
         Route("/openapi.json", openapi, methods=["GET"]),
@@ -64,9 +72,20 @@ def create_app(store: Store) -> Starlette:
 
 
 def app_from_environment() -> Starlette:
-    """The app over the database named by ``SPOKE_DATABASE_URL`` (for server workers)."""
+    """The app over the database named by ``SPOKE_DATABASE_URL``, limited to
+    ``SPOKE_RATE_LIMIT`` requests per app per ten seconds if set (for server workers)."""
     store = open_store(os.environ.get(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL))
-    return create_app(store)
+    return create_app(store, rate_limit=rate_limit_from_environment())
+
+
+def rate_limit_from_environment() -> int | None:
+    """``SPOKE_RATE_LIMIT`` as a number of requests; unset or empty means no limit."""
+    raw = os.environ.get(RATE_LIMIT_VARIABLE, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ValueError(f"{RATE_LIMIT_VARIABLE} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 async def _hubspot_error(request: Request, exc: Exception) -> Response:

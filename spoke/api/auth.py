@@ -1,4 +1,4 @@
-"""Bearer-token authentication for every HubSpot route."""
+"""Bearer-token authentication, and the optional rate limit, for every HubSpot route."""
 
 from __future__ import annotations
 
@@ -7,20 +7,52 @@ from collections.abc import Awaitable, Callable, Sequence
 from starlette.requests import Request
 from starlette.responses import Response
 
+from spoke.api.http import error_response
+from spoke.api.ratelimit import PORTAL_ID, RateLimiter
 from spoke.domain.tokens import authenticate, require_scopes
+from spoke.errors import HubSpotError, RateLimited
 from spoke.store.base import Store, TokenRecord
 
 Handler = Callable[[Request, TokenRecord], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def guarded(store: Store, scopes: Sequence[str], handler: Handler) -> Endpoint:
+def guarded(
+    store: Store, scopes: Sequence[str], handler: Handler, limiter: RateLimiter | None = None
+) -> Endpoint:
     """``handler``, run only for a request whose token is known, live and holds one of
-    ``scopes``."""
+    ``scopes`` (and, with a ``limiter``, whose app is within its rate limit)."""
+    if limiter is not None:
+        return _rate_limited(store, scopes, handler, limiter)
 
     async def endpoint(request: Request) -> Response:
         token = authenticate(store, request.headers.get("authorization"))
         require_scopes(token, scopes)
         return await handler(request, token)
+
+    return endpoint
+
+
+def _rate_limited(
+    store: Store, scopes: Sequence[str], handler: Handler, limiter: RateLimiter
+) -> Endpoint:
+    """``guarded`` with a rate limit: every authenticated request counts against its
+    app, and every answer to one (success, HubSpot error or 429) carries the
+    ``X-HubSpot-RateLimit-*`` headers. Requests refused with a 401 are not counted."""
+
+    async def endpoint(request: Request) -> Response:
+        token = authenticate(store, request.headers.get("authorization"))
+        verdict = limiter.take(token.app_id)
+        if verdict.allowed:
+            try:
+                require_scopes(token, scopes)
+                response = await handler(request, token)
+            except HubSpotError as error:
+                response = error_response(error)
+        else:
+            response = error_response(RateLimited(token.app_id, PORTAL_ID))
+            response.headers["retry-after"] = str(verdict.retry_after)
+        response.raw_headers.extend(limiter.headers(verdict))
+        return response
 
     return endpoint

@@ -2,7 +2,7 @@
 
 Off unless configured (``spoke serve --rate-limit N``, ``create_app(store, rate_limit=N)``).
 The counts live in the app object, so each worker process counts on its own: with
-``--workers W`` an app may make up to ``W × N`` requests per window in total.
+``--workers W`` an app may make up to ``W * N`` requests per window in total.
 
 The window is exact: the limiter keeps the instant of each request it let through in
 the last ten seconds (at most ``N`` per app), on ``time.monotonic``. A refused request
@@ -85,6 +85,8 @@ class RateLimiter:
     def _sweep(self, now: float) -> None:
         """Forget apps with no request in the window, so idle apps cost no memory."""
         horizon = now - self.window
-        for app_id in [a for a, recent in self._recent.items() if not recent or recent[-1] <= horizon]:
+        for app_id in [
+            a for a, recent in self._recent.items() if not recent or recent[-1] <= horizon
+        ]:
             del self._recent[app_id]
         self._next_sweep = now + self.window

@@ -76,9 +76,9 @@ class TicketWriter:
     def _insert(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[StoredTicket]:
         catalogue = self._catalogue.current()
         changes = _validate_all(catalogue, inputs, creating=True)
-        now = now_ms()
-        stamp = format_instant(now)
         with self._store.transaction() as tx:
+            now = now_ms()  # inside the transaction: creation times follow id order
+            stamp = format_instant(now)
             ids = tx.allocate_ticket_ids(len(changes))
             tickets = [
                 StoredTicket(ticket_id, _initial_values(ticket_id, stamp, change), None, 1)
@@ -113,8 +113,6 @@ class TicketWriter:
         )
         changes = _validate_all(catalogue, [u.properties for u in updates], creating=False)
         _refuse_repeats([u.id for u in updates])
-        now = now_ms()
-        stamp = format_instant(now)
         with self._store.transaction() as tx:
             if definition:
                 held = resolve(self._store, definition, [u.id for u in updates])
@@ -130,6 +128,8 @@ class TicketWriter:
             if missing:
                 raise ObjectNotFound(NOT_FOUND_MESSAGE, ids=missing)
             _refuse_repeats([str(i) for i in ids])
+            now = now_ms()  # once the tickets are locked: timestamps follow commit order
+            stamp = format_instant(now)
             results: list[StoredTicket] = []
             writes: list[TicketWrite] = []
             for ticket_id, change in zip(ids, changes, strict=True):
@@ -152,8 +152,8 @@ class TicketWriter:
     def archive(self, ids: Sequence[str]) -> None:
         """Soft-delete; ids that name no live ticket are ignored, as HubSpot does."""
         _check_batch_size(len(ids))
-        now = now_ms()
         with self._store.transaction() as tx:
+            now = now_ms()
             current = tx.lock_tickets([i for i in map(parse_ticket_id, ids) if i])
             live = [t for t in current.values() if t.archived_at is None]
             tx.update_tickets([StoredTicket(t.id, t.values, now, t.version) for t in live], now)

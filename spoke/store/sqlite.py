@@ -252,7 +252,7 @@ class SQLiteStore(Store):
         return TokenRecord(row[0], row[1], tuple(row[2].split()), row[3], row[4])
 
     def allocate_app_id(self) -> int:
-        (highest,) = self._db.execute(
-            "SELECT coalesce(max(app_id), 1000000) FROM access_tokens"
-        ).fetchone()
-        return int(highest) + 1
+        with self.transaction():
+            cursor = self._db.execute("INSERT INTO apps DEFAULT VALUES")
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid

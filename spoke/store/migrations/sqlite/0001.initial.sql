@@ -41,6 +41,13 @@ CREATE TABLE definitions_version (
 );
 INSERT INTO definitions_version (singleton, version) VALUES (1, 0);
 
+-- Apps own tokens; their ids are what writes record as sourceId.
+-- 1000000 is the app that demo data is written as.
+CREATE TABLE apps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT
+);
+INSERT INTO apps (id) VALUES (1000000);
+
 CREATE TABLE access_tokens (
     token_hash TEXT PRIMARY KEY,
     app_id INTEGER NOT NULL,

@@ -1,0 +1,602 @@
+"""The contract every storage backend must honour, written against ``spoke.store.base.Store``.
+
+Each test runs once per backend through the ``store_factory`` fixture, whose params name the
+backends Spoke has (today only ``"sqlite"``; PostgreSQL will join and must pass unchanged).
+``store_factory()`` opens a new, migrated :class:`Store` on the test's own database, so a
+test can hold two connections to one database. Only the interface is used: no SQL, no
+backend internals.
+
+Covered: migrations are idempotent; ticket ids are allocated increasing and unused; tickets
+round-trip through insert, read and update; reads ignore unknown ids and handle more ids
+than one statement takes; a transaction that raises writes nothing and lets the exception
+through; history is per (ticket, property), newest first, with ``""`` for cleared values;
+unique values are claimed, refused, released and found; custom property definitions
+round-trip and move the definitions version; tokens round-trip; app ids are allocated
+increasing; reads see committed data only, writers of one ticket are serialised, and
+``snapshot()`` reads one committed state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from spoke.domain.properties import Option, PropertyDefinition, PropertyType
+from spoke.store import open_store
+from spoke.store.base import (
+    HistoryEntry,
+    PropertyExists,
+    Store,
+    StoredTicket,
+    TicketWrite,
+    TokenRecord,
+    UniqueValueTaken,
+)
+
+StoreFactory = Callable[[], Store]
+
+BACKENDS = ["sqlite"]
+
+#: More ids than any backend should put in one statement (SQLite's store chunks at 500).
+MANY = 1234
+
+
+@pytest.fixture(params=BACKENDS)
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Opens migrated stores, all on one fresh database of the backend under test."""
+    opened: list[Store] = []
+
+    def open_one() -> Store:
+        if request.param == "sqlite":
+            store = open_store(f"sqlite:///{tmp_path}/s.db")
+        else:  # pragma: no cover - a new backend must be wired in here
+            raise AssertionError(f"no factory for backend {request.param!r}")
+        opened.append(store)
+        store.migrate()
+        return store
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory) -> Store:
+    return store_factory()
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def ticket(
+    ticket_id: int, version: int = 1, archived_at: int | None = None, **values: str
+) -> StoredTicket:
+    return StoredTicket(ticket_id, dict(values), archived_at, version)
+
+
+def create_tickets(store: Store, count: int, **values: str) -> list[StoredTicket]:
+    """``count`` new tickets with ``values`` (plus their own ``n``), each with its first write."""
+    with store.transaction() as tx:
+        ids = tx.allocate_ticket_ids(count)
+        tickets = [ticket(i, n=str(i), **values) for i in ids]
+        tx.insert_tickets(tickets, 1_000)
+        tx.record_writes([TicketWrite(t.id, 1, 1_000, "API", None, t.values) for t in tickets])
+    return tickets
+
+
+def by_id(tickets: list[StoredTicket]) -> dict[int, StoredTicket]:
+    found = {t.id: t for t in tickets}
+    assert len(found) == len(tickets), f"a ticket was returned twice: {tickets}"
+    return found
+
+
+def values_of(entries: list[HistoryEntry]) -> list[str]:
+    return [e.value for e in entries]
+
+
+class Boom(Exception):
+    """Raised inside a transaction to abort it."""
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+def test_migrate_is_idempotent_and_keeps_data(store_factory: StoreFactory) -> None:
+    store = store_factory()
+    (created,) = create_tickets(store, 1, subject="kept")
+    store.create_property(PropertyDefinition("kept_prop", "Kept", PropertyType.STRING, "text"))
+    version = store.definitions_version()
+
+    store.migrate()
+    store.migrate()
+    other = store_factory()  # migrates again, through another connection
+    other.migrate()
+
+    for reader in (store, other):
+        assert reader.read_tickets([created.id]) == [created]
+        assert reader.count_tickets() == 1
+        assert reader.definitions_version() == version
+        assert [p.name for p in reader.custom_properties()] == ["kept_prop"]
+
+
+def test_a_fresh_database_is_empty(store: Store) -> None:
+    assert store.count_tickets() == 0
+    assert store.read_tickets([1, 2, 3]) == []
+    assert store.custom_properties() == []
+    assert store.find_unique_values("anything", ["a"]) == {}
+    assert store.read_history([1], ["subject"]) == {}
+
+
+# -- ticket ids ----------------------------------------------------------------------------
+
+
+def test_allocated_ticket_ids_are_increasing_and_unused(store: Store) -> None:
+    existing = create_tickets(store, 3)
+    with store.transaction() as tx:
+        ids = tx.allocate_ticket_ids(5)
+        assert len(ids) == 5
+        assert ids == sorted(set(ids)), "ids must be distinct and increasing"
+        assert min(ids) > max(t.id for t in existing)
+        assert store.read_tickets(ids) == []
+        tx.insert_tickets([ticket(i) for i in ids], 2_000)
+    with store.transaction() as tx:
+        later = tx.allocate_ticket_ids(2)
+    assert min(later) > max(ids)
+    assert store.read_tickets(later) == []
+    assert store.count_tickets() == 8
+
+
+def test_allocated_ticket_ids_are_positive(store: Store) -> None:
+    with store.transaction() as tx:
+        ids = tx.allocate_ticket_ids(3)
+    assert all(i > 0 for i in ids), ids
+
+
+# -- tickets -------------------------------------------------------------------------------
+
+
+def test_inserted_tickets_read_back_exactly(store: Store) -> None:
+    live = StoredTicket(
+        101,
+        {"subject": "Printer on fire 🔥", "content": 'quotes " and \\ and\nnewlines', "x": ""},
+        None,
+        1,
+    )
+    archived = StoredTicket(102, {"subject": "old"}, 1_700_000_000_123, 7)
+    empty = StoredTicket(103, {}, None, 1)
+    with store.transaction() as tx:
+        tx.insert_tickets([live, archived, empty], 1_700_000_000_000)
+
+    found = by_id(store.read_tickets([103, 101, 102]))
+    assert found == {101: live, 102: archived, 103: empty}
+    assert store.count_tickets() == 3
+
+
+def test_read_tickets_ignores_unknown_ids(store: Store) -> None:
+    tickets = create_tickets(store, 2)
+    ids = [t.id for t in tickets]
+    found = store.read_tickets([999_999, ids[1], 0, -5, ids[0], 123_456_789])
+    assert by_id(found) == {t.id: t for t in tickets}
+    assert store.read_tickets([]) == []
+    assert store.read_tickets([424_242]) == []
+
+
+def test_read_tickets_handles_more_ids_than_one_statement_takes(store: Store) -> None:
+    tickets = create_tickets(store, MANY)
+    wanted = [t.id for t in reversed(tickets)] + list(range(10**9, 10**9 + 300))
+    found = by_id(store.read_tickets(wanted))
+    assert found == {t.id: t for t in tickets}
+    assert store.count_tickets() == MANY
+
+
+def test_update_tickets_replaces_values_version_and_archived_at(store: Store) -> None:
+    first, second = create_tickets(store, 2, subject="before", content="will go")
+    changed = StoredTicket(first.id, {"subject": "after", "new": "value"}, 1_800_000_000_000, 2)
+    with store.transaction() as tx:
+        assert tx.lock_tickets([first.id, second.id, 987_654]) == {
+            first.id: first,
+            second.id: second,
+        }
+        tx.update_tickets([changed], 5_000)
+    assert by_id(store.read_tickets([first.id, second.id])) == {
+        first.id: changed,  # values replaced, not merged: "content" and "n" are gone
+        second.id: second,  # untouched
+    }
+
+    restored = StoredTicket(first.id, {"subject": "restored"}, None, 3)
+    with store.transaction() as tx:
+        tx.update_tickets([restored], 6_000)
+    assert store.read_tickets([first.id]) == [restored]
+
+
+def test_lock_tickets_sees_archived_tickets_inserted_earlier_in_the_transaction(
+    store: Store,
+) -> None:
+    with store.transaction() as tx:
+        (ticket_id,) = tx.allocate_ticket_ids(1)
+        archived = ticket(ticket_id, archived_at=1, subject="gone")
+        tx.insert_tickets([archived], 1)
+        assert tx.lock_tickets([ticket_id]) == {ticket_id: archived}
+
+
+# -- transactions --------------------------------------------------------------------------
+
+
+def test_a_transaction_that_raises_writes_nothing_and_the_exception_propagates(
+    store: Store,
+) -> None:
+    (kept,) = create_tickets(store, 1, subject="kept")
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "KEPT", kept.id)])
+
+    with pytest.raises(Boom), store.transaction() as tx:
+        ids = tx.allocate_ticket_ids(2)
+        tx.insert_tickets([ticket(i, subject="doomed") for i in ids], 2_000)
+        tx.record_writes(
+            [TicketWrite(i, 1, 2_000, "API", None, {"subject": "doomed"}) for i in ids]
+        )
+        tx.update_tickets([StoredTicket(kept.id, {"subject": "changed"}, 3, 2)], 2_000)
+        tx.record_writes([TicketWrite(kept.id, 2, 2_000, "API", None, {"subject": "changed"})])
+        tx.claim_unique_values([("external_key", "DOOMED", ids[0])])
+        tx.release_unique_values([("external_key", "KEPT")])
+        raise Boom()
+
+    assert store.count_tickets() == 1
+    assert store.read_tickets([*ids, kept.id]) == [kept]
+    history = store.read_history([*ids, kept.id], ["subject"])
+    assert history == {
+        (kept.id, "subject"): [HistoryEntry(kept.id, "subject", "kept", 1_000, "API", None)]
+    }
+    assert store.find_unique_values("external_key", ["KEPT", "DOOMED"]) == {"KEPT": kept.id}
+
+    # The store is usable afterwards, and the refused value is free.
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "DOOMED", kept.id)])
+    assert store.find_unique_values("external_key", ["DOOMED"]) == {"DOOMED": kept.id}
+
+
+def test_uncommitted_writes_are_invisible_to_other_connections(
+    store_factory: StoreFactory,
+) -> None:
+    writer, reader = store_factory(), store_factory()
+    (existing,) = create_tickets(writer, 1, subject="v1")
+    with writer.transaction() as tx:
+        (new_id,) = tx.allocate_ticket_ids(1)
+        tx.insert_tickets([ticket(new_id, subject="new")], 2_000)
+        tx.update_tickets([StoredTicket(existing.id, {"subject": "v2"}, None, 2)], 2_000)
+        tx.record_writes([TicketWrite(existing.id, 2, 2_000, "API", None, {"subject": "v2"})])
+        tx.claim_unique_values([("external_key", "K", new_id)])
+
+        assert reader.read_tickets([existing.id, new_id]) == [existing]
+        assert reader.count_tickets() == 1
+        assert values_of(
+            reader.read_history([existing.id], ["subject"])[existing.id, "subject"]
+        ) == ["v1"]
+        assert reader.find_unique_values("external_key", ["K"]) == {}
+
+    # Once committed, the other connection's next read sees it.
+    assert by_id(reader.read_tickets([existing.id, new_id])) == {
+        existing.id: StoredTicket(existing.id, {"subject": "v2"}, None, 2),
+        new_id: ticket(new_id, subject="new"),
+    }
+    assert reader.find_unique_values("external_key", ["K"]) == {"K": new_id}
+
+
+def test_writers_of_one_ticket_are_serialised_so_no_update_is_lost(
+    store_factory: StoreFactory,
+) -> None:
+    """Several connections increment one ticket's counter under ``lock_tickets``."""
+    writers, increments = 4, 15
+    stores = [store_factory() for _ in range(writers)]
+    (counter,) = create_tickets(stores[0], 1, counter="0")
+    errors: list[BaseException] = []
+    start = threading.Barrier(writers)
+
+    def increment(store: Store) -> None:
+        try:
+            start.wait(timeout=10)
+            for _ in range(increments):
+                with store.transaction() as tx:
+                    current = tx.lock_tickets([counter.id])[counter.id]
+                    value = str(int(current.values["counter"]) + 1)
+                    version = current.version + 1
+                    tx.update_tickets(
+                        [
+                            StoredTicket(
+                                counter.id, {**current.values, "counter": value}, None, version
+                            )
+                        ],
+                        version,
+                    )
+                    tx.record_writes(
+                        [TicketWrite(counter.id, version, version, "API", None, {"counter": value})]
+                    )
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=increment, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert not any(t.is_alive() for t in threads), "a writer never finished"
+
+    total = writers * increments
+    (final,) = stores[1].read_tickets([counter.id])
+    assert final.values["counter"] == str(total)
+    assert final.version == total + 1
+    history = stores[2].read_history([counter.id], ["counter"])[counter.id, "counter"]
+    assert values_of(history) == [str(n) for n in range(total, -1, -1)]
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def test_history_is_per_ticket_and_property_newest_first_with_cleared_values(
+    store: Store,
+) -> None:
+    with store.transaction() as tx:
+        a, b = tx.allocate_ticket_ids(2)
+        tx.insert_tickets([ticket(a, 3, content="c1"), ticket(b, 1, subject="b1")], 10)
+        tx.record_writes(
+            [
+                TicketWrite(a, 1, 10, "API", None, {"subject": "a1", "content": "c1"}),
+                TicketWrite(b, 1, 11, "INTEGRATION", "4242", {"subject": "b1", "status": "s"}),
+                TicketWrite(a, 2, 20, "INTEGRATION", "77", {"subject": "a2"}),
+            ]
+        )
+    with store.transaction() as tx:
+        tx.record_writes([TicketWrite(a, 3, 30, "CRM_UI", None, {"subject": "", "other": "o"})])
+
+    history = store.read_history([a, b, 555_555], ["subject", "content", "never_written"])
+    assert history[a, "subject"] == [
+        HistoryEntry(a, "subject", "", 30, "CRM_UI", None),
+        HistoryEntry(a, "subject", "a2", 20, "INTEGRATION", "77"),
+        HistoryEntry(a, "subject", "a1", 10, "API", None),
+    ]
+    assert history[a, "content"] == [HistoryEntry(a, "content", "c1", 10, "API", None)]
+    assert history[b, "subject"] == [HistoryEntry(b, "subject", "b1", 11, "INTEGRATION", "4242")]
+    assert history.get((a, "never_written"), []) == []
+    assert history.get((b, "content"), []) == []
+    # Only the requested properties, and only the requested tickets.
+    assert {name for _, name in history} <= {"subject", "content", "never_written"}
+    assert {ticket_id for ticket_id, _ in history} == {a, b}
+    assert store.read_history([a], ["status"]).get((a, "status"), []) == []
+    assert store.read_history([b], ["status"])[b, "status"] == [
+        HistoryEntry(b, "status", "s", 11, "INTEGRATION", "4242")
+    ]
+
+
+def test_history_is_in_version_order_even_when_timestamps_tie(store: Store) -> None:
+    (t,) = create_tickets(store, 1, subject="v1")
+    with store.transaction() as tx:
+        tx.record_writes(
+            [TicketWrite(t.id, v, 1_000, "API", None, {"subject": f"v{v}"}) for v in (3, 2, 4)]
+        )
+    history = store.read_history([t.id], ["subject"])[t.id, "subject"]
+    assert values_of(history) == ["v4", "v3", "v2", "v1"]
+
+
+def test_history_reads_more_tickets_than_one_statement_takes(store: Store) -> None:
+    tickets = create_tickets(store, MANY, subject="s")
+    history = store.read_history([t.id for t in tickets], ["subject", "n"])
+    assert len(history) == 2 * MANY
+    for t in tickets:
+        assert values_of(history[t.id, "n"]) == [str(t.id)]
+        assert values_of(history[t.id, "subject"]) == ["s"]
+
+
+# -- unique values -------------------------------------------------------------------------
+
+
+def test_a_taken_unique_value_is_refused_with_its_holder(store: Store) -> None:
+    holder, other = create_tickets(store, 2)
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "K-1", holder.id), ("serial", "7", holder.id)])
+
+    with pytest.raises(UniqueValueTaken) as raised, store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "K-1", other.id)])
+    assert raised.value.property_name == "external_key"
+    assert raised.value.value == "K-1"
+    assert raised.value.holder_id == holder.id
+    assert store.find_unique_values("external_key", ["K-1"]) == {"K-1": holder.id}
+
+    # The same value of another property, and another value of the same one, are free.
+    with store.transaction() as tx:
+        tx.claim_unique_values([("serial", "K-1", other.id), ("external_key", "k-1", other.id)])
+    assert store.find_unique_values("serial", ["K-1", "7"]) == {"K-1": other.id, "7": holder.id}
+    assert store.find_unique_values("external_key", ["k-1", "K-1"]) == {
+        "k-1": other.id,
+        "K-1": holder.id,
+    }
+
+
+def test_a_released_unique_value_can_be_claimed_again(store: Store) -> None:
+    holder, other = create_tickets(store, 2)
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "K-1", holder.id)])
+    with store.transaction() as tx:
+        tx.release_unique_values([("external_key", "K-1"), ("external_key", "never held")])
+    assert store.find_unique_values("external_key", ["K-1"]) == {}
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "K-1", other.id)])
+    assert store.find_unique_values("external_key", ["K-1"]) == {"K-1": other.id}
+
+
+def test_release_then_claim_in_one_transaction_moves_a_value(store: Store) -> None:
+    holder, other = create_tickets(store, 2)
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "K-1", holder.id)])
+    with store.transaction() as tx:
+        tx.release_unique_values([("external_key", "K-1")])
+        tx.claim_unique_values([("external_key", "K-1", other.id)])
+    assert store.find_unique_values("external_key", ["K-1"]) == {"K-1": other.id}
+
+
+def test_find_unique_values_maps_held_values_to_holders_and_skips_the_rest(store: Store) -> None:
+    tickets = create_tickets(store, MANY)
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", f"K-{t.id}", t.id) for t in tickets])
+    wanted = [f"K-{t.id}" for t in tickets] + ["nobody", "K-0"]
+    assert store.find_unique_values("external_key", wanted) == {f"K-{t.id}": t.id for t in tickets}
+    assert store.find_unique_values("other_property", wanted) == {}
+    assert store.find_unique_values("external_key", []) == {}
+
+
+# -- custom property definitions -----------------------------------------------------------
+
+
+def rich_definition(name: str = "plan_tier") -> PropertyDefinition:
+    """A definition with every field set away from its default."""
+    return PropertyDefinition(
+        name=name,
+        label="Plan tier ✓",
+        type=PropertyType.ENUMERATION,
+        field_type="checkbox",
+        group_name="billing",
+        description='Which "plan" the customer is on',
+        options=(
+            Option("Free", "free", 0, False, "no cost"),
+            Option("Pro", "pro", 1, True, ""),
+            Option("Enterprise; big", "enterprise", 2),
+        ),
+        display_order=4,
+        has_unique_value=True,
+        hidden=True,
+        form_field=True,
+        hubspot_defined=False,
+        calculated=True,
+        external_options=True,
+        read_only_value=True,
+        read_only_definition=True,
+        archivable=False,
+        created_at=1_700_000_000_001,
+        updated_at=1_700_000_000_002,
+    )
+
+
+def test_custom_property_round_trips_and_moves_the_definitions_version(
+    store_factory: StoreFactory,
+) -> None:
+    store, other = store_factory(), store_factory()
+    before = store.definitions_version()
+    definition = rich_definition()
+    store.create_property(definition)
+
+    after = store.definitions_version()
+    assert after != before
+    assert other.definitions_version() == after, "another connection sees the new version"
+    for reader in (store, other):
+        (read,) = reader.custom_properties()
+        assert read == definition
+        assert type(read.type) is PropertyType
+        assert all(type(o) is Option for o in read.options)
+
+    plain = PropertyDefinition("a_plain_one", "Plain", PropertyType.NUMBER, "number")
+    store.create_property(plain)
+    assert store.definitions_version() not in (before, after)
+    assert sorted(other.custom_properties(), key=lambda d: d.name) == [plain, definition]
+
+
+def test_creating_a_property_twice_raises_property_exists(store: Store) -> None:
+    original = rich_definition("dup")
+    store.create_property(original)
+    version = store.definitions_version()
+    with pytest.raises(PropertyExists):
+        store.create_property(PropertyDefinition("dup", "Other", PropertyType.STRING, "text"))
+    assert store.custom_properties() == [original]
+    assert store.definitions_version() == version
+    # The store stays usable.
+    store.create_property(PropertyDefinition("after_dup", "After", PropertyType.STRING, "text"))
+    assert len(store.custom_properties()) == 2
+
+
+# -- tokens and app ids --------------------------------------------------------------------
+
+
+def test_tokens_round_trip_and_unknown_hashes_are_none(store_factory: StoreFactory) -> None:
+    store, other = store_factory(), store_factory()
+    scoped = TokenRecord("a" * 64, 1_000_001, ("tickets", "crm.schemas.tickets.read"), 5, None)
+    expiring = TokenRecord("b" * 64, 4242, ("tickets",), 6, 7_000)
+    unscoped = TokenRecord("c" * 64, 1_000_002, (), 8, None)
+    for record in (scoped, expiring, unscoped):
+        store.insert_token(record)
+    for reader in (store, other):
+        assert reader.find_token("a" * 64) == scoped
+        assert reader.find_token("b" * 64) == expiring
+        assert reader.find_token("c" * 64) == unscoped
+        assert reader.find_token("d" * 64) is None
+        assert reader.find_token("") is None
+
+
+def test_allocate_app_id_is_above_every_stored_app_id(store: Store) -> None:
+    first = store.allocate_app_id()
+    store.insert_token(TokenRecord("a" * 64, first, ("tickets",), 1, None))
+    second = store.allocate_app_id()
+    assert second > first
+    store.insert_token(TokenRecord("b" * 64, second, ("tickets",), 2, None))
+    assert store.allocate_app_id() > second
+
+
+def test_allocate_app_id_twice_gives_two_increasing_ids(store_factory: StoreFactory) -> None:
+    """An allocation is one app's: two callers (even on two connections) never share it."""
+    store, other = store_factory(), store_factory()
+    first = store.allocate_app_id()
+    second = other.allocate_app_id()
+    third = store.allocate_app_id()
+    assert first < second < third
+
+
+# -- snapshots -----------------------------------------------------------------------------
+
+
+def test_snapshot_reads_one_committed_state(store_factory: StoreFactory) -> None:
+    store, writer = store_factory(), store_factory()
+    (existing,) = create_tickets(store, 1, subject="v1")
+    with store.transaction() as tx:
+        tx.claim_unique_values([("external_key", "OLD", existing.id)])
+
+    with store.snapshot():
+        # SQLite's WAL fixes the snapshot at the block's first read.
+        assert store.read_tickets([existing.id]) == [existing]
+
+        with writer.transaction() as tx:
+            (new_id,) = tx.allocate_ticket_ids(1)
+            tx.insert_tickets([ticket(new_id, subject="new")], 2_000)
+            tx.update_tickets([StoredTicket(existing.id, {"subject": "v2"}, 2_000, 2)], 2_000)
+            tx.record_writes([TicketWrite(existing.id, 2, 2_000, "API", None, {"subject": "v2"})])
+            tx.release_unique_values([("external_key", "OLD")])
+            tx.claim_unique_values([("external_key", "NEW", new_id)])
+        assert writer.read_tickets([new_id]) != [], "the writer committed"
+
+        assert store.read_tickets([existing.id, new_id]) == [existing]
+        assert store.count_tickets() == 1
+        history = store.read_history([existing.id, new_id], ["subject"])
+        assert {k: values_of(v) for k, v in history.items()} == {(existing.id, "subject"): ["v1"]}
+        assert store.find_unique_values("external_key", ["OLD", "NEW"]) == {"OLD": existing.id}
+
+    assert by_id(store.read_tickets([existing.id, new_id])) == {
+        existing.id: StoredTicket(existing.id, {"subject": "v2"}, 2_000, 2),
+        new_id: ticket(new_id, subject="new"),
+    }
+    assert store.count_tickets() == 2
+    assert values_of(store.read_history([existing.id], ["subject"])[existing.id, "subject"]) == [
+        "v2",
+        "v1",
+    ]
+    assert store.find_unique_values("external_key", ["OLD", "NEW"]) == {"NEW": new_id}
+
+
+def test_snapshot_does_not_block_writers_and_can_be_repeated(store_factory: StoreFactory) -> None:
+    store, writer = store_factory(), store_factory()
+    create_tickets(store, 1)
+    for round_number in range(3):
+        with store.snapshot():
+            seen = store.count_tickets()
+            create_tickets(writer, 1)
+            assert store.count_tickets() == seen
+        assert store.count_tickets() == seen + 1 == round_number + 2
