@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 _EPOCH_DAY_MS = 86_400_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -24,8 +25,17 @@ def now_ms() -> int:
 
 def format_instant(ms: int) -> str:
     seconds, millis = divmod(ms, 1000)
-    stamp = datetime.fromtimestamp(seconds, UTC).isoformat()[:19]
+    day, second_of_day = divmod(seconds, 86_400)
+    hours, rest = divmod(second_of_day, 3600)
+    minutes, secs = divmod(rest, 60)
+    stamp = f"{_day(day)}T{hours:02d}:{minutes:02d}:{secs:02d}"
     return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+
+
+@lru_cache(maxsize=4096)
+def _day(days_since_epoch: int) -> str:
+    """``YYYY-MM-DD`` of a day; cached, since the instants of one read share few days."""
+    return (_EPOCH + timedelta(days=days_since_epoch)).date().isoformat()
 
 
 def parse_instant(text: str) -> int:

@@ -49,7 +49,7 @@ class TicketWrite:
     values: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HistoryEntry:
     """One value a property of a ticket had, from ``timestamp`` on."""
 
