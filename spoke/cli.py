@@ -14,7 +14,14 @@ from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.tokens import KNOWN_SCOPES, create_token
 from spoke.domain.writes import TicketWriter, WriteSource
-from spoke.store import DEFAULT_DATABASE_URL, Store, UnsupportedDatabase, open_store
+from spoke.store import (
+    DEFAULT_DATABASE_URL,
+    DatabaseUnavailable,
+    Store,
+    UnsupportedDatabase,
+    open_store,
+    shown_url,
+)
 
 #: Tickets loaded per transaction by ``spoke seed``.
 SEED_CHUNK = 5000
@@ -27,7 +34,8 @@ database_option = click.option(
     envvar=DATABASE_URL_VARIABLE,
     default=DEFAULT_DATABASE_URL,
     show_default=True,
-    help=f"Database URL, e.g. sqlite:///path/to/spoke.db (also ${DATABASE_URL_VARIABLE}).",
+    help="Database URL, e.g. sqlite:///path/to/spoke.db or postgresql://user@host:5432/db "
+    f"(also ${DATABASE_URL_VARIABLE}).",
 )
 
 
@@ -36,6 +44,8 @@ def _open(database_url: str) -> Store:
         store = open_store(database_url)
     except UnsupportedDatabase as unsupported:
         raise click.BadParameter(str(unsupported), param_hint="--database") from None
+    except DatabaseUnavailable as unavailable:
+        raise click.ClickException(str(unavailable)) from None
     store.migrate()
     return store
 
@@ -82,7 +92,7 @@ def serve(
         demo = demo_tickets if demo_tickets is not None else (1000 if embedded else 0)
         if demo and store.count_tickets() == 0:
             _seed(store, demo, progress=False)
-            click.echo(f"Loaded {demo} demo tickets into {database_url}", err=True)
+            click.echo(f"Loaded {demo} demo tickets into {shown_url(database_url)}", err=True)
         if embedded:
             token, _ = create_token(store, ["tickets"])
             click.echo(_quickstart(host, port, token), err=True)
@@ -180,7 +190,7 @@ def token_create(
 def migrate(database_url: str) -> None:
     """Create or upgrade the database schema."""
     _open(database_url).close()
-    click.echo(f"Database {database_url} is up to date", err=True)
+    click.echo(f"Database {shown_url(database_url)} is up to date", err=True)
 
 
 def _quickstart(host: str, port: int, token: str) -> str:

@@ -153,11 +153,20 @@ def test_unknown_scope_is_refused_with_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_unsupported_database_url_is_refused() -> None:
-    result = spoke("token", "create", "--database", "postgresql://localhost/spoke")
+    result = spoke("token", "create", "--database", "mysql://localhost/spoke")
     assert result.exit_code != 0
     assert result.stdout == ""
     assert "--database" in result.stderr
-    assert "postgresql://localhost/spoke" in result.stderr
+    assert "mysql://localhost/spoke" in result.stderr
+
+
+def test_unreachable_postgresql_is_reported_without_a_traceback() -> None:
+    # Port 1 on the loopback interface: nothing listens there, so it is refused at once.
+    result = spoke("token", "create", "--database", "postgresql://spoke@127.0.0.1:1/spoke")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "cannot connect to PostgreSQL" in result.stderr
+    assert "Traceback" not in result.output
 
 
 # -- spoke seed and spoke migrate -----------------------------------------------------------

@@ -84,6 +84,10 @@ class PropertyExists(Exception):
     """A custom property with that name already exists."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database server cannot be reached (a client/server backend only)."""
+
+
 class Transaction(ABC):
     """Writes of one request; see the module docstring for the guarantees."""
 

@@ -1,8 +1,9 @@
-"""Concurrency across real server processes sharing one SQLite database.
+"""Concurrency across real server processes sharing one database, on every backend.
 
-Two ``python -m spoke serve`` subprocesses (one worker each) serve the same database file,
-started once for this module and always terminated afterwards. Clients are plain httpx
-clients, one per thread, so requests really overlap, within a process and across both.
+Two ``python -m spoke serve`` subprocesses (one worker each) serve the same database (one
+SQLite file, or one PostgreSQL database), started once per backend for this module and
+always terminated afterwards. Clients are plain httpx clients, one per thread, so
+requests really overlap, within a process and across both.
 
 - Unique values: sixteen simultaneous creates carrying one unique value, split across both
   processes, let exactly one win (201); every other gets HubSpot's 409 CONFLICT error.
@@ -163,9 +164,11 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def cluster(
+    module_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
     directory = tmp_path_factory.mktemp("concurrency")
-    database_url = f"sqlite:///{directory / 'shared.db'}"
+    database_url = module_database_url
     store = open_store(database_url)
     try:
         store.migrate()

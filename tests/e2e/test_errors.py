@@ -14,7 +14,8 @@ header. These tests sweep the whole route table for:
 - and the same errors as seen through HubSpot's Python SDK.
 
 Every request here is refused before it could write, so one server (over one fresh
-database) serves the whole module; that keeps a few hundred cases to about a second.
+database) serves the whole module, once per backend; that keeps a few hundred cases to
+about a second each.
 """
 
 from __future__ import annotations
@@ -176,8 +177,9 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('errors') / 'spoke.db'}"
+def api(module_database_url: str) -> Iterator[Api]:
+    """One server for the module, on each backend in turn."""
+    database_url = module_database_url
     store = open_store(database_url)
     store.migrate()
     config = uvicorn.Config(

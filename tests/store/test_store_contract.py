@@ -1,9 +1,9 @@
 """The contract every storage backend must honour, written against ``spoke.store.base.Store``.
 
 Each test runs once per backend through the ``store_factory`` fixture, whose params name the
-backends Spoke has (today only ``"sqlite"``; PostgreSQL will join and must pass unchanged).
-``store_factory()`` opens a new, migrated :class:`Store` on the test's own database, so a
-test can hold two connections to one database. Only the interface is used: no SQL, no
+backends Spoke has (``"sqlite"`` and ``"postgres"``, see ``tests/conftest.py``).
+``store_factory()`` opens a new, migrated :class:`Store` on the test's own fresh database,
+so a test can hold two connections to one database. Only the interface is used: no SQL, no
 backend internals.
 
 Covered: migrations are idempotent; ticket ids are allocated increasing and unused; tickets
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -38,22 +37,22 @@ from spoke.store.base import (
 
 StoreFactory = Callable[[], Store]
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 #: More ids than any backend should put in one statement (SQLite's store chunks at 500).
 MANY = 1234
 
 
 @pytest.fixture(params=BACKENDS)
-def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+def store_factory(
+    request: pytest.FixtureRequest, fresh_database: Callable[[str], str]
+) -> Iterator[StoreFactory]:
     """Opens migrated stores, all on one fresh database of the backend under test."""
     opened: list[Store] = []
+    url = fresh_database(request.param)
 
     def open_one() -> Store:
-        if request.param == "sqlite":
-            store = open_store(f"sqlite:///{tmp_path}/s.db")
-        else:  # pragma: no cover - a new backend must be wired in here
-            raise AssertionError(f"no factory for backend {request.param!r}")
+        store = open_store(url)
         opened.append(store)
         store.migrate()
         return store
@@ -95,6 +94,14 @@ def by_id(tickets: list[StoredTicket]) -> dict[int, StoredTicket]:
 
 def values_of(entries: list[HistoryEntry]) -> list[str]:
     return [e.value for e in entries]
+
+
+def run_threads(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread never finished"
 
 
 class Boom(Exception):
@@ -173,6 +180,37 @@ def test_inserted_tickets_read_back_exactly(store: Store) -> None:
     found = by_id(store.read_tickets([103, 101, 102]))
     assert found == {101: live, 102: archived, 103: empty}
     assert store.count_tickets() == 3
+
+
+#: Values that text columns, JSON and collations might trip over; a store keeps them exactly.
+ODD_VALUES = ("nul \x00 inside", "line\u2028separator", "ü and ü", "  padded  ", "\U0001f525", "")
+
+
+def test_any_character_round_trips_through_values_history_and_unique_values(
+    store: Store,
+) -> None:
+    values = {f"p{n}": value for n, value in enumerate(ODD_VALUES)}
+    with store.transaction() as tx:
+        ids = tx.allocate_ticket_ids(len(ODD_VALUES))
+        tx.insert_tickets([StoredTicket(ids[0], values, None, 1)], 1)
+        tx.record_writes([TicketWrite(ids[0], 1, 1, "API", None, values)])
+        tx.claim_unique_values(
+            [("external_key", value, i) for value, i in zip(ODD_VALUES, ids, strict=True)]
+        )
+    assert store.read_tickets([ids[0]]) == [StoredTicket(ids[0], values, None, 1)]
+    history = store.read_history([ids[0]], list(values))
+    assert {name: values_of(history[ids[0], name]) for name in values} == {
+        name: [value] for name, value in values.items()
+    }
+    assert store.find_unique_values("external_key", [*ODD_VALUES, "nul ", "u and u"]) == dict(
+        zip(ODD_VALUES, ids, strict=True)
+    )
+    with pytest.raises(UniqueValueTaken) as raised, store.transaction() as tx:
+        tx.claim_unique_values([("external_key", ODD_VALUES[0], ids[1])])
+    assert (raised.value.value, raised.value.holder_id) == (ODD_VALUES[0], ids[0])
+    with store.transaction() as tx:
+        tx.release_unique_values([("external_key", value) for value in ODD_VALUES])
+    assert store.find_unique_values("external_key", ODD_VALUES) == {}
 
 
 def test_read_tickets_ignores_unknown_ids(store: Store) -> None:
@@ -447,7 +485,82 @@ def test_find_unique_values_maps_held_values_to_holders_and_skips_the_rest(store
     assert store.find_unique_values("external_key", []) == {}
 
 
+def test_concurrent_claims_of_one_value_let_exactly_one_win(store_factory: StoreFactory) -> None:
+    racers = 6
+    stores = [store_factory() for _ in range(racers)]
+    tickets = create_tickets(stores[0], racers)
+    start = threading.Barrier(racers)
+    outcomes: dict[int, int | str | None] = {}
+    errors: list[BaseException] = []
+
+    def claim(n: int) -> None:
+        try:
+            start.wait(timeout=10)
+            with stores[n].transaction() as tx:
+                tx.claim_unique_values([("external_key", "RACE", tickets[n].id)])
+            outcomes[n] = "won"
+        except UniqueValueTaken as taken:
+            outcomes[n] = taken.holder_id
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    run_threads([threading.Thread(target=claim, args=(n,)) for n in range(racers)])
+    assert not errors, errors
+    (winner,) = [n for n, outcome in outcomes.items() if outcome == "won"]
+    assert {n: outcomes[n] for n in outcomes if n != winner} == {
+        n: tickets[winner].id for n in range(racers) if n != winner
+    }, "every loser is told who holds the value"
+    assert stores[1].find_unique_values("external_key", ["RACE"]) == {"RACE": tickets[winner].id}
+
+
+def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFactory) -> None:
+    """Writers swap values between their tickets in every order (release one value, claim
+    another, in one transaction): each transaction commits or is refused with
+    UniqueValueTaken, never fails otherwise, and every value keeps exactly one holder."""
+    writers, rounds, keys = 4, 20, ["A", "B", "C", "D", "E"]
+    stores = [store_factory() for _ in range(writers)]
+    tickets = create_tickets(stores[0], writers)
+    with stores[0].transaction() as tx:
+        tx.update_tickets([ticket(t.id, 2, key=keys[n]) for n, t in enumerate(tickets)], 2)
+        tx.claim_unique_values([("k", keys[n], t.id) for n, t in enumerate(tickets)])
+    start = threading.Barrier(writers)
+    refused: list[int] = []
+    errors: list[BaseException] = []
+
+    def move(n: int) -> None:
+        mine = tickets[n].id
+        try:
+            start.wait(timeout=10)
+            for r in range(rounds):
+                try:
+                    with stores[n].transaction() as tx:
+                        current = tx.lock_tickets([mine])[mine]
+                        old = current.values["key"]
+                        new = keys[(keys.index(old) + 1 + (n + r) % 3) % len(keys)]
+                        tx.release_unique_values([("k", old)])
+                        tx.claim_unique_values([("k", new, mine)])
+                        tx.update_tickets([ticket(mine, current.version + 1, key=new)], 3)
+                except UniqueValueTaken:
+                    refused.append(n)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    run_threads([threading.Thread(target=move, args=(n,)) for n in range(writers)])
+    assert not errors, errors
+    held = stores[1].find_unique_values("k", keys)
+    final = by_id(stores[1].read_tickets([t.id for t in tickets]))
+    assert held == {t.values["key"]: t.id for t in final.values()}
+    assert len(held) == writers, f"a value lost its holder or has two: {held}"
+
+
 # -- custom property definitions -----------------------------------------------------------
+
+
+def test_custom_properties_come_in_code_point_order_of_their_names(store: Store) -> None:
+    names = ["b", "B", "a_1", "a1", "A", "é", "z", "Z_", "_"]
+    for name in names:
+        store.create_property(PropertyDefinition(name, name, PropertyType.STRING, "text"))
+    assert [d.name for d in store.custom_properties()] == sorted(names)
 
 
 def rich_definition(name: str = "plan_tier") -> PropertyDefinition:
