@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import format_instant, now_ms
 from spoke.domain.pipelines import DEFAULT_PIPELINE_ID, PIPELINES
+from spoke.domain.properties import PropertyDefinition
 from spoke.domain.records import (
     MAX_BATCH_INPUTS,
     NOT_FOUND_MESSAGE,
@@ -34,6 +35,9 @@ from spoke.errors import (
 from spoke.store.base import Store, StoredTicket, TicketWrite, Transaction, UniqueValueTaken
 
 PropertyInput = Mapping[str, RawValue]
+
+#: Tries at finding the holders of unique values while other writers move them.
+_MAX_LOOKUPS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +118,7 @@ class TicketWriter:
         changes = _validate_all(catalogue, [u.properties for u in updates], creating=False)
         _refuse_repeats([u.id for u in updates])
         with self._store.transaction() as tx:
-            if definition:
-                held = resolve(self._store, definition, [u.id for u in updates])
-                ids = [held[u.id] for u in updates]
-            else:
-                ids = [parse_ticket_id(u.id) for u in updates]
-            current = tx.lock_tickets([i for i in ids if i])
+            ids, current = self._lock_targets(tx, updates, definition)
             missing = [
                 u.id
                 for u, i in zip(updates, ids, strict=True)
@@ -146,6 +145,31 @@ class TicketWriter:
             tx.record_writes(writes)
             _move_unique_values(tx, catalogue, current, writes)
         return [_full_record(t) for t in results]
+
+    def _lock_targets(
+        self,
+        tx: Transaction,
+        updates: Sequence[TicketUpdate],
+        definition: PropertyDefinition | None,
+    ) -> tuple[list[int | None], dict[int, StoredTicket]]:
+        """The ticket each update names, and those tickets, locked.
+
+        By unique value, the value is looked up again once its holder is locked: a
+        concurrent writer may have moved it in between (not on SQLite, whose writers
+        run one at a time, but on PostgreSQL).
+        """
+        if definition is None:
+            ids = [parse_ticket_id(u.id) for u in updates]
+            return ids, tx.lock_tickets([i for i in ids if i])
+        values = [u.id for u in updates]
+        for _ in range(_MAX_LOOKUPS):
+            held = resolve(self._store, definition, values)
+            current = tx.lock_tickets([i for i in held.values() if i])
+            if resolve(self._store, definition, values) == held:
+                return [held[v] for v in values], current
+        raise Conflict(
+            f"Values of {definition.name} kept changing while this update ran; try again"
+        )
 
     # -- archive -----------------------------------------------------------------
 
