@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from spoke.cli import main
-from spoke.domain.tokens import KNOWN_SCOPES, authenticate
+from spoke.domain.tokens import KNOWN_SCOPES, Authenticator
 from spoke.store import open_store
 
 BATCH_READ = "/crm/v3/objects/tickets/batch/read"
@@ -217,7 +217,7 @@ def test_migrate_creates_the_database_and_is_idempotent(tmp_path: Path) -> None:
     # The token minted before the re-runs is still known.
     store = open_store(url)
     try:
-        assert authenticate(store, f"Bearer {token}").scopes == ("tickets",)
+        assert Authenticator(store).authenticate(f"Bearer {token}").scopes == ("tickets",)
     finally:
         store.close()
 

@@ -20,6 +20,7 @@ from spoke.api.routes import operations
 from spoke.api.tickets import TicketEndpoints
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.reads import TicketReader
+from spoke.domain.tokens import Authenticator
 from spoke.domain.writes import TicketWriter
 from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, ResourceNotFound
 from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
@@ -37,6 +38,7 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
     this app object (so per worker process); ``None``, the default, means no limit.
     """
     limiter = RateLimiter(rate_limit) if rate_limit is not None else None
+    auth = Authenticator(store)
     catalogue = Catalogue(store)
     tickets = TicketEndpoints(TicketReader(store, catalogue), TicketWriter(store, catalogue))
     table = operations(tickets, PropertyEndpoints(store, catalogue))
@@ -53,7 +55,7 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
         return json_response({"status": "ok"})
 
     routes = [
-        Route(op.path, guarded(store, op.scopes, op.handler, limiter), methods=[op.method])
+        Route(op.path, guarded(auth, op.scopes, op.handler, limiter), methods=[op.method])
         for op in table
     ]
     routes += [

@@ -9,24 +9,27 @@ from starlette.responses import Response
 
 from spoke.api.http import error_response
 from spoke.api.ratelimit import PORTAL_ID, RateLimiter
-from spoke.domain.tokens import authenticate, require_scopes
+from spoke.domain.tokens import Authenticator, require_scopes
 from spoke.errors import HubSpotError, RateLimited
-from spoke.store.base import Store, TokenRecord
+from spoke.store.base import TokenRecord
 
 Handler = Callable[[Request, TokenRecord], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def guarded(
-    store: Store, scopes: Sequence[str], handler: Handler, limiter: RateLimiter | None = None
+    auth: Authenticator,
+    scopes: Sequence[str],
+    handler: Handler,
+    limiter: RateLimiter | None = None,
 ) -> Endpoint:
     """``handler``, run only for a request whose token is known, live and holds one of
     ``scopes`` (and, with a ``limiter``, whose app is within its rate limit)."""
     if limiter is not None:
-        return _rate_limited(store, scopes, handler, limiter)
+        return _rate_limited(auth, scopes, handler, limiter)
 
     async def endpoint(request: Request) -> Response:
-        token = authenticate(store, request.headers.get("authorization"))
+        token = auth.authenticate(request.headers.get("authorization"))
         require_scopes(token, scopes)
         return await handler(request, token)
 
@@ -34,14 +37,14 @@ def guarded(
 
 
 def _rate_limited(
-    store: Store, scopes: Sequence[str], handler: Handler, limiter: RateLimiter
+    auth: Authenticator, scopes: Sequence[str], handler: Handler, limiter: RateLimiter
 ) -> Endpoint:
     """``guarded`` with a rate limit: every authenticated request counts against its
     app, and every answer to one (success, HubSpot error or 429) carries the
     ``X-HubSpot-RateLimit-*`` headers. Requests refused with a 401 are not counted."""
 
     async def endpoint(request: Request) -> Response:
-        token = authenticate(store, request.headers.get("authorization"))
+        token = auth.authenticate(request.headers.get("authorization"))
         verdict = limiter.take(token.app_id)
         if verdict.allowed:
             try:

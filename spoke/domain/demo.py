@@ -77,7 +77,7 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
         )
         for product, problem, opener, details, stage, priority, category, source, age in columns:
             yield {
-                "subject": f"{product.capitalize()} {problem}",
+                "subject": f"{product[0].upper()}{product[1:]} {problem}",
                 "content": f"{opener} our {product} {problem}. {_DETAIL_TRIPLES[details]}",
                 "hs_pipeline": SUPPORT_PIPELINE.id,
                 "hs_pipeline_stage": stage,

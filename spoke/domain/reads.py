@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from spoke.domain.catalogue import Catalogue, Properties
@@ -48,7 +49,9 @@ class TicketReader:
         catalogue = self._catalogue.current()
         options = _read_options(catalogue, properties, properties_with_history)
         wanted = first_appearances(inputs)
-        with self._store.snapshot():
+        # One query reads one state; a read that needs several takes a snapshot.
+        several_queries = id_property is not None or bool(options.history_names)
+        with self._store.snapshot() if several_queries else nullcontext():
             if id_property is None:
                 ids = {text: parse_ticket_id(text) for text in wanted}
             else:

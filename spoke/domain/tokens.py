@@ -41,20 +41,41 @@ def create_token(
     return token, record
 
 
-def authenticate(store: Store, authorization: str | None) -> TokenRecord:
-    """The token an ``Authorization`` header carries; raises HubSpot's 401s."""
-    if not authorization or not authorization[:7].lower() == "bearer ":
-        raise InvalidAuthentication()
-    record = store.find_token(hash_token(authorization[7:].strip()))
-    if record is None:
-        raise InvalidAuthentication()
-    if record.expires_at is not None:
-        now = now_ms()
-        if now >= record.expires_at:
-            raise ExpiredAuthentication(
-                _elapsed(now - record.expires_at), format_instant(record.expires_at)
-            )
-    return record
+class Authenticator:
+    """Checks ``Authorization`` headers against the store's tokens.
+
+    A token never changes once created, so each one found is remembered (up to
+    ``capacity``); tokens not found are looked up again every time, so a token created
+    through any worker works at once.
+    """
+
+    def __init__(self, store: Store, capacity: int = 10_000) -> None:
+        self._store = store
+        self._capacity = capacity
+        self._known: dict[str, TokenRecord] = {}
+
+    def authenticate(self, authorization: str | None) -> TokenRecord:
+        """The token an ``Authorization`` header carries; raises HubSpot's 401s."""
+        if not authorization or authorization[:7].lower() != "bearer ":
+            raise InvalidAuthentication()
+        token_hash = hash_token(authorization[7:].strip())
+        record = self._known.get(token_hash) or self._look_up(token_hash)
+        if record.expires_at is not None:
+            now = now_ms()
+            if now >= record.expires_at:
+                raise ExpiredAuthentication(
+                    _elapsed(now - record.expires_at), format_instant(record.expires_at)
+                )
+        return record
+
+    def _look_up(self, token_hash: str) -> TokenRecord:
+        record = self._store.find_token(token_hash)
+        if record is None:
+            raise InvalidAuthentication()
+        if len(self._known) >= self._capacity:
+            self._known.clear()
+        self._known[token_hash] = record
+        return record
 
 
 def require_scopes(token: TokenRecord, any_of: Sequence[str]) -> None:

@@ -26,7 +26,7 @@ from hubspot.crm.tickets import (
 from hubspot.crm.tickets.exceptions import ApiException
 
 from spoke.api.ratelimit import PORTAL_ID
-from spoke.domain.tokens import authenticate
+from spoke.domain.tokens import Authenticator
 
 LIMIT = 5
 BATCH_READ = "/crm/v3/objects/tickets/batch/read"
@@ -49,7 +49,7 @@ def read(http: httpx.Client) -> httpx.Response:
 def app_id_of(server: Any, token: str) -> int:
     store = server.open_store()
     try:
-        return int(authenticate(store, f"Bearer {token}").app_id)
+        return int(Authenticator(store).authenticate(f"Bearer {token}").app_id)
     finally:
         store.close()
 
