@@ -11,7 +11,8 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     │   └── PropertyValuesNotValid   a write carried invalid property values
     ├── ObjectNotFound               404 OBJECT_NOT_FOUND
     ├── ResourceNotFound             404 for paths and definitions (no such property, pipeline)
-    ├── Conflict                     409 CONFLICT (unique value taken, property exists)
+    ├── Conflict                     409 CONFLICT (a unique value is taken)
+    ├── PropertyAlreadyExists        409 OBJECT_ALREADY_EXISTS
     ├── MethodNotAllowed             405 for a path that exists with another method
     ├── InternalError                500, only for a bug in Spoke
     ├── InvalidAuthentication        401 INVALID_AUTHENTICATION
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -54,7 +55,6 @@ class HubSpotError(Exception):
     errors: list[Json] | None = None
     links: dict[str, str] | None = None
     context: dict[str, list[str]] | None = None
-    extra: Json = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.message
@@ -69,7 +69,6 @@ class HubSpotError(Exception):
         body["category"] = self.category
         if self.context is not None:
             body["context"] = self.context
-        body.update(self.extra)
         return body
 
 
@@ -160,6 +159,17 @@ class Conflict(HubSpotError):
 
     def __init__(self, message: str, context: dict[str, list[str]] | None = None) -> None:
         super().__init__(message, status_code=409, category="CONFLICT", context=context)
+
+
+class PropertyAlreadyExists(HubSpotError):
+    """A property with that name is already defined."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"Property named '{name}' already exists.",
+            status_code=409,
+            category="OBJECT_ALREADY_EXISTS",
+        )
 
 
 class MethodNotAllowed(HubSpotError):

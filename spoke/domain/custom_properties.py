@@ -8,20 +8,11 @@ from dataclasses import replace
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.instants import now_ms
 from spoke.domain.properties import FIELD_TYPES, PropertyDefinition, PropertyType
-from spoke.errors import HubSpotError, ValidationError
+from spoke.errors import PropertyAlreadyExists, ValidationError
 from spoke.store.base import PropertyExists, Store
 
 #: Types whose values can be declared unique (single values that compare as text).
 UNIQUE_CAPABLE = frozenset({PropertyType.STRING, PropertyType.NUMBER, PropertyType.PHONE_NUMBER})
-
-
-class PropertyAlreadyExists(HubSpotError):
-    def __init__(self, name: str) -> None:
-        super().__init__(
-            f"Property named '{name}' already exists.",
-            status_code=409,
-            category="OBJECT_ALREADY_EXISTS",
-        )
 
 
 def define_property(
