@@ -7,10 +7,13 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     ├── ValidationError              400 VALIDATION_ERROR
     │   ├── InvalidJson              body is not JSON, or not of the expected shape
     │   ├── BatchTooLarge            more than 100 inputs (or 50 with property history)
+    │   ├── InvalidPageRequest       a list's limit or paging cursor is not usable
     │   ├── InvalidIdProperty        idProperty unknown or not unique
+    │   ├── UnknownObjectType        the path names no object type HubSpot has
     │   └── PropertyValuesNotValid   a write carried invalid property values
     ├── ObjectNotFound               404 OBJECT_NOT_FOUND
     ├── ResourceNotFound             404 for paths and definitions (no such property, pipeline)
+    │   └── ObjectTypeNotServed      a HubSpot object type other than tickets
     ├── Conflict                     409 CONFLICT (a unique value is taken)
     ├── PropertyAlreadyExists        409 OBJECT_ALREADY_EXISTS
     ├── MethodNotAllowed             405 for a path that exists with another method
@@ -104,8 +107,34 @@ class BatchTooLarge(ValidationError):
         )
 
 
+class InvalidPageRequest(ValidationError):
+    """A list request whose ``limit`` or ``after`` cannot give a page."""
+
+    @classmethod
+    def for_limit(cls, raw: str, maximum: int) -> InvalidPageRequest:
+        return cls(f"Invalid limit '{raw}': a page holds from 1 to {maximum} records")
+
+    @classmethod
+    def for_history(cls, maximum: int) -> InvalidPageRequest:
+        return cls(
+            "The maximum number of records supported in a page with property histories is "
+            f"{maximum}. Please reduce the limit and try again"
+        )
+
+    @classmethod
+    def for_cursor(cls, raw: str) -> InvalidPageRequest:
+        return cls(f"Invalid paging cursor '{raw}': pass the paging.next.after of a page")
+
+
 class InvalidIdProperty(ValidationError):
     """``idProperty`` names a property that does not exist or is not unique."""
+
+
+class UnknownObjectType(ValidationError):
+    """The path's ``objectType`` is neither a HubSpot object type name nor a type id."""
+
+    def __init__(self, object_type: str) -> None:
+        super().__init__(f"Unable to infer object type from: {object_type}")
 
 
 @dataclass
@@ -152,6 +181,13 @@ class ResourceNotFound(HubSpotError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, status_code=404, category="OBJECT_NOT_FOUND")
+
+
+class ObjectTypeNotServed(ResourceNotFound):
+    """The path names a HubSpot object type that Spoke does not serve (only tickets)."""
+
+    def __init__(self, object_type: str, served: str) -> None:
+        super().__init__(f"Spoke serves only {served}, not {object_type}")
 
 
 class Conflict(HubSpotError):

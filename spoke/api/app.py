@@ -14,14 +14,9 @@ from starlette.routing import Route
 from spoke.api.auth import guarded
 from spoke.api.http import error_response, json_response
 from spoke.api.openapi import docs_page, openapi_document
-from spoke.api.properties import PropertyEndpoints
 from spoke.api.ratelimit import RateLimiter
-from spoke.api.routes import operations
-from spoke.api.tickets import TicketEndpoints
-from spoke.domain.catalogue import Catalogue
-from spoke.domain.reads import TicketReader
+from spoke.api.routes import route_table
 from spoke.domain.tokens import Authenticator
-from spoke.domain.writes import TicketWriter
 from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, ResourceNotFound
 from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
 
@@ -39,9 +34,7 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
     """
     limiter = RateLimiter(rate_limit) if rate_limit is not None else None
     auth = Authenticator(store)
-    catalogue = Catalogue(store)
-    tickets = TicketEndpoints(TicketReader(store, catalogue), TicketWriter(store, catalogue))
-    table = operations(tickets, PropertyEndpoints(store, catalogue))
+    table = route_table(store)
     document = openapi_document(table)
     page = docs_page(document)
 
@@ -55,7 +48,11 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
         return json_response({"status": "ok"})
 
     routes = [
-        Route(op.path, guarded(auth, op.scopes, op.handler, limiter), methods=[op.method])
+        Route(
+            op.path,
+            guarded(auth, op.scopes, op.handler, limiter, op.path_check),
+            methods=[op.method],
+        )
         for op in table
     ]
     routes += [

@@ -15,6 +15,12 @@ from spoke.store.base import TokenRecord
 
 Handler = Callable[[Request, TokenRecord], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
+PathCheck = Callable[[Request], None]
+"""Raises a :class:`HubSpotError` when the path names something Spoke does not serve."""
+
+
+def _no_path_check(request: Request) -> None:
+    pass
 
 
 def guarded(
@@ -22,14 +28,19 @@ def guarded(
     scopes: Sequence[str],
     handler: Handler,
     limiter: RateLimiter | None = None,
+    path_check: PathCheck | None = None,
 ) -> Endpoint:
-    """``handler``, run only for a request whose token is known, live and holds one of
-    ``scopes`` (and, with a ``limiter``, whose app is within its rate limit)."""
+    """``handler``, run only for a request whose token is known and live, whose path
+    passes ``path_check`` (checked after the token, before the scopes: the scopes needed
+    depend on what the path names) and whose token holds one of ``scopes`` (and, with a
+    ``limiter``, whose app is within its rate limit)."""
+    check_path = path_check or _no_path_check
     if limiter is not None:
-        return _rate_limited(auth, scopes, handler, limiter)
+        return _rate_limited(auth, scopes, handler, limiter, check_path)
 
     async def endpoint(request: Request) -> Response:
         token = auth.authenticate(request.headers.get("authorization"))
+        check_path(request)
         require_scopes(token, scopes)
         return await handler(request, token)
 
@@ -37,7 +48,11 @@ def guarded(
 
 
 def _rate_limited(
-    auth: Authenticator, scopes: Sequence[str], handler: Handler, limiter: RateLimiter
+    auth: Authenticator,
+    scopes: Sequence[str],
+    handler: Handler,
+    limiter: RateLimiter,
+    check_path: PathCheck,
 ) -> Endpoint:
     """``guarded`` with a rate limit: every authenticated request counts against its
     app, and every answer to one (success, HubSpot error or 429) carries the
@@ -48,6 +63,7 @@ def _rate_limited(
         verdict = limiter.take(token.app_id)
         if verdict.allowed:
             try:
+                check_path(request)
                 require_scopes(token, scopes)
                 response = await handler(request, token)
             except HubSpotError as error:

@@ -41,6 +41,16 @@ def _version(entry: HistoryEntry) -> Json:
     return version
 
 
+def page(records: list[TicketRecord], next_page: tuple[str, str] | None) -> Json:
+    """A page of a list, with ``paging`` only when another page follows: ``next_page`` is
+    that page's ``(after, link)``."""
+    body: Json = {"results": [ticket(r) for r in records]}
+    if next_page is not None:
+        after, link = next_page
+        body["paging"] = {"next": {"after": after, "link": link}}
+    return body
+
+
 def batch(
     records: list[TicketRecord], missing: list[str], started_at: int, completed_at: int
 ) -> tuple[Json, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, TypeVar
+from urllib.parse import unquote_plus
 
 import msgspec
 import orjson
@@ -100,3 +101,14 @@ def query_bool(request: Request, name: str, default: bool = False) -> bool:
 def query_list(request: Request, name: str) -> list[str]:
     """A list query parameter, repeated and/or comma-separated."""
     return [item for raw in request.query_params.getlist(name) for item in raw.split(",") if item]
+
+
+def link_with_query(request: Request, name: str, value: str) -> str:
+    """The request's own URL with query parameter ``name`` set to ``value`` (URL-safe),
+    every other parameter kept as the client sent it."""
+    kept = [
+        item
+        for item in request.url.query.split("&")
+        if item and unquote_plus(item.partition("=")[0]) != name
+    ]
+    return str(request.url.replace(query="&".join([*kept, f"{name}={value}"])))

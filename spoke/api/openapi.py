@@ -11,7 +11,7 @@ import msgspec
 
 from spoke import __version__
 from spoke.api import schemas
-from spoke.api.routes import Operation
+from spoke.api.routes import PATH_PARAMETER_VALUES, Operation
 
 Json = dict[str, Any]
 _REF = "#/components/schemas/{name}"
@@ -35,7 +35,7 @@ def openapi_document(operations: Sequence[Operation]) -> Json:
             "title": "Spoke",
             "version": __version__,
             "description": "A HubSpot-compatible CRM API server. Same paths, bodies and errors as "
-            "HubSpot's CRM v3 API for tickets.",
+            "HubSpot's CRM v3 API for tickets (object type tickets, or 0-5).",
         },
         "paths": paths,
         "components": {
@@ -60,7 +60,7 @@ def _operation(op: Operation, ref_of: dict[type, Json]) -> Json:
         "summary": op.summary,
         "security": [{"bearer": [scope]} for scope in op.scopes],
         "parameters": [
-            {"name": _camel(n), "in": "path", "required": True, "schema": {"type": "string"}}
+            {"name": _camel(n), "in": "path", "required": True, "schema": _path_schema(n)}
             for n in re.findall(r"\{(\w+)\}", op.path)
         ]
         + [{"name": q, "in": "query", "schema": {"type": "string"}} for q in op.query],
@@ -77,6 +77,11 @@ def _operation(op: Operation, ref_of: dict[type, Json]) -> Json:
     if op.request is not None:
         body["requestBody"] = {"required": True, "content": _json(ref_of[op.request])}
     return body
+
+
+def _path_schema(name: str) -> Json:
+    values = PATH_PARAMETER_VALUES.get(name)
+    return {"type": "string"} if values is None else {"type": "string", "enum": list(values)}
 
 
 def _json(schema: Json) -> Json:

@@ -115,6 +115,22 @@ class Ticket(Struct, omit_defaults=True):
     archivedAt: str | None = None
 
 
+class NextPage(Struct, omit_defaults=True):
+    after: str
+    link: str | None = None
+
+
+class ForwardPaging(Struct):
+    next: NextPage
+
+
+class TicketPage(Struct, omit_defaults=True):
+    """A page of a list: ``paging`` only when another page follows."""
+
+    results: list[Ticket]
+    paging: ForwardPaging | None = None
+
+
 class ErrorDetail(Struct, omit_defaults=True):
     message: str
     code: str | None = None

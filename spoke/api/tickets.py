@@ -1,4 +1,4 @@
-"""HTTP endpoints of the tickets object API (``/crm/v3/objects/tickets``)."""
+"""HTTP endpoints of the tickets object API (``/crm/v3/objects/{objectType}``)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from spoke.api.http import (
     decode_body,
     empty_response,
     json_response,
+    link_with_query,
     query_bool,
     query_list,
 )
 from spoke.domain.instants import now_ms
+from spoke.domain.object_types import require_tickets
 from spoke.domain.reads import TicketReader
 from spoke.domain.writes import TicketUpdate, TicketWriter, WriteSource
 from spoke.errors import ObjectNotFound, ValidationError
@@ -38,6 +40,19 @@ class TicketEndpoints:
         )
         content, status = encode.batch(result.records, result.missing, started, now_ms())
         return json_response(content, status)
+
+    async def list_page(self, request: Request, token: TokenRecord) -> Response:
+        page = self._reader.list_page(
+            request.query_params.get("after") or None,
+            request.query_params.get("limit") or None,
+            query_list(request, "properties"),
+            query_list(request, "propertiesWithHistory"),
+            query_bool(request, "archived"),
+        )
+        next_page = None
+        if page.next_after is not None:
+            next_page = (page.next_after, link_with_query(request, "after", page.next_after))
+        return json_response(encode.page(page.records, next_page))
 
     async def get(self, request: Request, token: TokenRecord) -> Response:
         record = self._reader.get(
@@ -109,3 +124,8 @@ def _refuse_associations(inputs: list[schemas.CreateInput]) -> None:
         raise ValidationError(
             "Spoke does not support associations yet; send the ticket without associations"
         )
+
+
+def require_ticket_path(request: Request) -> None:
+    """Refuses a request whose path names an object type other than tickets."""
+    require_tickets(request.path_params["object_type"])

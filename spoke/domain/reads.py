@@ -1,4 +1,4 @@
-"""Reading tickets: batch read by id or unique value, and single reads."""
+"""Reading tickets: batch read by id or unique value, single reads, and pages of a list."""
 
 from __future__ import annotations
 
@@ -17,8 +17,17 @@ from spoke.domain.records import (
     to_record,
 )
 from spoke.domain.unique import id_property_definition, resolve
-from spoke.errors import BatchTooLarge
+from spoke.errors import BatchTooLarge, InvalidPageRequest
 from spoke.store.base import Store
+
+#: Page sizes of a list (``limit``): HubSpot's default and maximum, and the maximum when
+#: property history is asked for (behaviour.md §1.3, hubspot-api-python#143).
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+MAX_HISTORY_PAGE_SIZE = 50
+
+#: The highest id a ticket can have (a signed 64-bit integer, in both backends).
+_MAX_TICKET_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +35,13 @@ class BatchReadResult:
     records: list[TicketRecord]
     missing: list[str]
     """Inputs that matched no record, as sent, in input order, without repeats."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    records: list[TicketRecord]
+    next_after: str | None
+    """The ``after`` that reads the next page; ``None`` on the last page."""
 
 
 class TicketReader:
@@ -85,6 +101,53 @@ class TicketReader:
             [ticket_id], properties, properties_with_history, id_property, archived
         )
         return result.records[0] if result.records else None
+
+    def list_page(
+        self,
+        after: str | None,
+        limit: str | None,
+        properties: Sequence[str],
+        properties_with_history: Sequence[str],
+        archived: bool,
+    ) -> TicketPage:
+        """One page of the live (or, with ``archived``, the archived) tickets in id order.
+
+        ``after`` is HubSpot's cursor: the id the page starts from (inclusive), so a page's
+        ``next_after`` is its last id plus one. Paging by id is stable under concurrent
+        writes: no ticket is repeated, and none that existed when paging began is skipped.
+        """
+        size = _page_size(limit, bool(properties_with_history))
+        after_id = _start_of(after) - 1
+        options = _read_options(self._catalogue.current(), properties, properties_with_history)
+        with self._store.snapshot() if options.history_names else nullcontext():
+            found = self._store.list_tickets(after_id, size + 1, archived)
+            page = found[:size]
+            history = None
+            if options.history_names:
+                history = self._store.read_history([t.id for t in page], options.history_names)
+        next_after = str(page[-1].id + 1) if len(found) > size else None
+        return TicketPage([to_record(t, options, history) for t in page], next_after)
+
+
+def _page_size(limit: str | None, with_history: bool) -> int:
+    if limit is None:
+        return DEFAULT_PAGE_SIZE
+    size = int(limit) if limit.isascii() and limit.isdigit() and len(limit) < 10 else 0
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidPageRequest.for_limit(limit, MAX_PAGE_SIZE)
+    if with_history and size > MAX_HISTORY_PAGE_SIZE:
+        raise InvalidPageRequest.for_history(MAX_HISTORY_PAGE_SIZE)
+    return size
+
+
+def _start_of(after: str | None) -> int:
+    """The lowest id a page starting at cursor ``after`` may hold."""
+    if after is None:
+        return 0
+    if not (after.isascii() and after.isdigit()):
+        raise InvalidPageRequest.for_cursor(after)
+    beyond_every_id = _MAX_TICKET_ID + 1
+    return beyond_every_id if len(after) > 19 else min(int(after), beyond_every_id)
 
 
 def _read_options(

@@ -141,6 +141,16 @@ class Store(ABC):
         """The tickets among ``ids`` that exist, archived or not, in any order."""
 
     @abstractmethod
+    def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
+        """Up to ``limit`` tickets whose id is above ``after_id``, in id order: the archived
+        ones if ``archived``, else the live ones.
+
+        Paging by id (keyset, never an offset) is stable under concurrent writes: a ticket
+        keeps its id for ever, so a reader that passes the last id it saw as ``after_id``
+        never sees a ticket twice and never skips one that existed when it started.
+        """
+
+    @abstractmethod
     def find_unique_values(self, property_name: str, values: Sequence[str]) -> dict[str, int]:
         """Which ticket holds each of ``values`` of a unique property."""
 

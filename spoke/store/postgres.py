@@ -55,6 +55,16 @@ _UNIQUE_VALUES_LOCK = 0x5370_6F6B_6555
 _SELECT_TICKETS = "SELECT id, property_values, archived_at, version FROM tickets WHERE id = ANY(%b)"
 _LOCK_TICKETS = _SELECT_TICKETS + " ORDER BY id FOR UPDATE"
 
+#: A page of tickets in id order; archived ones through their own partial index (0002).
+_LIST_LIVE_TICKETS = (
+    "SELECT id, property_values, archived_at, version FROM tickets "
+    "WHERE id > %s AND archived_at IS NULL ORDER BY id LIMIT %s"
+)
+_LIST_ARCHIVED_TICKETS = (
+    "SELECT id, property_values, archived_at, version FROM tickets "
+    "WHERE id > %s AND archived_at IS NOT NULL ORDER BY id LIMIT %s"
+)
+
 
 def yoyo_url(url: str) -> str:
     """``url`` as yoyo-migrations needs it to use psycopg 3."""
@@ -240,6 +250,15 @@ class PostgresStore(Store):
 
     def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
         return _select_tickets(self._connection(), _SELECT_TICKETS, ids)
+
+    def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
+        loads = orjson.loads
+        rows = (
+            self._connection()
+            .execute(_LIST_ARCHIVED_TICKETS if archived else _LIST_LIVE_TICKETS, (after_id, limit))
+            .fetchall()
+        )
+        return [StoredTicket(row[0], loads(row[1]), row[2], row[3]) for row in rows]
 
     def find_unique_values(self, property_name: str, values: Sequence[str]) -> dict[str, int]:
         if not values:

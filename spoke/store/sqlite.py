@@ -39,6 +39,16 @@ _PRAGMAS = (
     "PRAGMA mmap_size = 1073741824",
 )
 
+#: A page of tickets in id order; archived ones through their own partial index (0002).
+_LIST_LIVE_TICKETS = (
+    "SELECT id, property_values, archived_at, version FROM tickets "
+    "WHERE id > ? AND archived_at IS NULL ORDER BY id LIMIT ?"
+)
+_LIST_ARCHIVED_TICKETS = (
+    "SELECT id, property_values, archived_at, version FROM tickets "
+    "WHERE id > ? AND archived_at IS NOT NULL ORDER BY id LIMIT ?"
+)
+
 
 def _placeholders(count: int) -> str:
     return ",".join("?" * count)
@@ -170,6 +180,13 @@ class SQLiteStore(Store):
 
     def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
         return _read_tickets(self._db, ids)
+
+    def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
+        loads = orjson.loads
+        rows = self._db.execute(
+            _LIST_ARCHIVED_TICKETS if archived else _LIST_LIVE_TICKETS, (after_id, limit)
+        ).fetchall()
+        return [StoredTicket(row[0], loads(row[1]), row[2], row[3]) for row in rows]
 
     def find_unique_values(self, property_name: str, values: Sequence[str]) -> dict[str, int]:
         held: dict[str, int] = {}

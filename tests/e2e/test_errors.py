@@ -73,7 +73,8 @@ class Route:
     @property
     def path(self) -> str:
         return (
-            self.template.replace("{ticket_id}", "1")
+            self.template.replace("{object_type}", "tickets")
+            .replace("{ticket_id}", "1")
             .replace("{property_name}", "subject")
             .replace("{pipeline_id}", "0")
         )
@@ -96,6 +97,7 @@ NEW_PROPERTY = {
 def _ticket_routes(prefix: str) -> list[Route]:
     return [
         Route("POST", f"{prefix}/batch/read", {"inputs": [{"id": "1"}], "properties": ["subject"]}),
+        Route("GET", prefix),
         Route("POST", f"{prefix}/batch/create", {"inputs": [NEW_TICKET]}),
         Route(
             "POST",
@@ -111,8 +113,8 @@ def _ticket_routes(prefix: str) -> list[Route]:
 
 
 ROUTES = [
-    *_ticket_routes("/crm/v3/objects/tickets"),
-    *_ticket_routes("/crm/objects/2026-03/tickets"),
+    *_ticket_routes("/crm/v3/objects/{object_type}"),
+    *_ticket_routes("/crm/objects/2026-03/{object_type}"),
     Route("GET", "/crm/v3/properties/tickets"),
     Route("GET", "/crm/v3/properties/tickets/{property_name}"),
     Route("POST", "/crm/v3/properties/tickets", NEW_PROPERTY),

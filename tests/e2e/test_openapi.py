@@ -30,6 +30,7 @@ T = TypeVar("T")
 #: Spoke's own routes, outside HubSpot's API (and outside the document).
 OWN_ROUTES = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/_spoke/health")}
 PREFIXES = ["/crm/v3/objects/tickets", "/crm/objects/2026-03/tickets"]
+TEMPLATES = ["/crm/v3/objects/{objectType}", "/crm/objects/2026-03/{objectType}"]
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
 
@@ -164,8 +165,9 @@ def test_document_lists_exactly_the_served_operations(server: Any, document: Jso
     }
     served = {(method, _camel_parameters(path)) for method, path in served_operations(server)}
     assert listed == served
-    assert ("POST", "/crm/v3/objects/tickets/batch/read") in listed
-    assert ("POST", "/crm/objects/2026-03/tickets/batch/read") in listed
+    for template in TEMPLATES:
+        assert ("POST", f"{template}/batch/read") in listed
+        assert ("GET", template) in listed
 
 
 def expected_scopes(method: str, path: str) -> list[str]:
@@ -225,14 +227,33 @@ def test_path_parameters_are_declared(document: Json) -> None:
             assert declared == names, (method, path)
 
 
-@pytest.mark.parametrize("prefix", PREFIXES)
-def test_batch_read_documents_200_and_207(document: Json, prefix: str) -> None:
-    responses = document["paths"][f"{prefix}/batch/read"]["post"]["responses"]
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_batch_read_documents_200_and_207(document: Json, template: str) -> None:
+    responses = document["paths"][f"{template}/batch/read"]["post"]["responses"]
     assert set(responses) == {"200", "207", "default"}
-    request = document["paths"][f"{prefix}/batch/read"]["post"]["requestBody"]
+    request = document["paths"][f"{template}/batch/read"]["post"]["requestBody"]
     assert request["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/BatchReadRequest"
     }
+
+
+def test_object_type_is_documented_with_the_values_spoke_serves(document: Json) -> None:
+    for path, methods in document["paths"].items():
+        for operation in methods.values():
+            for parameter in operation["parameters"]:
+                if parameter["name"] == "objectType":
+                    assert parameter["schema"] == {"type": "string", "enum": ["tickets", "0-5"]}
+                    assert path.startswith(tuple(TEMPLATES))
+
+
+def test_list_documents_its_page_and_query(document: Json) -> None:
+    for template in TEMPLATES:
+        operation = document["paths"][template]["get"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/TicketPage"
+        }
+        query = [p["name"] for p in operation["parameters"] if p["in"] == "query"]
+        assert query == ["limit", "after", "properties", "propertiesWithHistory", "archived"]
 
 
 # -- the docs page ---------------------------------------------------------------------------
@@ -383,6 +404,32 @@ def test_single_ticket_responses_match_the_ticket_schema(
     assert conforms(document, read_archived, schemas.Ticket).archivedAt is not None
 
 
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_list_responses_match_their_schema(http: httpx.Client, document: Json, prefix: str) -> None:
+    first, _, third = create_tickets(http, 3)
+    assert http.delete(f"/crm/v3/objects/tickets/{third}").status_code == 204
+
+    with_next = http.get(prefix, params={"limit": 1})
+    assert with_next.status_code == 200, with_next.text
+    page = conforms(document, with_next, schemas.TicketPage)
+    assert [t.id for t in page.results] == [first]
+    assert page.paging is not None
+    assert page.paging.next.link is not None
+
+    last = http.get(prefix, params={"after": page.paging.next.after, "limit": 1})
+    assert last.status_code == 200, last.text
+    assert conforms(document, last, schemas.TicketPage).paging is None
+
+    history = http.get(prefix, params={"propertiesWithHistory": "subject"})
+    assert history.status_code == 200, history.text
+    assert conforms(document, history, schemas.TicketPage).results[0].propertiesWithHistory
+
+    archived = http.get(prefix, params={"archived": "true"})
+    assert archived.status_code == 200, archived.text
+    (gone,) = conforms(document, archived, schemas.TicketPage).results
+    assert gone.archivedAt is not None
+
+
 def test_property_responses_match_their_schemas(http: httpx.Client, document: Json) -> None:
     listed = http.get("/crm/v3/properties/tickets")
     assert listed.status_code == 200, listed.text
@@ -444,6 +491,8 @@ def test_error_responses_match_the_error_schema(
             http.post(batch_read, json={"inputs": [{"id": str(i)} for i in range(101)]}),
             http.post(batch_read, json={"inputs": [{"id": "1"}], "idProperty": "no_such"}),
             http.post(batch_read, params={"archived": "maybe"}, json={"inputs": []}),
+            http.get("/crm/v3/objects/tickets", params={"limit": "101"}),
+            http.get("/crm/v3/objects/widgets"),
             http.patch(
                 f"/crm/v3/objects/tickets/{ticket_id}",
                 json={"properties": {"hs_ticket_priority": "NOT_A_PRIORITY"}},
@@ -453,6 +502,7 @@ def test_error_responses_match_the_error_schema(
             http.get("/crm/v3/objects/tickets/999999"),
             http.get("/crm/v3/properties/tickets/no_such_property"),
             http.get("/crm/v3/pipelines/tickets/no_such_pipeline"),
+            http.get("/crm/v3/objects/contacts"),
             http.get("/no/such/path"),
         ],
         405: [http.put(batch_read, json={})],

@@ -8,12 +8,13 @@ backend internals.
 
 Covered: migrations are idempotent; ticket ids are allocated increasing and unused; tickets
 round-trip through insert, read and update; reads ignore unknown ids and handle more ids
-than one statement takes; a transaction that raises writes nothing and lets the exception
-through; history is per (ticket, property), newest first, with ``""`` for cleared values;
-unique values are claimed, refused, released and found; custom property definitions
-round-trip and move the definitions version; tokens round-trip; app ids are allocated
-increasing; reads see committed data only, writers of one ticket are serialised, and
-``snapshot()`` reads one committed state.
+than one statement takes; listing pages through live or archived tickets in id order, and
+paging by id sees every earlier ticket once while others are created; a transaction that
+raises writes nothing and lets the exception through; history is per (ticket, property),
+newest first, with ``""`` for cleared values; unique values are claimed, refused, released
+and found; custom property definitions round-trip and move the definitions version; tokens
+round-trip; app ids are allocated increasing; reads see committed data only, writers of one
+ticket are serialised, and ``snapshot()`` reads one committed state.
 """
 
 from __future__ import annotations
@@ -258,6 +259,61 @@ def test_lock_tickets_sees_archived_tickets_inserted_earlier_in_the_transaction(
         archived = ticket(ticket_id, archived_at=1, subject="gone")
         tx.insert_tickets([archived], 1)
         assert tx.lock_tickets([ticket_id]) == {ticket_id: archived}
+
+
+# -- listing -------------------------------------------------------------------------------
+
+
+def archive(store: Store, tickets: list[StoredTicket], at: int = 5_000) -> list[StoredTicket]:
+    """``tickets`` archived at ``at``, as stored."""
+    archived = [StoredTicket(t.id, t.values, at, t.version + 1) for t in tickets]
+    with store.transaction() as tx:
+        tx.update_tickets(archived, at)
+    return archived
+
+
+def test_list_tickets_pages_in_id_order_from_above_after_id(store: Store) -> None:
+    tickets = create_tickets(store, 7)
+    ids = [t.id for t in tickets]
+    assert store.list_tickets(0, 100, archived=False) == tickets
+    assert store.list_tickets(0, 3, archived=False) == tickets[:3]
+    assert store.list_tickets(ids[2], 3, archived=False) == tickets[3:6]
+    assert store.list_tickets(ids[5], 3, archived=False) == tickets[6:]
+    assert store.list_tickets(ids[-1], 3, archived=False) == []
+    assert store.list_tickets(-1, 2, archived=False) == tickets[:2]
+    assert store.list_tickets(2**63 - 1, 2, archived=False) == []
+
+
+def test_list_tickets_lists_live_or_archived_tickets_never_both(store: Store) -> None:
+    tickets = create_tickets(store, 6)
+    archived = archive(store, tickets[1::2])
+    live = tickets[0::2]
+    assert store.list_tickets(0, 100, archived=False) == live
+    assert store.list_tickets(0, 100, archived=True) == archived
+    assert store.list_tickets(archived[0].id, 1, archived=True) == archived[1:2]
+    assert store.list_tickets(live[0].id, 1, archived=False) == live[1:2]
+
+
+def test_list_tickets_of_an_empty_store_is_empty(store: Store) -> None:
+    assert store.list_tickets(0, 10, archived=False) == []
+    assert store.list_tickets(0, 10, archived=True) == []
+
+
+def test_paging_by_id_sees_every_earlier_ticket_once_while_others_are_created(
+    store_factory: StoreFactory,
+) -> None:
+    reader, writer = store_factory(), store_factory()
+    earlier = create_tickets(writer, 25)
+    seen: list[int] = []
+    after_id = 0
+    while page := reader.list_tickets(after_id, 4, archived=False):
+        seen += [t.id for t in page]
+        after_id = page[-1].id
+        if after_id < earlier[-1].id:
+            create_tickets(writer, 3)  # between two pages of the earlier tickets
+    assert len(seen) == len(set(seen)), "a ticket was listed twice"
+    assert seen == sorted(seen)
+    assert {t.id for t in earlier} <= set(seen)
 
 
 # -- transactions --------------------------------------------------------------------------
