@@ -7,32 +7,24 @@ Every test works on a database of its own under ``tmp_path``.
 
 from __future__ import annotations
 
-import os
-import queue
 import re
 import shlex
-import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from servers import SPOKE_VARIABLES, STARTUP_SECONDS, serving, spoke_environment
 
 from spoke.cli import main
 from spoke.domain.tokens import KNOWN_SCOPES, Authenticator
 from spoke.store import open_store
 
 BATCH_READ = "/crm/v3/objects/tickets/batch/read"
-STARTUP_SECONDS = 15
-#: Environment variables ``spoke`` reads; the tests run without the caller's.
-SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT")
 
 
 def database_url(tmp_path: Path, name: str = "spoke.db") -> str:
@@ -225,97 +217,12 @@ def test_migrate_creates_the_database_and_is_idempotent(tmp_path: Path) -> None:
 # -- spoke serve, as a real process ---------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-class ServerProcess:
-    """A ``spoke serve`` subprocess whose stderr is read continuously (so it never blocks)."""
-
-    def __init__(self, args: Sequence[str], cwd: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in SPOKE_VARIABLES}
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "spoke", *args],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.stderr: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stderr is not None
-        for line in self.popen.stderr:
-            self.stderr.append(line)
-            self.lines.put(line)
-
-    def wait_for_line(self, pattern: str, timeout: float) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=min(left, 0.2))
-            except queue.Empty:
-                if self.popen.poll() is not None and self.lines.empty():
-                    break
-                continue
-            found = re.search(pattern, line)
-            if found:
-                return found
-        pytest.fail(f"no line matching {pattern!r} on stderr:\n{''.join(self.stderr)}")
-
-    def wait_until_healthy(self, base_url: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.popen.poll() is not None:
-                pytest.fail(f"spoke serve exited ({self.popen.returncode}):\n{self.output()}")
-            try:
-                if httpx.get(base_url + "/_spoke/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        pytest.fail(f"spoke serve was not healthy within {timeout} s:\n{self.output()}")
-
-    def output(self) -> str:
-        return "".join(self.stderr)
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=10)
-        self._reader.join(timeout=5)
-        if self.popen.stderr is not None:
-            self.popen.stderr.close()
-
-
-@contextmanager
-def serving(args: Sequence[str], cwd: Path) -> Iterator[ServerProcess]:
-    process = ServerProcess(args, cwd)
-    try:
-        yield process
-    finally:
-        process.stop()
-
-
 def cli_token(url: str, cwd: Path) -> str:
     """A token from ``python -m spoke token create``, as a separate process."""
-    env = {k: v for k, v in os.environ.items() if k not in SPOKE_VARIABLES}
     done = subprocess.run(
         [sys.executable, "-m", "spoke", "token", "create", "--database", url],
         cwd=cwd,
-        env=env,
+        env=spoke_environment(),
         capture_output=True,
         text=True,
         timeout=30,
@@ -327,14 +234,11 @@ def cli_token(url: str, cwd: Path) -> str:
 
 
 def test_serve_with_demo_tickets_answers_batch_reads(tmp_path: Path) -> None:
-    port = free_port()
     url = database_url(tmp_path, "x.db")
-    base_url = f"http://127.0.0.1:{port}"
-    args = ["serve", "--port", str(port), "--database", url, "--demo-tickets", "20"]
-    with serving(args, tmp_path) as process:
-        process.wait_until_healthy(base_url, STARTUP_SECONDS)
+    with serving(["--database", url, "--demo-tickets", "20"], tmp_path) as process:
+        process.wait_until_healthy()
         token = cli_token(url, tmp_path)
-        response = batch_read(base_url, token, ["1", "2", "3"])
+        response = batch_read(process.base_url, token, ["1", "2", "3"])
         assert response.status_code == 200, response.text
         assert sorted(r["id"] for r in response.json()["results"]) == ["1", "2", "3"]
         assert count_tickets(url) == 20
@@ -344,11 +248,10 @@ def test_serve_with_demo_tickets_answers_batch_reads(tmp_path: Path) -> None:
 def test_serve_on_the_default_database_prints_a_token_and_a_curl_snippet(
     tmp_path: Path,
 ) -> None:
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with serving(["serve", "--port", str(port)], tmp_path) as process:
+    with serving([], tmp_path) as process:
+        base_url = process.base_url
         token = process.wait_for_line(r"^\s+(pat-[\w-]+)\s*$", STARTUP_SECONDS).group(1)
-        process.wait_until_healthy(base_url, STARTUP_SECONDS)
+        process.wait_until_healthy()
         assert (tmp_path / "spoke-data" / "spoke.db").is_file()
 
         response = batch_read(base_url, token, ["1", "2"])
@@ -383,12 +286,10 @@ def test_serve_refuses_a_rate_limit_below_one(tmp_path: Path, limit: str) -> Non
 
 
 def test_serve_with_a_rate_limit_answers_429_past_it(tmp_path: Path) -> None:
-    port = free_port()
     url = database_url(tmp_path)
-    base_url = f"http://127.0.0.1:{port}"
-    args = ["serve", "--port", str(port), "--database", url, "--rate-limit", "2"]
-    with serving(args, tmp_path) as process:
-        process.wait_until_healthy(base_url, STARTUP_SECONDS)
+    with serving(["--database", url, "--rate-limit", "2"], tmp_path) as process:
+        base_url = process.base_url
+        process.wait_until_healthy()
         assert "Rate limit: 2 requests per app" in process.output()
         token = cli_token(url, tmp_path)
         for left in ("1", "0"):

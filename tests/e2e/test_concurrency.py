@@ -20,20 +20,16 @@ Each test also checks that neither server logged a traceback while it ran.
 from __future__ import annotations
 
 import itertools
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from servers import STARTUP_SECONDS, ServerProcess
 
 from spoke.domain.tokens import create_token
 from spoke.store import open_store
@@ -44,75 +40,11 @@ BATCH_UPDATE = f"{TICKETS}/batch/update"
 BATCH_CREATE = f"{TICKETS}/batch/create"
 PROPERTIES = "/crm/v3/properties/tickets"
 
-STARTUP_SECONDS = 15
 #: Threads wait at most this long for each other at a start line.
 BARRIER_SECONDS = 10
 
 
 # -- two server processes on one database -------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-class ServerProcess:
-    """One ``spoke serve`` subprocess; its stderr is collected continuously."""
-
-    def __init__(self, name: str, url: str, cwd: Path) -> None:
-        self.name = name
-        port = _free_port()
-        self.base_url = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if k != "SPOKE_DATABASE_URL"}
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "spoke", "serve", "--port", str(port), "--database", url],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.stderr: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stderr is not None
-        for line in self.popen.stderr:
-            self.stderr.append(line)
-
-    def output(self, since: int = 0) -> str:
-        return "".join(self.stderr[since:])
-
-    def wait_until_healthy(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.popen.poll() is not None:
-                pytest.fail(
-                    f"server {self.name} exited ({self.popen.returncode}):\n{self.output()}"
-                )
-            try:
-                if httpx.get(self.base_url + "/_spoke/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        pytest.fail(f"server {self.name} was not healthy in {STARTUP_SECONDS} s:\n{self.output()}")
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=10)
-        self._reader.join(timeout=5)
-        if self.popen.stderr is not None:
-            self.popen.stderr.close()
 
 
 @dataclass
@@ -178,10 +110,10 @@ def cluster(
     started: list[ServerProcess] = []
     try:
         for name in ("a", "b"):
-            started.append(ServerProcess(name, database_url, directory))
+            started.append(ServerProcess(["--database", database_url], directory, name=name))
         deadline = time.monotonic() + STARTUP_SECONDS
         for server in started:
-            server.wait_until_healthy(deadline)
+            server.wait_until_healthy(deadline=deadline)
         yield Cluster(database_url, started[0], started[1], token)
     finally:
         for server in started:
