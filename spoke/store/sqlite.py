@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
-import orjson
 
 from spoke.domain.properties import PropertyDefinition
 from spoke.store.base import (
@@ -27,6 +26,18 @@ from spoke.store.base import (
     iter_chunks,
 )
 from spoke.store.migrations import apply_migrations
+from spoke.store.rows import (
+    INSERT_TICKET_COLUMNS,
+    TICKET_COLUMNS,
+    UPDATE_TICKET_ASSIGNMENTS,
+    WRITE_COLUMNS,
+    WRITE_HISTORY_COLUMNS,
+    history_from_writes,
+    insert_row,
+    ticket_from_row,
+    update_row,
+    write_row,
+)
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
@@ -67,44 +78,22 @@ class SQLiteTransaction(Transaction):
         return {t.id: t for t in _read_tickets(self._db, ids)}
 
     def insert_tickets(self, tickets: Sequence[StoredTicket], created_at: int) -> None:
-        dumps = orjson.dumps
         self._db.executemany(
-            "INSERT INTO tickets "
-            "(id, version, created_at, updated_at, archived_at, property_values) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (t.id, t.version, created_at, created_at, t.archived_at, dumps(t.values).decode())
-                for t in tickets
-            ],
+            f"INSERT INTO tickets ({INSERT_TICKET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            [insert_row(t, created_at) for t in tickets],
         )
 
     def update_tickets(self, tickets: Sequence[StoredTicket], updated_at: int) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in UPDATE_TICKET_ASSIGNMENTS)
         self._db.executemany(
-            "UPDATE tickets SET property_values = ?, version = ?, archived_at = ?, updated_at = ? "
-            "WHERE id = ?",
-            [
-                (orjson.dumps(t.values).decode(), t.version, t.archived_at, updated_at, t.id)
-                for t in tickets
-            ],
+            f"UPDATE tickets SET {assignments} WHERE id = ?",
+            [update_row(t, updated_at) for t in tickets],
         )
 
     def record_writes(self, writes: Sequence[TicketWrite]) -> None:
-        dumps = orjson.dumps
         self._db.executemany(
-            "INSERT INTO ticket_writes "
-            "(ticket_id, version, timestamp, source_type, source_id, property_values) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    w.ticket_id,
-                    w.version,
-                    w.timestamp,
-                    w.source_type,
-                    w.source_id,
-                    dumps(w.values).decode(),
-                )
-                for w in writes
-            ],
+            f"INSERT INTO ticket_writes ({WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            [write_row(w) for w in writes],
         )
 
     def claim_unique_values(self, claims: Sequence[tuple[str, str, int]]) -> None:
@@ -129,14 +118,12 @@ class SQLiteTransaction(Transaction):
 
 def _read_tickets(db: sqlite3.Connection, ids: Sequence[int]) -> list[StoredTicket]:
     found: list[StoredTicket] = []
-    loads = orjson.loads
     for chunk in iter_chunks(ids, _CHUNK):
         rows = db.execute(
-            "SELECT id, property_values, archived_at, version FROM tickets "
-            f"WHERE id IN ({_placeholders(len(chunk))})",
+            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id IN ({_placeholders(len(chunk))})",
             chunk,
         ).fetchall()
-        found.extend(StoredTicket(row[0], loads(row[1]), row[2], row[3]) for row in rows)
+        found.extend(map(ticket_from_row, rows))
     return found
 
 
@@ -182,11 +169,10 @@ class SQLiteStore(Store):
         return _read_tickets(self._db, ids)
 
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
-        loads = orjson.loads
         rows = self._db.execute(
             _LIST_ARCHIVED_TICKETS if archived else _LIST_LIVE_TICKETS, (after_id, limit)
         ).fetchall()
-        return [StoredTicket(row[0], loads(row[1]), row[2], row[3]) for row in rows]
+        return list(map(ticket_from_row, rows))
 
     def find_unique_values(self, property_name: str, values: Sequence[str]) -> dict[str, int]:
         held: dict[str, int] = {}
@@ -203,22 +189,14 @@ class SQLiteStore(Store):
         self, ids: Sequence[int], property_names: Sequence[str]
     ) -> dict[tuple[int, str], list[HistoryEntry]]:
         history: dict[tuple[int, str], list[HistoryEntry]] = {}
-        loads = orjson.loads
         for chunk in iter_chunks(ids, _CHUNK):
             rows = self._db.execute(
-                "SELECT ticket_id, timestamp, source_type, source_id, property_values "
-                f"FROM ticket_writes WHERE ticket_id IN ({_placeholders(len(chunk))}) "
+                f"SELECT {WRITE_HISTORY_COLUMNS} FROM ticket_writes "
+                f"WHERE ticket_id IN ({_placeholders(len(chunk))}) "
                 "ORDER BY ticket_id, version DESC",
                 chunk,
             )
-            for ticket_id, timestamp, source_type, source_id, written in rows:
-                values = loads(written)
-                for name in property_names:
-                    if name in values:
-                        entry = HistoryEntry(
-                            ticket_id, name, values[name], timestamp, source_type, source_id
-                        )
-                        history.setdefault((ticket_id, name), []).append(entry)
+            history_from_writes(rows, property_names, history)
         return history
 
     def count_tickets(self) -> int:
