@@ -17,11 +17,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,12 +25,10 @@ import httpx
 import hubspot
 import psycopg
 import pytest
-import uvicorn
 from psycopg import sql
+from servers import LiveServer, live_server
 
-from spoke.api.app import create_app
-from spoke.domain.tokens import create_token
-from spoke.store import Store, open_store, shown_url
+from spoke.store import open_store, shown_url
 
 #: Every storage backend; tests that take ``database_url`` or ``server`` run on each.
 BACKENDS = ("sqlite", "postgres")
@@ -199,82 +193,6 @@ def module_database_url(
 
 
 # -- live servers -------------------------------------------------------------------------
-
-
-@dataclass
-class LiveServer:
-    base_url: str
-    database_url: str
-
-    def token(
-        self,
-        scopes: Sequence[str] = ("tickets",),
-        app_id: int | None = None,
-        expires_in_seconds: int | None = None,
-    ) -> str:
-        """A new access token, created through a connection of its own."""
-        store = self.open_store()
-        try:
-            value, _ = create_token(store, scopes, app_id, expires_in_seconds)
-        finally:
-            store.close()
-        return value
-
-    def open_store(self) -> Store:
-        return open_store(self.database_url)
-
-    def http(self, token: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.base_url, headers=headers, timeout=10)
-
-    def sdk(self, token: str) -> hubspot.Client:
-        """HubSpot's official client pointed at this server, validating every model."""
-        return hubspot.Client.create(
-            access_token=token, host=self.base_url, client_side_validation=True
-        )
-
-
-class _ThreadedServer(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # the test thread is not the main thread
-        pass
-
-
-@contextmanager
-def live_server(database_url: str, rate_limit: int | None = None) -> Iterator[LiveServer]:
-    """A real server over ``database_url`` (migrated here), for as long as the block runs;
-    ``rate_limit`` is passed to ``create_app``."""
-    store = open_store(database_url)
-    store.migrate()
-    config = uvicorn.Config(
-        create_app(store, rate_limit=rate_limit),
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-    )
-    running = _ThreadedServer(config)
-
-    def serve() -> None:
-        try:
-            running.run()
-        finally:
-            store.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not running.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        port = running.servers[0].sockets[0].getsockname()[1]
-        yield LiveServer(f"http://127.0.0.1:{port}", database_url)
-    finally:
-        # Stop without waiting for it: uvicorn takes about 0.15 s to wind down, which
-        # was half of the suite's time. The thread closes the store once it is down;
-        # meanwhile nothing talks to it, as the test that used it is over.
-        running.should_exit = True
 
 
 @pytest.fixture

@@ -1,5 +1,10 @@
-"""Real ``python -m spoke serve`` subprocesses for tests, shared by every test module that
-needs one (the CLI tests, the concurrency tests, the worker tests).
+"""Real Spoke servers for tests, shared by every test module that needs one.
+
+:func:`live_server` runs the app in a thread of the test process (uvicorn on port 0): the
+fixtures in ``conftest.py`` use it for almost every end-to-end test.
+
+Real ``python -m spoke serve`` subprocesses serve the tests that need the command line or
+several processes (the CLI tests, the concurrency tests, the worker tests).
 
 A :class:`ServerProcess` runs on a free port of 127.0.0.1 in a process group of its own
 (so ``--workers N`` workers go with it), reads its stderr continuously (so the server
@@ -25,10 +30,18 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import hubspot
 import pytest
+import uvicorn
+
+from spoke.api.app import create_app
+from spoke.domain.tokens import create_token
+from spoke.store import Store, open_store
 
 #: Environment variables ``spoke`` reads; servers run without the caller's.
 SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT")
@@ -220,3 +233,82 @@ def _server_socket_inode(server_port: int, client_port: int) -> int | None:
             if fields[1] == local and fields[2] == remote and fields[9] != "0":
                 return int(fields[9])
     return None
+
+
+# -- in-process servers ------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    database_url: str
+
+    def token(
+        self,
+        scopes: Sequence[str] = ("tickets",),
+        app_id: int | None = None,
+        expires_in_seconds: int | None = None,
+    ) -> str:
+        """A new access token, created through a connection of its own."""
+        store = self.open_store()
+        try:
+            value, _ = create_token(store, scopes, app_id, expires_in_seconds)
+        finally:
+            store.close()
+        return value
+
+    def open_store(self) -> Store:
+        return open_store(self.database_url)
+
+    def http(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=10)
+
+    def sdk(self, token: str) -> hubspot.Client:
+        """HubSpot's official client pointed at this server, validating every model."""
+        return hubspot.Client.create(
+            access_token=token, host=self.base_url, client_side_validation=True
+        )
+
+
+class _ThreadedServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the test thread is not the main thread
+        pass
+
+
+@contextmanager
+def live_server(database_url: str, rate_limit: int | None = None) -> Iterator[LiveServer]:
+    """A real server over ``database_url`` (migrated here), for as long as the block runs;
+    ``rate_limit`` is passed to ``create_app``."""
+    store = open_store(database_url)
+    store.migrate()
+    config = uvicorn.Config(
+        create_app(store, rate_limit=rate_limit),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+    )
+    running = _ThreadedServer(config)
+
+    def serve() -> None:
+        try:
+            running.run()
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not running.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        port = running.servers[0].sockets[0].getsockname()[1]
+        yield LiveServer(f"http://127.0.0.1:{port}", database_url)
+    finally:
+        # Stop without waiting for it: uvicorn takes about 0.15 s to wind down, which
+        # was half of the suite's time. The thread closes the store once it is down;
+        # meanwhile nothing talks to it, as the test that used it is over.
+        running.should_exit = True

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,9 +31,9 @@ from typing import Any
 import httpx
 import hubspot
 import pytest
-import uvicorn
 from hubspot.crm.tickets import BatchReadInputSimplePublicObjectId, SimplePublicObjectId
 from hubspot.crm.tickets.exceptions import ForbiddenException, UnauthorizedException
+from servers import live_server
 
 from spoke.api.app import create_app
 from spoke.domain.tokens import create_token
@@ -135,11 +133,6 @@ def by_route(routes: Sequence[Route]) -> Any:
 # -- one server for the module ------------------------------------------------------------
 
 
-class _ThreadedServer(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # not the main thread
-        pass
-
-
 @dataclass
 class Api:
     """A running Spoke server and an HTTP client for it."""
@@ -181,29 +174,11 @@ class Api:
 @pytest.fixture(scope="module")
 def api(module_database_url: str) -> Iterator[Api]:
     """One server for the module, on each backend in turn."""
-    database_url = module_database_url
-    store = open_store(database_url)
-    store.migrate()
-    config = uvicorn.Config(
-        create_app(store), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
-    )
-    running = _ThreadedServer(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    port = running.servers[0].sockets[0].getsockname()[1]
-    base_url = f"http://127.0.0.1:{port}"
-    # A fresh connection per request: one request's failure cannot spill into the next.
-    no_reuse = httpx.Limits(max_keepalive_connections=0)
-    with httpx.Client(base_url=base_url, timeout=10, limits=no_reuse) as client:
-        yield Api(base_url, database_url, client)
-    running.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    with live_server(module_database_url) as running:
+        # A fresh connection per request: one request's failure cannot spill into the next.
+        no_reuse = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(base_url=running.base_url, timeout=10, limits=no_reuse) as client:
+            yield Api(running.base_url, running.database_url, client)
 
 
 @pytest.fixture(scope="module")
