@@ -61,7 +61,7 @@ def test_http_targets_are_read_from_the_sdk(report: ModuleType) -> None:
         ("basic_api.get_by_id", True),
         ("batch_api.read", True),
         ("basic_api.merge", False),
-        ("batch_api.upsert", False),
+        ("batch_api.upsert", True),
         ("search_api.do_search", False),
     ],
 )

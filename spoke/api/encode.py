@@ -68,6 +68,18 @@ def batch(
     return body, status
 
 
+def upsert_batch(
+    results: list[tuple[TicketRecord, bool]], started_at: int, completed_at: int
+) -> Json:
+    """A batch upsert response body: each record with ``new``, true where it was created."""
+    return {
+        "status": "COMPLETE",
+        "results": [{**ticket(record), "new": new} for record, new in results],
+        "startedAt": format_instant(started_at),
+        "completedAt": format_instant(completed_at),
+    }
+
+
 def property_definition(definition: PropertyDefinition) -> Json:
     body: Json = {}
     if definition.updated_at is not None:

@@ -103,6 +103,14 @@ def _object_operations(prefix: str, tickets: TicketEndpoints) -> list[Operation]
         ),
         Operation(
             "POST",
+            f"{prefix}/batch/upsert",
+            tickets.batch_upsert,
+            "Create or update a batch of tickets by unique property values",
+            schemas.BatchUpsertRequest,
+            {200: schemas.BatchUpsertResponse},
+        ),
+        Operation(
+            "POST",
             f"{prefix}/batch/archive",
             tickets.batch_archive,
             "Archive a batch of tickets by ID",

@@ -64,6 +64,17 @@ class BatchUpdateRequest(Struct):
     inputs: list[BatchUpdateItem]
 
 
+class BatchUpsertItem(Struct):
+    id: Id
+    properties: Properties
+    idProperty: str | None = None
+    objectWriteTraceId: str | None = None
+
+
+class BatchUpsertRequest(Struct):
+    inputs: list[BatchUpsertItem]
+
+
 class BatchArchiveRequest(Struct):
     inputs: list[ObjectId]
 
@@ -157,6 +168,26 @@ class BatchError(Struct):
 class BatchResponse(Struct):
     status: Literal["COMPLETE"]
     results: list[Ticket]
+    startedAt: str
+    completedAt: str
+
+
+class UpsertedTicket(Struct, omit_defaults=True):
+    """A ticket an upsert wrote; ``new`` when the upsert created it."""
+
+    id: str
+    properties: dict[str, str | None]
+    createdAt: str
+    updatedAt: str
+    archived: bool
+    new: bool
+    propertiesWithHistory: dict[str, list[ValueWithTimestamp]] | None = None
+    archivedAt: str | None = None
+
+
+class BatchUpsertResponse(Struct):
+    status: Literal["COMPLETE"]
+    results: list[UpsertedTicket]
     startedAt: str
     completedAt: str
 

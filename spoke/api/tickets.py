@@ -113,6 +113,25 @@ class TicketEndpoints:
         content, status = encode.batch(records, [], started, now_ms())
         return json_response(content, status)
 
+    async def batch_upsert(self, request: Request, token: TokenRecord) -> Response:
+        started = now_ms()
+        body = await decode_body(request, schemas.BatchUpsertRequest)
+        id_properties = {i.idProperty for i in body.inputs}
+        if None in id_properties:
+            raise ValidationError("Every input of a batch upsert must name its idProperty")
+        if len(id_properties) > 1:
+            raise ValidationError("All inputs of a batch upsert must use the same idProperty")
+        if not body.inputs:
+            return json_response(encode.upsert_batch([], started, now_ms()))
+        (id_property,) = id_properties
+        assert id_property is not None
+        results = self._writer.upsert(
+            [TicketUpdate(str(i.id), i.properties) for i in body.inputs],
+            WriteSource.integration(token.app_id),
+            id_property,
+        )
+        return json_response(encode.upsert_batch(results, started, now_ms()))
+
     async def batch_archive(self, request: Request, token: TokenRecord) -> Response:
         body = await decode_body(request, schemas.BatchArchiveRequest)
         self._writer.archive([str(i.id) for i in body.inputs])

@@ -1,4 +1,4 @@
-"""Writing tickets: create, update and archive, each request one transaction.
+"""Writing tickets: create, update, upsert and archive, each request one transaction.
 
 Every value is validated before anything is written; an invalid one rejects the whole
 request. Every change is appended to the property's history with its source.
@@ -82,24 +82,7 @@ class TicketWriter:
         changes = _validate_all(catalogue, inputs, creating=True)
         with self._store.transaction() as tx:
             now = now_ms()  # inside the transaction: creation times follow id order
-            stamp = format_instant(now)
-            ids = tx.allocate_ticket_ids(len(changes))
-            tickets = [
-                StoredTicket(ticket_id, _initial_values(ticket_id, stamp, change), None, 1)
-                for ticket_id, change in zip(ids, changes, strict=True)
-            ]
-            tx.insert_tickets(tickets, now)
-            tx.record_writes([source.write(t.id, 1, now, t.values) for t in tickets])
-            _claim(
-                tx,
-                [
-                    (name, t.values[name], t.id)
-                    for t in tickets
-                    for name in catalogue.unique_names
-                    if name in t.values
-                ],
-            )
-        return tickets
+            return _insert_tickets(tx, catalogue, changes, source, now)
 
     # -- update ------------------------------------------------------------------
 
@@ -128,22 +111,8 @@ class TicketWriter:
                 raise ObjectNotFound(NOT_FOUND_MESSAGE, ids=missing)
             _refuse_repeats([str(i) for i in ids])
             now = now_ms()  # once the tickets are locked: timestamps follow commit order
-            stamp = format_instant(now)
-            results: list[StoredTicket] = []
-            writes: list[TicketWrite] = []
-            for ticket_id, change in zip(ids, changes, strict=True):
-                assert ticket_id is not None
-                ticket = current[ticket_id]
-                changed = _changes(ticket.values, change)
-                if changed:
-                    changed["hs_lastmodifieddate"] = stamp
-                    writes.append(source.write(ticket_id, ticket.version + 1, now, changed))
-                    ticket = _applied(ticket, writes[-1])
-                _check_stage_of(ticket)
-                results.append(ticket)
-            tx.update_tickets([t for t in results if t.version > current[t.id].version], now)
-            tx.record_writes(writes)
-            _move_unique_values(tx, catalogue, current, writes)
+            targets = [(current[i], c) for i, c in zip(ids, changes, strict=True) if i is not None]
+            results = _update_tickets(tx, catalogue, targets, source, now)
         return [_full_record(t) for t in results]
 
     def _lock_targets(
@@ -171,6 +140,54 @@ class TicketWriter:
             f"Values of {definition.name} kept changing while this update ran; try again"
         )
 
+    # -- upsert ------------------------------------------------------------------
+
+    def upsert(
+        self, inputs: Sequence[TicketUpdate], source: WriteSource, id_property: str
+    ) -> list[tuple[TicketRecord, bool]]:
+        """Update the live ticket holding each input's unique value, or create one with it.
+
+        Each result is paired with whether it was created. One transaction: an invalid
+        value anywhere writes nothing.
+        """
+        _check_batch_size(len(inputs))
+        catalogue = self._catalogue.current()
+        definition = id_property_definition(catalogue, id_property, "upsert")
+        _refuse_repeats([_stored_form(definition, u.id) for u in inputs])
+        with self._store.transaction() as tx:
+            ids, current = self._lock_targets(tx, inputs, definition)
+            held = [
+                i if i is not None and i in current and current[i].archived_at is None else None
+                for i in ids
+            ]
+            changes = _validate_all(
+                catalogue,
+                [{**u.properties, id_property: u.id} for u in inputs],
+                creating=[i is None for i in held],
+            )
+            now = now_ms()  # once the tickets are locked: timestamps follow commit order
+            updated = _update_tickets(
+                tx,
+                catalogue,
+                [(current[i], c) for i, c in zip(held, changes, strict=True) if i is not None],
+                source,
+                now,
+            )
+            created = _insert_tickets(
+                tx,
+                catalogue,
+                [c for i, c in zip(held, changes, strict=True) if i is None],
+                source,
+                now,
+            )
+        updated_iter, created_iter = iter(updated), iter(created)
+        return [
+            (_full_record(next(created_iter)), True)
+            if i is None
+            else (_full_record(next(updated_iter)), False)
+            for i in held
+        ]
+
     # -- archive -----------------------------------------------------------------
 
     def archive(self, ids: Sequence[str]) -> None:
@@ -181,6 +198,63 @@ class TicketWriter:
             current = tx.lock_tickets([i for i in map(parse_ticket_id, ids) if i])
             live = [t for t in current.values() if t.archived_at is None]
             tx.update_tickets([StoredTicket(t.id, t.values, now, t.version) for t in live], now)
+
+
+def _insert_tickets(
+    tx: Transaction,
+    catalogue: Properties,
+    changes: Sequence[dict[str, str]],
+    source: WriteSource,
+    now: int,
+) -> list[StoredTicket]:
+    """Insert tickets with validated ``changes``, their history and unique values."""
+    if not changes:
+        return []
+    stamp = format_instant(now)
+    ids = tx.allocate_ticket_ids(len(changes))
+    tickets = [
+        StoredTicket(ticket_id, _initial_values(ticket_id, stamp, change), None, 1)
+        for ticket_id, change in zip(ids, changes, strict=True)
+    ]
+    tx.insert_tickets(tickets, now)
+    tx.record_writes([source.write(t.id, 1, now, t.values) for t in tickets])
+    _claim(
+        tx,
+        [
+            (name, t.values[name], t.id)
+            for t in tickets
+            for name in catalogue.unique_names
+            if name in t.values
+        ],
+    )
+    return tickets
+
+
+def _update_tickets(
+    tx: Transaction,
+    catalogue: Properties,
+    targets: Sequence[tuple[StoredTicket, dict[str, str]]],
+    source: WriteSource,
+    now: int,
+) -> list[StoredTicket]:
+    """Apply validated changes to locked tickets; the tickets as they are afterwards."""
+    stamp = format_instant(now)
+    before = {ticket.id: ticket for ticket, _ in targets}
+    results: list[StoredTicket] = []
+    writes: list[TicketWrite] = []
+    for old, change in targets:
+        ticket = old
+        changed = _changes(old.values, change)
+        if changed:
+            changed["hs_lastmodifieddate"] = stamp
+            writes.append(source.write(old.id, old.version + 1, now, changed))
+            ticket = _applied(old, writes[-1])
+        _check_stage_of(ticket)
+        results.append(ticket)
+    tx.update_tickets([t for t in results if t.version > before[t.id].version], now)
+    tx.record_writes(writes)
+    _move_unique_values(tx, catalogue, before, writes)
+    return results
 
 
 def _check_batch_size(count: int) -> None:
@@ -196,14 +270,27 @@ def _refuse_repeats(ids: Sequence[str]) -> None:
         )
 
 
+def _stored_form(definition: PropertyDefinition, text: str) -> str:
+    """``text`` as ``definition`` stores it, or as it is where it is no valid value."""
+    try:
+        return normalise(definition, text)
+    except InvalidValue:
+        return text
+
+
 def _validate_all(
-    catalogue: Properties, inputs: Sequence[PropertyInput], *, creating: bool
+    catalogue: Properties, inputs: Sequence[PropertyInput], *, creating: bool | Sequence[bool]
 ) -> list[dict[str, str]]:
-    """Normalised values of every input; raises one error listing every problem."""
+    """Normalised values of every input; raises one error listing every problem.
+
+    ``creating`` says, for all inputs or for each, whether it creates a ticket (and so
+    must meet the rules of creation).
+    """
     problems: list[InvalidPropertyValue] = []
     changes: list[dict[str, str]] = []
     definitions = catalogue.by_name
-    for properties in inputs:
+    flags = [creating] * len(inputs) if isinstance(creating, bool) else creating
+    for properties, creates in zip(inputs, flags, strict=True):
         change: dict[str, str] = {}
         for name, raw in properties.items():
             definition = definitions.get(name)
@@ -222,7 +309,7 @@ def _validate_all(
                     change[name] = normalise(definition, raw)
                 except InvalidValue as invalid:
                     problems.append(invalid.for_property(name))
-        if creating:
+        if creates:
             problems.extend(_creation_problems(change))
         changes.append(change)
     if problems:

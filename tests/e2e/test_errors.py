@@ -102,6 +102,11 @@ def _ticket_routes(prefix: str) -> list[Route]:
             f"{prefix}/batch/update",
             {"inputs": [{"id": "1", "properties": {"subject": "x"}}]},
         ),
+        Route(
+            "POST",
+            f"{prefix}/batch/upsert",
+            {"inputs": [{"id": "1", "idProperty": "subject", "properties": {"subject": "x"}}]},
+        ),
         Route("POST", f"{prefix}/batch/archive", {"inputs": [{"id": "1"}]}),
         Route("POST", prefix, NEW_TICKET),
         Route("GET", f"{prefix}/{{ticket_id}}"),
@@ -392,6 +397,11 @@ WRONG_TYPES: dict[str, dict[str, bytes]] = {
         "properties missing": b'{"inputs": [{"id": "1"}]}',
         "id is an object": b'{"inputs": [{"id": {}, "properties": {}}]}',
     },
+    "batch/upsert": {
+        "properties is a list": b'{"inputs": [{"id": "1", "properties": ["subject"]}]}',
+        "properties missing": b'{"inputs": [{"id": "1", "idProperty": "k"}]}',
+        "idProperty is a number": b'{"inputs": [{"id": "1", "idProperty": 5, "properties": {}}]}',
+    },
     "batch/archive": {
         "id is a list": b'{"inputs": [{"id": ["1"]}]}',
         "inputs is a number": b'{"inputs": 1}',
@@ -427,6 +437,7 @@ NOT_UTF8 = {
     "batch/read": b'{"inputs": [{"id": "\xff"}]}',
     "batch/create": b'{"inputs": [{"properties": {"subject": "\xff"}}]}',
     "batch/update": b'{"inputs": [{"id": "1", "properties": {"subject": "caf\xc3"}}]}',
+    "batch/upsert": b'{"inputs": [{"id": "\xff", "idProperty": "k", "properties": {}}]}',
     "batch/archive": b'{"inputs": [{"id": "\xe9"}]}',
     "create": b'{"properties": {"subject": "\xff"}}',
     "update": b'{"properties": {"subject": "\xff"}}',

@@ -45,6 +45,7 @@ OPERATIONS: list[tuple[str, str, Json | None]] = [
     ("POST", "/batch/read", {"inputs": [{"id": "1"}]}),
     ("POST", "/batch/create", {"inputs": [NEW_TICKET]}),
     ("POST", "/batch/update", {"inputs": [{"id": "1", "properties": {"subject": "x"}}]}),
+    ("POST", "/batch/upsert", {"inputs": [{"id": "K", "idProperty": "k", "properties": {}}]}),
     ("POST", "/batch/archive", {"inputs": [{"id": "1"}]}),
 ]
 
