@@ -53,7 +53,10 @@ class BatchCreateRequest(Struct):
     inputs: list[CreateInput]
 
 
-class BatchUpdateItem(Struct):
+class BatchWriteItem(Struct):
+    """One input of a batch update or upsert: the ticket (by id, or by the value of
+    ``idProperty``) and the values to write. HubSpot's two inputs have this one shape."""
+
     id: Id
     properties: Properties
     idProperty: str | None = None
@@ -61,18 +64,11 @@ class BatchUpdateItem(Struct):
 
 
 class BatchUpdateRequest(Struct):
-    inputs: list[BatchUpdateItem]
-
-
-class BatchUpsertItem(Struct):
-    id: Id
-    properties: Properties
-    idProperty: str | None = None
-    objectWriteTraceId: str | None = None
+    inputs: list[BatchWriteItem]
 
 
 class BatchUpsertRequest(Struct):
-    inputs: list[BatchUpsertItem]
+    inputs: list[BatchWriteItem]
 
 
 class BatchArchiveRequest(Struct):

@@ -69,11 +69,11 @@ _LOCK_TICKETS = _SELECT_TICKETS + " ORDER BY id FOR UPDATE"
 
 #: A page of tickets in id order; archived ones through their own partial index (0002).
 _LIST_LIVE_TICKETS = (
-    "SELECT id, property_values, archived_at, version FROM tickets "
+    f"SELECT {TICKET_COLUMNS} FROM tickets "
     "WHERE id > %s AND archived_at IS NULL ORDER BY id LIMIT %s"
 )
 _LIST_ARCHIVED_TICKETS = (
-    "SELECT id, property_values, archived_at, version FROM tickets "
+    f"SELECT {TICKET_COLUMNS} FROM tickets "
     "WHERE id > %s AND archived_at IS NOT NULL ORDER BY id LIMIT %s"
 )
 

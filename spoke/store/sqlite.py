@@ -52,11 +52,10 @@ _PRAGMAS = (
 
 #: A page of tickets in id order; archived ones through their own partial index (0002).
 _LIST_LIVE_TICKETS = (
-    "SELECT id, property_values, archived_at, version FROM tickets "
-    "WHERE id > ? AND archived_at IS NULL ORDER BY id LIMIT ?"
+    f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id > ? AND archived_at IS NULL ORDER BY id LIMIT ?"
 )
 _LIST_ARCHIVED_TICKETS = (
-    "SELECT id, property_values, archived_at, version FROM tickets "
+    f"SELECT {TICKET_COLUMNS} FROM tickets "
     "WHERE id > ? AND archived_at IS NOT NULL ORDER BY id LIMIT ?"
 )
 
