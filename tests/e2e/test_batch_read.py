@@ -56,6 +56,7 @@ from hubspot.crm.tickets import (
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
 )
+from hubspot_rules import ALWAYS, DEFAULT_KEYS
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -81,18 +82,6 @@ NOT_FOUND = (
     "Could not get some TICKET objects, they may be deleted or not exist. Check that ids are valid."
 )
 
-ALWAYS = ["createdate", "hs_lastmodifieddate", "hs_object_id"]
-DEFAULT_KEYS = sorted(
-    [
-        "content",
-        "hs_pipeline",
-        "hs_pipeline_stage",
-        "hs_ticket_category",
-        "hs_ticket_priority",
-        "subject",
-        *ALWAYS,
-    ]
-)
 TOP_200 = ["status", "results", "startedAt", "completedAt"]
 TOP_207 = ["status", "results", "numErrors", "errors", "startedAt", "completedAt"]
 ERROR_ENTRY = ["status", "category", "message", "context"]

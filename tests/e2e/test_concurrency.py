@@ -29,12 +29,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hubspot_rules import TICKETS
 from servers import STARTUP_SECONDS, ServerProcess
 
 from spoke.domain.tokens import create_token
 from spoke.store import open_store
 
-TICKETS = "/crm/v3/objects/tickets"
 BATCH_READ = f"{TICKETS}/batch/read"
 BATCH_UPDATE = f"{TICKETS}/batch/update"
 BATCH_CREATE = f"{TICKETS}/batch/create"

@@ -25,27 +25,15 @@ import hubspot
 import orjson
 import pytest
 from hubspot.crm.tickets import ApiException, BatchReadInputSimplePublicObjectId
+from hubspot_rules import ALWAYS, DEFAULT_KEYS, TICKETS
 
 if TYPE_CHECKING:
     from conftest import LiveServer
 
 Json = dict[str, Any]
 
-TICKETS = "/crm/v3/objects/tickets"
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 
-ALWAYS = ["createdate", "hs_lastmodifieddate", "hs_object_id"]
-DEFAULT_KEYS = sorted(
-    [
-        "content",
-        "hs_pipeline",
-        "hs_pipeline_stage",
-        "hs_ticket_category",
-        "hs_ticket_priority",
-        "subject",
-        *ALWAYS,
-    ]
-)
 RECORD = ["id", "properties", "createdAt", "updatedAt", "archived"]
 TOO_MANY_WITH_HISTORY = (
     "The maximum number of records supported in a page with property histories is 50. "

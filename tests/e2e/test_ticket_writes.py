@@ -40,12 +40,11 @@ from hubspot.crm.tickets import (
     SimplePublicObjectInputForCreate,
 )
 from hubspot.crm.tickets.exceptions import ApiException, NotFoundException
+from hubspot_rules import TICKETS, create_ticket, define_property
 
 if TYPE_CHECKING:
     from conftest import LiveServer
 
-TICKETS = "/crm/v3/objects/tickets"
-PROPERTIES = "/crm/v3/properties/tickets"
 APP_ID = 4242
 
 DEFAULT_KEYS = {
@@ -78,59 +77,26 @@ def token(server: LiveServer) -> str:
     return server.token(app_id=APP_ID)
 
 
-def _define(
-    http: httpx.Client,
-    name: str,
-    kind: str,
-    field_type: str,
-    *,
-    options: tuple[str, ...] = (),
-    unique: bool = False,
-) -> None:
-    body = {
-        "name": name,
-        "label": name.replace("_", " ").title(),
-        "type": kind,
-        "fieldType": field_type,
-        "groupName": "ticketinformation",
-        "hasUniqueValue": unique,
-        "options": [
-            {"label": value.upper(), "value": value, "displayOrder": order, "hidden": False}
-            for order, value in enumerate(options)
-        ],
-    }
-    response = http.post(PROPERTIES, json=body)
-    assert response.status_code == 201, response.text
-
-
 @pytest.fixture
 def custom(http: httpx.Client) -> httpx.Client:
     """Custom ticket properties of every type (``http``, with them defined)."""
-    _define(http, "c_text", "string", "text")
-    _define(http, "c_number", "number", "number")
-    _define(http, "c_bool", "bool", "booleancheckbox")
-    _define(http, "c_date", "date", "date")
-    _define(http, "c_datetime", "datetime", "date")
-    _define(http, "c_select", "enumeration", "select", options=("a", "b", "c"))
-    _define(http, "c_multi", "enumeration", "checkbox", options=("a", "b", "c"))
-    _define(http, "c_phone", "phone_number", "phonenumber")
+    define_property(http, "c_text", "string", "text")
+    define_property(http, "c_number", "number", "number")
+    define_property(http, "c_bool", "bool", "booleancheckbox")
+    define_property(http, "c_date", "date", "date")
+    define_property(http, "c_datetime", "datetime", "date")
+    define_property(http, "c_select", "enumeration", "select", options=("a", "b", "c"))
+    define_property(http, "c_multi", "enumeration", "checkbox", options=("a", "b", "c"))
+    define_property(http, "c_phone", "phone_number", "phonenumber")
     return http
 
 
 @pytest.fixture
 def unique(http: httpx.Client) -> httpx.Client:
     """``http``, with the unique properties ``external_key`` (string) and ``serial`` (number)."""
-    _define(http, "external_key", "string", "text", unique=True)
-    _define(http, "serial", "number", "number", unique=True)
+    define_property(http, "external_key", "string", "text", unique=True)
+    define_property(http, "serial", "number", "number", unique=True)
     return http
-
-
-def _create(http: httpx.Client, **properties: Any) -> dict[str, Any]:
-    properties.setdefault("hs_pipeline_stage", "1")
-    properties.setdefault("subject", "A ticket")
-    response = http.post(TICKETS, json={"properties": properties})
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def _get(http: httpx.Client, ticket_id: str, **params: Any) -> httpx.Response:
@@ -250,7 +216,7 @@ def test_sdk_creates_validated_tickets_with_distinct_ids(
 
 
 def test_pipeline_stage_must_belong_to_the_pipeline(server: LiveServer, http: httpx.Client) -> None:
-    closed = _create(http, subject="x", hs_pipeline="0", hs_pipeline_stage="4")
+    closed = create_ticket(http, subject="x", hs_pipeline="0", hs_pipeline_stage="4")
     assert closed["properties"]["hs_pipeline_stage"] == "4"
     for stage in ("99", "0", "New"):
         response = http.post(
@@ -259,7 +225,7 @@ def test_pipeline_stage_must_belong_to_the_pipeline(server: LiveServer, http: ht
         assert _problem_of(response, "hs_pipeline_stage")
     assert _ticket_count(server) == 1
 
-    ticket = _create(http, subject="x")
+    ticket = create_ticket(http, subject="x")
     moved = http.patch(
         f"{TICKETS}/{ticket['id']}", json={"properties": {"hs_pipeline_stage": "99"}}
     )
@@ -283,7 +249,7 @@ def test_unknown_pipeline_is_refused_as_a_bad_hs_pipeline(
 
 
 def test_get_returns_default_or_asked_properties(http: httpx.Client) -> None:
-    ticket = _create(http, subject="x", hs_ticket_priority="LOW")
+    ticket = create_ticket(http, subject="x", hs_ticket_priority="LOW")
     response = _get(http, ticket["id"])
     assert response.status_code == 200
     body = response.json()
@@ -329,7 +295,7 @@ def test_sdk_get_with_properties_and_history(sdk: hubspot.Client) -> None:
 
 
 def test_get_by_unique_id_property(unique: httpx.Client) -> None:
-    ticket = _create(unique, subject="x", external_key="ORDER-1")
+    ticket = create_ticket(unique, subject="x", external_key="ORDER-1")
     response = _get(unique, "ORDER-1", idProperty="external_key", properties="subject")
     assert response.status_code == 200, response.text
     assert response.json()["id"] == ticket["id"]
@@ -339,8 +305,8 @@ def test_get_by_unique_id_property(unique: httpx.Client) -> None:
 
 
 def test_update_by_unique_id_property(unique: httpx.Client, sdk: hubspot.Client) -> None:
-    first = _create(unique, subject="first", external_key="ORDER-1")
-    second = _create(unique, subject="second", external_key="ORDER-2")
+    first = create_ticket(unique, subject="first", external_key="ORDER-1")
+    second = create_ticket(unique, subject="second", external_key="ORDER-2")
     updated = sdk.crm.tickets.basic_api.update(
         "ORDER-1",
         SimplePublicObjectInput(properties={"subject": "patched by key"}),
@@ -370,7 +336,7 @@ def test_update_by_unique_id_property(unique: httpx.Client, sdk: hubspot.Client)
 def test_unknown_or_archived_ticket_is_a_404_to_get_and_patch(
     http: httpx.Client, sdk: hubspot.Client
 ) -> None:
-    archived = _create(http, subject="x")["id"]
+    archived = create_ticket(http, subject="x")["id"]
     assert http.delete(f"{TICKETS}/{archived}").status_code == 204
     for ticket_id in ("987654321", "not-a-number", archived):
         _error(_get(http, ticket_id), 404, "OBJECT_NOT_FOUND")
@@ -391,7 +357,7 @@ def test_unknown_or_archived_ticket_is_a_404_to_get_and_patch(
 def test_patch_updates_and_appends_history_newest_first(
     http: httpx.Client, sdk: hubspot.Client
 ) -> None:
-    ticket = _create(http, subject="first")
+    ticket = create_ticket(http, subject="first")
     for subject in ("second", "third"):
         time.sleep(0.002)
         updated = sdk.crm.tickets.basic_api.update(
@@ -410,7 +376,7 @@ def test_patch_updates_and_appends_history_newest_first(
 
 
 def test_patch_bumps_hs_lastmodifieddate_but_not_createdate(http: httpx.Client) -> None:
-    ticket = _create(http, subject="x")
+    ticket = create_ticket(http, subject="x")
     created = ticket["properties"]["createdate"]
     time.sleep(0.005)
     response = http.patch(f"{TICKETS}/{ticket['id']}", json={"properties": {"subject": "y"}})
@@ -428,7 +394,7 @@ def test_patch_bumps_hs_lastmodifieddate_but_not_createdate(http: httpx.Client) 
 
 
 def test_clearing_with_empty_string_reads_null_and_is_in_history(http: httpx.Client) -> None:
-    ticket = _create(http, subject="x", content="to be removed")
+    ticket = create_ticket(http, subject="x", content="to be removed")
     response = http.patch(f"{TICKETS}/{ticket['id']}", json={"properties": {"content": ""}})
     assert response.status_code == 200, response.text
     assert _values(http, ticket["id"], "content") == {"content": None}
@@ -439,7 +405,7 @@ def test_clearing_with_empty_string_reads_null_and_is_in_history(http: httpx.Cli
 def test_writes_record_integration_source_and_the_token_app_id(
     server: LiveServer, http: httpx.Client
 ) -> None:
-    ticket = _create(http, subject="by app 4242")
+    ticket = create_ticket(http, subject="by app 4242")
     with server.http(server.token(app_id=777)) as other_app:
         response = other_app.patch(
             f"{TICKETS}/{ticket['id']}", json={"properties": {"subject": "by app 777"}}
@@ -459,7 +425,7 @@ def test_writes_record_integration_source_and_the_token_app_id(
 
 
 def test_delete_archives_the_ticket_and_is_idempotent(http: httpx.Client) -> None:
-    ticket = _create(http, subject="x")
+    ticket = create_ticket(http, subject="x")
     before = _now()
     response = http.delete(f"{TICKETS}/{ticket['id']}")
     assert response.status_code == 204
@@ -472,7 +438,7 @@ def test_delete_archives_the_ticket_and_is_idempotent(http: httpx.Client) -> Non
     assert _instant(body["archivedAt"]) >= before.replace(microsecond=0)
     assert list(body)[-2:] == ["archived", "archivedAt"]
     assert body["properties"]["subject"] == "x"
-    live = _create(http, subject="live")
+    live = create_ticket(http, subject="live")
     _error(_get(http, live["id"], archived="true"), 404, "OBJECT_NOT_FOUND")
     assert http.delete(f"{TICKETS}/{ticket['id']}").status_code == 204
     assert http.delete(f"{TICKETS}/987654321").status_code == 204
@@ -589,7 +555,7 @@ def test_batch_archive_answers_204_and_archives_every_ticket(
 
 
 def test_batches_take_at_most_100_inputs(server: LiveServer, http: httpx.Client) -> None:
-    ticket = _create(http, subject="untouched")
+    ticket = create_ticket(http, subject="untouched")
     others = [str(900_000 + n) for n in range(100)]
     too_many: dict[str, list[dict[str, Any]]] = {
         "create": [{"properties": {"subject": "x", "hs_pipeline_stage": "1"}}] * 101,
@@ -615,7 +581,7 @@ def test_batches_take_at_most_100_inputs(server: LiveServer, http: httpx.Client)
 def test_batch_update_with_an_unknown_or_repeated_id_updates_nothing(
     http: httpx.Client,
 ) -> None:
-    ticket = _create(http, subject="untouched")
+    ticket = create_ticket(http, subject="untouched")
     unknown = http.post(
         f"{TICKETS}/batch/update",
         json={
@@ -757,7 +723,7 @@ def test_read_only_property_cannot_be_written(server: LiveServer, http: httpx.Cl
 def test_batch_create_with_one_invalid_input_writes_nothing(
     server: LiveServer, http: httpx.Client
 ) -> None:
-    _create(http, subject="already there")
+    create_ticket(http, subject="already there")
     response = http.post(
         f"{TICKETS}/batch/create",
         json={
@@ -773,8 +739,8 @@ def test_batch_create_with_one_invalid_input_writes_nothing(
 
 
 def test_update_with_one_invalid_value_writes_nothing(http: httpx.Client) -> None:
-    first = _create(http, subject="first")
-    second = _create(http, subject="second")
+    first = create_ticket(http, subject="first")
+    second = create_ticket(http, subject="second")
     response = http.post(
         f"{TICKETS}/batch/update",
         json={
@@ -846,7 +812,7 @@ def test_values_are_stored_in_read_format_for_every_type(custom: httpx.Client) -
 
 
 def test_updates_are_normalised_the_same_way(custom: httpx.Client) -> None:
-    ticket = _create(custom, c_number="1")
+    ticket = create_ticket(custom, c_number="1")
     response = custom.patch(
         f"{TICKETS}/{ticket['id']}",
         json={
@@ -885,7 +851,7 @@ def _conflict(response: httpx.Response) -> dict[str, Any]:
 def test_second_ticket_with_a_taken_unique_value_is_a_409(
     server: LiveServer, unique: httpx.Client, sdk: hubspot.Client
 ) -> None:
-    first = _create(unique, subject="first", external_key="K-1")
+    first = create_ticket(unique, subject="first", external_key="K-1")
     response = unique.post(
         TICKETS,
         json={"properties": {"subject": "second", "hs_pipeline_stage": "1", "external_key": "K-1"}},
@@ -895,7 +861,7 @@ def test_second_ticket_with_a_taken_unique_value_is_a_409(
     held = _get(unique, "K-1", idProperty="external_key")
     assert held.json()["id"] == first["id"]
 
-    _create(unique, serial="17")
+    create_ticket(unique, serial="17")
     same_number = unique.post(
         TICKETS, json={"properties": {"hs_pipeline_stage": "1", "serial": "17.0"}}
     )
@@ -913,8 +879,8 @@ def test_second_ticket_with_a_taken_unique_value_is_a_409(
 
 
 def test_updating_to_a_taken_unique_value_is_a_409(unique: httpx.Client) -> None:
-    _create(unique, external_key="K-1")
-    second = _create(unique, external_key="K-2")
+    create_ticket(unique, external_key="K-1")
+    second = create_ticket(unique, external_key="K-2")
     response = unique.patch(
         f"{TICKETS}/{second['id']}", json={"properties": {"external_key": "K-1", "subject": "y"}}
     )
@@ -930,12 +896,12 @@ def test_updating_to_a_taken_unique_value_is_a_409(unique: httpx.Client) -> None
 
 
 def test_old_unique_value_is_free_after_a_change_or_a_clear(unique: httpx.Client) -> None:
-    ticket = _create(unique, external_key="K-1", serial="5")
+    ticket = create_ticket(unique, external_key="K-1", serial="5")
     moved = unique.patch(
         f"{TICKETS}/{ticket['id']}", json={"properties": {"external_key": "K-2", "serial": ""}}
     )
     assert moved.status_code == 200, moved.text
-    other = _create(unique, external_key="K-1", serial="5")
+    other = create_ticket(unique, external_key="K-1", serial="5")
     assert _get(unique, "K-1", idProperty="external_key").json()["id"] == other["id"]
     assert _get(unique, "K-2", idProperty="external_key").json()["id"] == ticket["id"]
     assert _get(unique, "5", idProperty="serial").json()["id"] == other["id"]
@@ -1002,7 +968,7 @@ def test_concurrent_creates_with_one_unique_value_let_exactly_one_win(
 def test_concurrent_updates_of_one_ticket_lose_no_history(
     server: LiveServer, token: str, http: httpx.Client
 ) -> None:
-    ticket = _create(http, subject="start")
+    ticket = create_ticket(http, subject="start")
     writers = 16
     barrier = threading.Barrier(writers)
     statuses: list[int] = []

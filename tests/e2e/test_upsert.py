@@ -25,16 +25,15 @@ from hubspot.crm.tickets import (
     BatchResponseSimplePublicUpsertObject,
     SimplePublicObjectBatchInputUpsert,
 )
+from hubspot_rules import TICKETS, create_ticket, define_property
 
 from spoke.api import schemas
 
 if TYPE_CHECKING:
     from conftest import LiveServer
 
-TICKETS = "/crm/v3/objects/tickets"
 DATED_TICKETS = "/crm/objects/2026-03/tickets"
 UPSERT = f"{TICKETS}/batch/upsert"
-PROPERTIES = "/crm/v3/properties/tickets"
 APP_ID = 4343
 TOO_MANY_INPUTS = (
     "The maximum number of inputs supported in a batch is 100. "
@@ -51,35 +50,14 @@ def token(server: LiveServer) -> str:
     return server.token(app_id=APP_ID)
 
 
-def _define(http: httpx.Client, name: str, kind: str, field_type: str, *, unique: bool) -> None:
-    body = {
-        "name": name,
-        "label": name.replace("_", " ").title(),
-        "type": kind,
-        "fieldType": field_type,
-        "groupName": "ticketinformation",
-        "hasUniqueValue": unique,
-    }
-    response = http.post(PROPERTIES, json=body)
-    assert response.status_code == 201, response.text
-
-
 @pytest.fixture
 def unique(http: httpx.Client) -> httpx.Client:
     """``http``, with the unique properties ``external_key`` (string) and ``serial``
     (number), and the plain property ``plain_text``."""
-    _define(http, "external_key", "string", "text", unique=True)
-    _define(http, "serial", "number", "number", unique=True)
-    _define(http, "plain_text", "string", "text", unique=False)
+    define_property(http, "external_key", "string", "text", unique=True)
+    define_property(http, "serial", "number", "number", unique=True)
+    define_property(http, "plain_text", "string", "text", unique=False)
     return http
-
-
-def _create(http: httpx.Client, **properties: Any) -> dict[str, Any]:
-    properties.setdefault("hs_pipeline_stage", "1")
-    properties.setdefault("subject", "A ticket")
-    response = http.post(TICKETS, json={"properties": properties})
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def _input(key: str, id_property: str = "external_key", **properties: Any) -> dict[str, Any]:
@@ -148,7 +126,7 @@ def test_upsert_creates_a_ticket_holding_the_value_when_none_does(
 def test_upsert_updates_the_live_ticket_holding_the_value(
     server: LiveServer, unique: httpx.Client
 ) -> None:
-    ticket = _create(unique, subject="before", external_key="ORDER-1")
+    ticket = create_ticket(unique, subject="before", external_key="ORDER-1")
     (result,) = _results(_upsert(unique, _input("ORDER-1", subject="after")))
     assert result.new is False
     assert result.id == ticket["id"]
@@ -160,8 +138,8 @@ def test_upsert_updates_the_live_ticket_holding_the_value(
 
 
 def test_mixed_batch_keeps_input_order(server: LiveServer, unique: httpx.Client) -> None:
-    first = _create(unique, subject="one", external_key="A")
-    third = _create(unique, subject="three", external_key="C")
+    first = create_ticket(unique, subject="one", external_key="A")
+    third = create_ticket(unique, subject="three", external_key="C")
     response = _upsert(
         unique,
         _input("A", subject="one'"),
@@ -183,7 +161,7 @@ def test_mixed_batch_keeps_input_order(server: LiveServer, unique: httpx.Client)
 
 
 def test_upsert_through_the_sdk(unique: httpx.Client, sdk: hubspot.Client) -> None:
-    existing = _create(unique, subject="old", serial="7")
+    existing = create_ticket(unique, subject="old", serial="7")
     response = sdk.crm.tickets.batch_api.upsert(
         BatchInputSimplePublicObjectBatchInputUpsert(
             inputs=[
@@ -217,14 +195,14 @@ def test_dated_path_upserts_too(unique: httpx.Client) -> None:
 
 
 def test_a_number_value_is_matched_by_its_normalised_form(unique: httpx.Client) -> None:
-    ticket = _create(unique, serial="5")
+    ticket = create_ticket(unique, serial="5")
     (result,) = _results(_upsert(unique, _input("5.0", "serial", subject="by number")))
     assert result.new is False
     assert result.id == ticket["id"]
 
 
 def test_value_of_an_archived_ticket_is_a_409(server: LiveServer, unique: httpx.Client) -> None:
-    ticket = _create(unique, external_key="GONE")
+    ticket = create_ticket(unique, external_key="GONE")
     assert unique.delete(f"{TICKETS}/{ticket['id']}").status_code == 204
     response = _upsert(unique, _input("GONE", hs_pipeline_stage="1"))
     _error(response, 409, "CONFLICT")
@@ -239,7 +217,7 @@ def test_empty_batch_answers_an_empty_result(unique: httpx.Client) -> None:
 
 
 def test_id_property_must_be_a_unique_property(server: LiveServer, unique: httpx.Client) -> None:
-    ticket = _create(unique, plain_text="x")
+    ticket = create_ticket(unique, plain_text="x")
     non_unique = _error(_upsert(unique, _input("x", "plain_text")), 400, "VALIDATION_ERROR")
     assert non_unique["message"] == "Unable to perform upsert by non-unique 0-5 property plain_text"
     missing = _error(_upsert(unique, _input("x", "nope")), 400, "VALIDATION_ERROR")
@@ -299,7 +277,7 @@ def test_a_create_needs_a_stage(server: LiveServer, unique: httpx.Client) -> Non
 def test_an_invalid_value_in_input_3_writes_nothing(
     server: LiveServer, unique: httpx.Client
 ) -> None:
-    ticket = _create(unique, subject="kept", external_key="A")
+    ticket = create_ticket(unique, subject="kept", external_key="A")
     response = _upsert(
         unique,
         _input("A", subject="changed"),

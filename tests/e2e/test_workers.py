@@ -30,12 +30,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hubspot_rules import TICKETS
 from servers import ServerProcess
 
 from spoke.domain.tokens import create_token
 from spoke.store import open_store
 
-TICKETS = "/crm/v3/objects/tickets"
 BATCH_READ = f"{TICKETS}/batch/read"
 BATCH_UPDATE = f"{TICKETS}/batch/update"
 BATCH_ARCHIVE = f"{TICKETS}/batch/archive"
