@@ -559,13 +559,18 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
 
     from spoke.api.tickets import TicketEndpoints  # noqa: PLC0415
     from spoke.domain.catalogue import Catalogue  # noqa: PLC0415
+    from spoke.domain.merge import TicketMerger  # noqa: PLC0415
     from spoke.domain.reads import TicketReader  # noqa: PLC0415
     from spoke.domain.writes import TicketWriter  # noqa: PLC0415
     from spoke.store import open_store  # noqa: PLC0415
 
     store = open_store(url)
     catalogue = Catalogue(store)
-    endpoints = TicketEndpoints(TicketReader(store, catalogue), TicketWriter(store, catalogue))
+    endpoints = TicketEndpoints(
+        TicketReader(store, catalogue),
+        TicketWriter(store, catalogue),
+        TicketMerger(store, catalogue),
+    )
     scope = {
         "type": "http",
         "method": "POST",

@@ -12,6 +12,7 @@ from spoke import __version__
 from spoke.api.app import DATABASE_URL_VARIABLE, RATE_LIMIT_VARIABLE
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
+from spoke.domain.search_index import ensure_search_index
 from spoke.domain.tokens import KNOWN_SCOPES, create_token
 from spoke.domain.writes import TicketWriter, WriteSource
 from spoke.store import (
@@ -47,6 +48,9 @@ def _open(database_url: str) -> Store:
     except DatabaseUnavailable as unavailable:
         raise click.ClickException(str(unavailable)) from None
     store.migrate()
+    indexed = ensure_search_index(store, Catalogue(store))
+    if indexed:
+        click.echo(f"Built the search index of {indexed} existing tickets", err=True)
     return store
 
 

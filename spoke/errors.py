@@ -10,12 +10,14 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     │   ├── InvalidPageRequest       a list's limit or paging cursor is not usable
     │   ├── InvalidIdProperty        idProperty unknown or not unique
     │   ├── UnknownObjectType        the path names no object type HubSpot has
-    │   └── PropertyValuesNotValid   a write carried invalid property values
+    │   ├── PropertyValuesNotValid   a write carried invalid property values
+    │   └── PipelineInUse            a pipeline or stage to delete still has live tickets
     ├── ObjectNotFound               404 OBJECT_NOT_FOUND
     ├── ResourceNotFound             404 for paths and definitions (no such property, pipeline)
     │   └── ObjectTypeNotServed      a HubSpot object type other than tickets
     ├── Conflict                     409 CONFLICT (a unique value is taken)
     ├── PropertyAlreadyExists        409 OBJECT_ALREADY_EXISTS
+    ├── PropertyGroupAlreadyExists   409 OBJECT_ALREADY_EXISTS (a property group)
     ├── MethodNotAllowed             405 for a path that exists with another method
     ├── InternalError                500, only for a bug in Spoke
     ├── InvalidAuthentication        401 INVALID_AUTHENTICATION
@@ -164,6 +166,15 @@ class PropertyValuesNotValid(HubSpotError):
         self.problems = list(problems)
 
 
+class PipelineInUse(ValidationError):
+    """A pipeline or stage that live tickets are in cannot be deleted; ``context.ids``
+    names (some of) those tickets."""
+
+    def __init__(self, message: str, ticket_ids: list[str]) -> None:
+        super().__init__(message)
+        self.context = {"ids": ticket_ids}
+
+
 class ObjectNotFound(HubSpotError):
     """A single record addressed by the path does not exist (or is archived)."""
 
@@ -198,11 +209,23 @@ class Conflict(HubSpotError):
 
 
 class PropertyAlreadyExists(HubSpotError):
-    """A property with that name is already defined."""
+    """A property with that name is already defined (or archived: names are not reused)."""
+
+    def __init__(self, name: str, archived: bool = False) -> None:
+        super().__init__(
+            f"Property named '{name}' already exists."
+            + (" It is archived; archived property names cannot be reused." if archived else ""),
+            status_code=409,
+            category="OBJECT_ALREADY_EXISTS",
+        )
+
+
+class PropertyGroupAlreadyExists(HubSpotError):
+    """A live property group with that name is already defined."""
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"Property named '{name}' already exists.",
+            f"Property group named '{name}' already exists.",
             status_code=409,
             category="OBJECT_ALREADY_EXISTS",
         )

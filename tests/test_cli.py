@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from click.testing import CliRunner, Result
 from servers import SPOKE_VARIABLES, STARTUP_SECONDS, serving, spoke_environment
 
 from spoke.cli import main
+from spoke.domain.catalogue import Catalogue
+from spoke.domain.search import Filter, SearchRequest, TicketSearch
 from spoke.domain.tokens import KNOWN_SCOPES, Authenticator
 from spoke.store import open_store
 
@@ -212,6 +216,36 @@ def test_migrate_creates_the_database_and_is_idempotent(tmp_path: Path) -> None:
         assert Authenticator(store).authenticate(f"Bearer {token}").scopes == ("tickets",)
     finally:
         store.close()
+
+
+def test_migrate_builds_the_search_index_of_tickets_that_predate_it(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    assert spoke("seed", "--tickets", "40", "--database", url).exit_code == 0
+    # As a database from before the search index was: tickets, but no index rows.
+    with closing(sqlite3.connect(tmp_path / "spoke.db")) as db, db:
+        db.execute("DELETE FROM search_text")
+        db.execute("DELETE FROM search_numbers")
+        db.execute("UPDATE search_index_state SET complete = 0")
+
+    result = spoke("migrate", "--database", url)
+    assert result.exit_code == 0, result.output
+    assert "Built the search index of 40 existing tickets" in result.stderr
+
+    store = open_store(url)
+    try:
+        tickets = store.read_tickets(range(1, 41))
+        priority = tickets[0].values["hs_ticket_priority"]
+        wanted = sorted(t.id for t in tickets if t.values["hs_ticket_priority"] == priority)
+        search = TicketSearch(store, Catalogue(store))
+        request = SearchRequest(
+            filter_groups=((Filter("hs_ticket_priority", "EQ", priority.lower()),),), limit=100
+        )
+        page = search.search(request)
+        assert (page.total, [r.id for r in page.records]) == (len(wanted), wanted)
+    finally:
+        store.close()
+    again = spoke("migrate", "--database", url)
+    assert "Built the search index" not in again.stderr
 
 
 # -- spoke serve, as a real process ---------------------------------------------------------

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from spoke.api.ratelimit import PORTAL_ID
 from spoke.domain.instants import format_instant
-from spoke.domain.pipelines import Pipeline
-from spoke.domain.properties import PropertyDefinition
+from spoke.domain.pipelines import Pipeline, PipelineAudit, Stage
+from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.domain.records import NOT_FOUND_MESSAGE, TicketRecord
 from spoke.errors import batch_error_entry
 from spoke.store.base import HistoryEntry
@@ -48,6 +49,14 @@ def page(records: list[TicketRecord], next_page: tuple[str, str] | None) -> Json
     if next_page is not None:
         after, link = next_page
         body["paging"] = {"next": {"after": after, "link": link}}
+    return body
+
+
+def search_page(total: int, records: list[TicketRecord], next_after: str | None) -> Json:
+    """A page of search results; ``paging`` only when another page follows."""
+    body: Json = {"total": total, "results": [ticket(r) for r in records]}
+    if next_after is not None:
+        body["paging"] = {"next": {"after": next_after}}
     return body
 
 
@@ -117,29 +126,92 @@ def property_definition(definition: PropertyDefinition) -> Json:
         formField=definition.form_field,
         dataSensitivity="non_sensitive",
     )
+    if definition.archived_at is not None:
+        body["archived"] = True
+        body["archivedAt"] = format_instant(definition.archived_at)
     return body
 
 
-def pipeline(value: Pipeline) -> Json:
-    created = format_instant(value.created_at)
-    updated = format_instant(value.updated_at)
+def property_batch(
+    definitions: list[PropertyDefinition], missing: list[str], started_at: int, completed_at: int
+) -> tuple[Json, int]:
+    """A properties batch body and its status: 200, or 207 when some names matched none."""
+    body: Json = {
+        "status": "COMPLETE",
+        "results": [property_definition(d) for d in definitions],
+    }
+    status = 200
+    if missing:
+        body["numErrors"] = 1
+        body["errors"] = [
+            batch_error_entry("OBJECT_NOT_FOUND", PROPERTIES_NOT_FOUND_MESSAGE, {"names": missing})
+        ]
+        status = 207
+    body["startedAt"] = format_instant(started_at)
+    body["completedAt"] = format_instant(completed_at)
+    return body, status
+
+
+#: The 207 entry of a properties batch read, for the names that matched no property.
+PROPERTIES_NOT_FOUND_MESSAGE = (
+    "Could not get some properties of object type TICKET, they may be archived or not exist. "
+    "Check that names are valid."
+)
+
+
+def property_group(group: PropertyGroup) -> Json:
     return {
+        "name": group.name,
+        "label": group.label,
+        "displayOrder": group.display_order,
+        "archived": group.archived_at is not None,
+    }
+
+
+def pipeline(value: Pipeline) -> Json:
+    """A pipeline with its live stages, in display order."""
+    body: Json = {
         "label": value.label,
         "displayOrder": value.display_order,
         "id": value.id,
-        "stages": [
-            {
-                "label": s.label,
-                "displayOrder": s.display_order,
-                "metadata": {"ticketState": s.ticket_state},
-                "id": s.id,
-                "createdAt": created,
-                "updatedAt": updated,
-                "archived": False,
-            }
-            for s in value.stages
-        ],
-        "createdAt": created,
-        "updatedAt": updated,
-        "archived": False,
+        "stages": [stage(s) for s in value.live_stages],
+        "createdAt": format_instant(value.created_at),
+        "updatedAt": format_instant(value.updated_at),
+        "archived": value.archived,
     }
+    if value.archived_at is not None:
+        body["archivedAt"] = format_instant(value.archived_at)
+    return body
+
+
+def stage(value: Stage) -> Json:
+    body: Json = {
+        "label": value.label,
+        "displayOrder": value.display_order,
+        "metadata": {"ticketState": value.ticket_state},
+        "id": value.id,
+        "createdAt": format_instant(value.created_at),
+        "updatedAt": format_instant(value.updated_at),
+        "archived": value.archived,
+    }
+    if value.archived_at is not None:
+        body["archivedAt"] = format_instant(value.archived_at)
+    return body
+
+
+def pipeline_audits(audits: list[PipelineAudit]) -> Json:
+    """HubSpot's audit collection: each change, with the pipeline (or the stage) as the
+    change left it as ``rawObject``. Spoke serves one account: its portal id is 1."""
+    results: list[Json] = []
+    for audit in audits:
+        changed = audit.pipeline.any_stage(audit.stage_id) if audit.stage_id else None
+        results.append(
+            {
+                "identifier": audit.stage_id or audit.pipeline.id,
+                "action": audit.action,
+                "portalId": PORTAL_ID,
+                "timestamp": format_instant(audit.timestamp),
+                "rawObject": stage(changed) if changed else pipeline(audit.pipeline),
+            }
+        )
+    return {"results": results}

@@ -54,13 +54,24 @@ async def decode_body(request: Request, kind: type[T]) -> T:
     try:
         return msgspec.json.decode(body, type=kind)
     except msgspec.ValidationError as invalid:
-        raise InvalidJson(1, 1, str(invalid)) from None
+        # A Struct that refuses unknown fields stops at the first one; a syntax error
+        # further on is still the error to report (with its position).
+        raise (_syntax_error(body) or InvalidJson(1, 1, str(invalid))) from None
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        raise (_syntax_error(body) or InvalidJson(1, 1, "malformed JSON")) from None
+
+
+def _syntax_error(body: bytes) -> InvalidJson | None:
+    """What makes ``body`` no JSON document at all (with its position), if anything."""
+    try:
+        msgspec.json.decode(body)
     except msgspec.DecodeError as malformed:
         line, column = _position(body, str(malformed))
-        raise InvalidJson(line, column, str(malformed)) from None
+        return InvalidJson(line, column, str(malformed))
     except UnicodeDecodeError:
         line, column = _line_and_column(body, _first_invalid_utf8(body))
-        raise InvalidJson(line, column, "the body is not valid UTF-8") from None
+        return InvalidJson(line, column, "the body is not valid UTF-8")
+    return None
 
 
 def _position(body: bytes, message: str) -> tuple[int, int]:

@@ -7,7 +7,7 @@ OpenAPI document, and the tests decode real responses with them to keep both equ
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct
 
@@ -75,6 +75,13 @@ class BatchArchiveRequest(Struct):
     inputs: list[ObjectId]
 
 
+class MergeInput(Struct):
+    """HubSpot's ``PublicMergeInput``: merge ``objectIdToMerge`` into ``primaryObjectId``."""
+
+    primaryObjectId: Id
+    objectIdToMerge: Id
+
+
 class OptionInput(Struct):
     label: str
     value: str
@@ -87,10 +94,15 @@ Int32 = Annotated[int, Meta(ge=-(2**31), le=2**31 - 1)]
 PropertyName = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)]
 
 
+PropertyTypeName = Literal[
+    "string", "number", "bool", "date", "datetime", "enumeration", "phone_number"
+]
+
+
 class PropertyCreate(Struct):
     name: PropertyName
     label: str
-    type: Literal["string", "number", "bool", "date", "datetime", "enumeration", "phone_number"]
+    type: PropertyTypeName
     fieldType: str
     groupName: str
     description: str = ""
@@ -100,6 +112,62 @@ class PropertyCreate(Struct):
     hidden: bool = False
     formField: bool = False
     externalOptions: bool = False
+
+
+class PropertyUpdate(Struct, forbid_unknown_fields=True):
+    """A partial update: absent (or ``null``) fields keep their value. ``name`` and
+    ``hasUniqueValue`` may be sent back unchanged; the display hints are accepted and not
+    kept (Spoke has no display)."""
+
+    label: str | None = None
+    description: str | None = None
+    groupName: str | None = None
+    type: PropertyTypeName | None = None
+    fieldType: str | None = None
+    options: list[OptionInput] | None = None
+    displayOrder: Int32 | None = None
+    hidden: bool | None = None
+    formField: bool | None = None
+    name: str | None = None
+    hasUniqueValue: bool | None = None
+    calculationFormula: str | None = None
+    currencyPropertyName: str | None = None
+    numberDisplayHint: str | None = None
+    showCurrencySymbol: bool | None = None
+    textDisplayHint: str | None = None
+
+
+class PropertyNameInput(Struct):
+    name: str
+
+
+class BatchPropertyCreateRequest(Struct):
+    inputs: list[PropertyCreate]
+
+
+class BatchPropertyReadRequest(Struct):
+    inputs: list[PropertyNameInput]
+    archived: bool = False
+    dataSensitivity: str | None = None
+
+
+class BatchPropertyArchiveRequest(Struct):
+    inputs: list[PropertyNameInput]
+
+
+GroupName = Annotated[str, Meta(pattern=r"^[a-z0-9_]+$", max_length=100)]
+
+
+class PropertyGroupCreate(Struct):
+    name: GroupName
+    label: str
+    displayOrder: Int32 = -1
+
+
+class PropertyGroupUpdate(Struct, forbid_unknown_fields=True):
+    label: str | None = None
+    displayOrder: Int32 | None = None
+    name: str | None = None
 
 
 # -- responses (documentation and tests) -------------------------------------------
@@ -230,13 +298,42 @@ class Property(Struct, omit_defaults=True):
     dataSensitivity: str
     createdAt: str | None = None
     updatedAt: str | None = None
+    archived: bool | None = None
+    archivedAt: str | None = None
 
 
 class PropertyCollection(Struct):
     results: list[Property]
 
 
-class StageOut(Struct):
+class BatchPropertyResponse(Struct):
+    status: Literal["COMPLETE"]
+    results: list[Property]
+    startedAt: str
+    completedAt: str
+
+
+class BatchPropertyResponseWithErrors(Struct):
+    status: Literal["COMPLETE"]
+    results: list[Property]
+    numErrors: int
+    errors: list[BatchError]
+    startedAt: str
+    completedAt: str
+
+
+class PropertyGroup(Struct):
+    name: str
+    label: str
+    displayOrder: int
+    archived: bool
+
+
+class PropertyGroupCollection(Struct):
+    results: list[PropertyGroup]
+
+
+class StageOut(Struct, omit_defaults=True):
     label: str
     displayOrder: int
     metadata: dict[str, str]
@@ -244,9 +341,10 @@ class StageOut(Struct):
     createdAt: str
     updatedAt: str
     archived: bool
+    archivedAt: str | None = None
 
 
-class Pipeline(Struct):
+class Pipeline(Struct, omit_defaults=True):
     label: str
     displayOrder: int
     id: str
@@ -254,7 +352,111 @@ class Pipeline(Struct):
     createdAt: str
     updatedAt: str
     archived: bool
+    archivedAt: str | None = None
 
 
 class PipelineCollection(Struct):
     results: list[Pipeline]
+
+
+# -- pipelines: requests, stages, audits ---------------------------------------------
+
+
+class PipelineStageInput(Struct, forbid_unknown_fields=True):
+    """A stage to create, or to replace; in a pipeline replace, ``stageId`` names a
+    stage to keep (else the stage with the same label is kept)."""
+
+    label: str
+    displayOrder: Int32
+    metadata: dict[str, str]
+    stageId: str | None = None
+
+
+class PipelineInput(Struct, forbid_unknown_fields=True):
+    """A pipeline to create, or to replace; ``pipelineId`` is accepted and ignored (Spoke
+    gives every new pipeline a numeric id)."""
+
+    label: str
+    displayOrder: Int32
+    stages: list[PipelineStageInput]
+    pipelineId: str | None = None
+
+
+class PipelinePatchInput(Struct, forbid_unknown_fields=True):
+    """A partial update: absent (or ``null``) fields keep their value; ``archived: false``
+    restores a deleted pipeline."""
+
+    label: str | None = None
+    displayOrder: Int32 | None = None
+    archived: bool | None = None
+
+
+class PipelineStagePatchInput(Struct, forbid_unknown_fields=True):
+    """A partial update: absent (or ``null``) fields keep their value; ``archived: false``
+    restores a deleted stage."""
+
+    label: str | None = None
+    displayOrder: Int32 | None = None
+    metadata: dict[str, str] | None = None
+    archived: bool | None = None
+
+
+class StageCollection(Struct):
+    results: list[StageOut]
+
+
+class PublicAuditInfo(Struct):
+    """One change: ``rawObject`` is the pipeline (or stage) as the change left it."""
+
+    identifier: str
+    action: str
+    portalId: int
+    timestamp: str
+    rawObject: dict[str, Any]
+
+
+class AuditCollection(Struct):
+    results: list[PublicAuditInfo]
+
+
+# -- search -------------------------------------------------------------------------
+
+
+class SearchFilter(Struct, omit_defaults=True):
+    propertyName: str
+    operator: str
+    value: PropertyValue = None
+    values: list[PropertyValue] | None = None
+    highValue: PropertyValue = None
+
+
+class SearchFilterGroup(Struct):
+    filters: list[SearchFilter]
+
+
+class SearchSort(Struct):
+    propertyName: str
+    direction: Literal["ASCENDING", "DESCENDING"] = "ASCENDING"
+
+
+class SearchRequest(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    """HubSpot's PublicObjectSearchRequest. A sort is ``{propertyName, direction}``, or a
+    property name alone (ascending; ``-name`` for descending), as the SDKs' list of
+    strings allows. ``filters`` is the older form of one filter group, which HubSpot
+    still takes."""
+
+    filterGroups: list[SearchFilterGroup] | None = None
+    filters: list[SearchFilter] | None = None
+    query: str | None = None
+    sorts: list[SearchSort | str] | None = None
+    properties: list[str] | None = None
+    limit: int | None = None
+    after: str | int | None = None
+
+
+class SearchResponse(Struct, omit_defaults=True):
+    """A page of search results; ``paging`` only when another page follows."""
+
+    total: int
+    results: list[Ticket]
+    paging: ForwardPaging | None = None

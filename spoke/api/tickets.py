@@ -15,6 +15,7 @@ from spoke.api.http import (
     query_list,
 )
 from spoke.domain.instants import now_ms
+from spoke.domain.merge import TicketMerger
 from spoke.domain.object_types import require_tickets
 from spoke.domain.reads import TicketReader
 from spoke.domain.writes import TicketUpdate, TicketWriter, WriteSource
@@ -23,9 +24,10 @@ from spoke.store.base import TokenRecord
 
 
 class TicketEndpoints:
-    def __init__(self, reader: TicketReader, writer: TicketWriter) -> None:
+    def __init__(self, reader: TicketReader, writer: TicketWriter, merger: TicketMerger) -> None:
         self._reader = reader
         self._writer = writer
+        self._merger = merger
 
     async def batch_read(self, request: Request, token: TokenRecord) -> Response:
         started = now_ms()
@@ -136,6 +138,13 @@ class TicketEndpoints:
         body = await decode_body(request, schemas.BatchArchiveRequest)
         self._writer.archive([str(i.id) for i in body.inputs])
         return empty_response()
+
+    async def merge(self, request: Request, token: TokenRecord) -> Response:
+        body = await decode_body(request, schemas.MergeInput)
+        record = self._merger.merge(
+            str(body.primaryObjectId), str(body.objectIdToMerge), token.app_id
+        )
+        return json_response(encode.ticket(record))
 
 
 def _refuse_associations(inputs: list[schemas.CreateInput]) -> None:

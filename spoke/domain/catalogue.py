@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from spoke.domain.pipelines import DEFAULT_PIPELINES, Pipelines, with_pipeline_options
 from spoke.domain.properties import PropertyDefinition
 from spoke.domain.ticket_properties import ALWAYS_RETURNED, DEFAULT_PROPERTIES, STANDARD_PROPERTIES
 from spoke.store.base import Store
@@ -16,9 +17,18 @@ from spoke.store.base import Store
 class Properties:
     """An immutable view of every ticket property, by name."""
 
-    def __init__(self, definitions: Iterable[PropertyDefinition]) -> None:
+    def __init__(
+        self,
+        definitions: Iterable[PropertyDefinition],
+        archived: Iterable[PropertyDefinition] = (),
+        pipelines: Pipelines = DEFAULT_PIPELINES,
+    ) -> None:
         self.by_name: Mapping[str, PropertyDefinition] = {d.name: d for d in definitions}
+        #: Archived custom properties: unknown to reads and writes, kept for the properties API.
+        self.archived: Mapping[str, PropertyDefinition] = {d.name: d for d in archived}
         self.unique_names = tuple(d.name for d in self.by_name.values() if d.has_unique_value)
+        #: The ticket pipelines in force, which hs_pipeline and hs_pipeline_stage list.
+        self.pipelines = pipelines
 
     def get(self, name: str) -> PropertyDefinition | None:
         return self.by_name.get(name)
@@ -57,6 +67,10 @@ class Catalogue:
         version = self._store.definitions_version()
         if version != self._version:
             custom = self._store.custom_properties()
-            self._properties = Properties((*STANDARD_PROPERTIES, *custom))
+            live = [d for d in custom if d.archived_at is None]
+            archived = [d for d in custom if d.archived_at is not None]
+            pipelines = Pipelines(self._store.pipelines())
+            standard = with_pipeline_options(STANDARD_PROPERTIES, pipelines)
+            self._properties = Properties((*standard, *live), archived, pipelines)
             self._version = version
         return self._properties

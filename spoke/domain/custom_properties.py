@@ -1,34 +1,313 @@
-"""Defining custom ticket properties, with HubSpot's rules."""
+"""Custom ticket properties: define, read, update and archive them, with HubSpot's rules.
+
+Standard (HubSpot-defined) properties are Spoke's code and read-only: they cannot be
+changed or archived. Custom ones live in the store. Archiving is soft: the definition
+stays, marked with ``archived_at``, so the catalogue hands it to nobody (reads ignore it,
+writes refuse it like an unknown property) while every ticket keeps its values and
+history. Archived names are not reused. Every change bumps the store's definitions
+version, so every worker reloads at once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
-from spoke.domain.catalogue import Catalogue
+from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import now_ms
-from spoke.domain.properties import FIELD_TYPES, PropertyDefinition, PropertyType
-from spoke.errors import PropertyAlreadyExists, ValidationError
-from spoke.store.base import PropertyExists, Store
+from spoke.domain.properties import FIELD_TYPES, Option, PropertyDefinition, PropertyType
+from spoke.domain.property_groups import live_groups
+from spoke.domain.search_index import NUMERIC_TYPES, reindex_property
+from spoke.domain.ticket_properties import OBJECT_TYPE_ID
+from spoke.errors import (
+    BatchTooLarge,
+    Conflict,
+    PropertyAlreadyExists,
+    ResourceNotFound,
+    ValidationError,
+)
+from spoke.store.base import DefinitionChanged, PropertyExists, Store
 
 #: Types whose values can be declared unique (single values that compare as text).
 UNIQUE_CAPABLE = frozenset({PropertyType.STRING, PropertyType.NUMBER, PropertyType.PHONE_NUMBER})
+
+#: Inputs of one batch create or archive.
+MAX_BATCH_INPUTS = 100
+
+OBJECT_LABEL = "TICKET"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PropertyChanges:
+    """A partial update of a property: ``None`` leaves a field as it is."""
+
+    name: str | None = None
+    label: str | None = None
+    description: str | None = None
+    group_name: str | None = None
+    type: PropertyType | None = None
+    field_type: str | None = None
+    options: tuple[Option, ...] | None = None
+    display_order: int | None = None
+    hidden: bool | None = None
+    form_field: bool | None = None
+    has_unique_value: bool | None = None
+
+
+def not_found(name: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Unable to find property {name} on object type {OBJECT_LABEL}")
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def list_properties(catalogue: Catalogue, archived: bool) -> list[PropertyDefinition]:
+    """The live properties, or with ``archived`` the archived ones (by name)."""
+    current = catalogue.current()
+    if archived:
+        return [current.archived[name] for name in sorted(current.archived)]
+    return current.all()
+
+
+def find_property(catalogue: Catalogue, name: str, archived: bool) -> PropertyDefinition:
+    """The live property ``name``, or with ``archived`` the archived one; else a 404."""
+    current = catalogue.current()
+    definition = current.archived.get(name) if archived else current.get(name)
+    if definition is None:
+        raise not_found(name)
+    return definition
+
+
+def read_properties(
+    catalogue: Catalogue, names: Sequence[str], archived: bool
+) -> tuple[list[PropertyDefinition], list[str]]:
+    """The properties ``names`` (live, or with ``archived`` archived) in input order without
+    repeats, and the names that matched none."""
+    current = catalogue.current()
+    source = current.archived if archived else current.by_name
+    found: list[PropertyDefinition] = []
+    missing: list[str] = []
+    for name in dict.fromkeys(names):
+        definition = source.get(name)
+        if definition is None:
+            missing.append(name)
+        else:
+            found.append(definition)
+    return found, missing
+
+
+# -- creating --------------------------------------------------------------------------
 
 
 def define_property(
     store: Store, catalogue: Catalogue, definition: PropertyDefinition
 ) -> PropertyDefinition:
     """Store a new custom property; returns it as stored (with its timestamps)."""
-    _check(definition)
-    if definition.name in catalogue.current():
-        raise PropertyAlreadyExists(definition.name)
-    now = now_ms()
-    stored = replace(definition, created_at=now, updated_at=now, hubspot_defined=False)
-    try:
-        store.create_property(stored)
-    except PropertyExists:
-        raise PropertyAlreadyExists(definition.name) from None
+    (stored,) = define_properties(store, catalogue, [definition])
     return stored
+
+
+def define_properties(
+    store: Store, catalogue: Catalogue, definitions: Sequence[PropertyDefinition]
+) -> list[PropertyDefinition]:
+    """Store new custom properties, all of them or (on any error) none."""
+    _check_batch_size(len(definitions))
+    names = [d.name for d in definitions]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValidationError(f"Duplicate property names in batch input: {', '.join(repeated)}")
+    groups = live_groups(store)
+    current = catalogue.current()
+    for definition in definitions:
+        _check(definition)
+        _check_group(definition.group_name, groups)
+    for definition in definitions:
+        _refuse_taken(current, definition.name)
+    now = now_ms()
+    stored = [
+        replace(d, created_at=now, updated_at=now, hubspot_defined=False, archived_at=None)
+        for d in definitions
+    ]
+    try:
+        store.create_properties(stored)
+    except PropertyExists as taken:
+        raise PropertyAlreadyExists(str(taken)) from None
+    return stored
+
+
+def _refuse_taken(current: Properties, name: str) -> None:
+    if name in current:
+        raise PropertyAlreadyExists(name)
+    if name in current.archived:
+        raise PropertyAlreadyExists(name, archived=True)
+
+
+# -- updating --------------------------------------------------------------------------
+
+
+def update_property(
+    store: Store, catalogue: Catalogue, name: str, changes: PropertyChanges
+) -> PropertyDefinition:
+    """Apply ``changes`` to the live custom property ``name``; returns it as stored."""
+    current = catalogue.current().get(name)
+    if current is None:
+        raise not_found(name)
+    updated = _updated(current, changes)
+    if current.hubspot_defined:
+        _refuse_standard_changes(current, updated)
+        return current
+    _check(updated)
+    if changes.group_name is not None:
+        _check_group(updated.group_name, live_groups(store))
+    if _needs_no_values(current, updated) and store.property_has_values(name):
+        raise ValidationError(
+            f"Unable to change the type of property {name} from {current.type} "
+            f"({current.field_type}) to {updated.type} ({updated.field_type}): tickets "
+            "hold values of it. Clear those values first; a change to a string property "
+            "is always possible, since it keeps every value as it is"
+        )
+    if updated == current:
+        return current
+    stored = replace(updated, updated_at=now_ms())
+    _replace(store, [(current, stored)])
+    if (current.type in NUMERIC_TYPES) != (stored.type in NUMERIC_TYPES):
+        reindex_property(store, catalogue, name)  # its values' keys change kind
+    return stored
+
+
+def _updated(current: PropertyDefinition, changes: PropertyChanges) -> PropertyDefinition:
+    if changes.name is not None and changes.name != current.name:
+        raise ValidationError(
+            f"The name of property {current.name} cannot be changed (asked for {changes.name})"
+        )
+    unique = changes.has_unique_value
+    if unique is not None and unique != current.has_unique_value:
+        raise ValidationError(
+            f"hasUniqueValue of property {current.name} cannot be changed once the property exists"
+        )
+    kind = current.type if changes.type is None else changes.type
+    options = changes.options
+    if options is None:
+        keeps_options = kind in (PropertyType.ENUMERATION, PropertyType.BOOL)
+        options = current.options if kind is current.type or keeps_options else ()
+    return replace(
+        current,
+        label=_given(changes.label, current.label),
+        description=_given(changes.description, current.description),
+        group_name=_given(changes.group_name, current.group_name),
+        type=kind,
+        field_type=_given(changes.field_type, current.field_type),
+        options=options,
+        display_order=_given(changes.display_order, current.display_order),
+        hidden=_given(changes.hidden, current.hidden),
+        form_field=_given(changes.form_field, current.form_field),
+    )
+
+
+def _given(value: T | None, current: T) -> T:
+    return current if value is None else value
+
+
+def _needs_no_values(before: PropertyDefinition, after: PropertyDefinition) -> bool:
+    """Whether stored values of ``before`` might not be values of ``after`` (every value
+    of any type is a valid string value)."""
+    if after.type is PropertyType.STRING:
+        return False
+    return before.type is not after.type or before.is_multi_select != after.is_multi_select
+
+
+_STANDARD_FIELDS = {
+    "label": "label",
+    "description": "description",
+    "group_name": "groupName",
+    "type": "type",
+    "field_type": "fieldType",
+    "options": "options",
+    "display_order": "displayOrder",
+    "hidden": "hidden",
+    "form_field": "formField",
+}
+
+
+def _refuse_standard_changes(current: PropertyDefinition, updated: PropertyDefinition) -> None:
+    changed = [
+        shown
+        for field, shown in _STANDARD_FIELDS.items()
+        if getattr(current, field) != getattr(updated, field)
+    ]
+    if changed:
+        raise ValidationError(
+            f"Unable to update property {current.name}: it is a HubSpot-defined property of "
+            f"object type {OBJECT_TYPE_ID} and its definition is read-only "
+            f"(readOnlyDefinition); {', '.join(changed)} cannot be changed"
+        )
+
+
+# -- archiving -------------------------------------------------------------------------
+
+
+def archive_property(store: Store, catalogue: Catalogue, name: str) -> None:
+    """Archive the live custom property ``name`` (404 if there is none)."""
+    definition = catalogue.current().get(name)
+    if definition is None:
+        raise not_found(name)
+    _refuse_standard_archive(definition)
+    _archive(store, [definition])
+
+
+def archive_properties(store: Store, catalogue: Catalogue, names: Sequence[str]) -> None:
+    """Archive every live custom property among ``names``; names of no live property are
+    passed over. A HubSpot-defined one refuses the whole batch."""
+    _check_batch_size(len(names))
+    current = catalogue.current()
+    targets = [d for d in map(current.get, dict.fromkeys(names)) if d is not None]
+    for definition in targets:
+        _refuse_standard_archive(definition)
+    if targets:
+        _archive(store, targets)
+
+
+def _refuse_standard_archive(definition: PropertyDefinition) -> None:
+    if definition.hubspot_defined or not definition.archivable:
+        raise ValidationError(
+            f"Unable to archive property {definition.name}: it is a HubSpot-defined property "
+            f"of object type {OBJECT_TYPE_ID}, and those cannot be archived"
+        )
+
+
+def _archive(store: Store, definitions: Sequence[PropertyDefinition]) -> None:
+    now = now_ms()
+    _replace(store, [(d, replace(d, archived_at=now, updated_at=now)) for d in definitions])
+
+
+def _replace(
+    store: Store, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+) -> None:
+    try:
+        store.replace_properties(changes)
+    except DefinitionChanged as changed:
+        raise Conflict(
+            f"Property {changed} was changed by another request while this one ran; try again"
+        ) from None
+
+
+# -- rules -----------------------------------------------------------------------------
+
+
+def _check_batch_size(count: int) -> None:
+    if count > MAX_BATCH_INPUTS:
+        raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
+
+
+def _check_group(name: str, groups: Mapping[str, object]) -> None:
+    if name not in groups:
+        raise ValidationError(
+            f"Property group {name} does not exist on object type {OBJECT_TYPE_ID}; "
+            "create it first with POST /crm/v3/properties/tickets/groups"
+        )
 
 
 def _check(definition: PropertyDefinition) -> None:

@@ -64,6 +64,8 @@ class PropertyDefinition:
     archivable: bool = True
     created_at: int | None = None
     updated_at: int | None = None
+    archived_at: int | None = None
+    """When the property was archived (custom properties only); ``None`` while live."""
 
     @cached_property
     def option_values(self) -> frozenset[str]:
@@ -75,3 +77,13 @@ class PropertyDefinition:
 
     def has_option(self, value: str) -> bool:
         return value in self.option_values
+
+
+@dataclass(frozen=True)
+class PropertyGroup:
+    """A group of ticket properties (HubSpot's ``PropertyGroup``)."""
+
+    name: str
+    label: str
+    display_order: int = -1
+    archived_at: int | None = None

@@ -73,10 +73,16 @@ class TicketReader:
             else:
                 definition = id_property_definition(catalogue, id_property, "read")
                 ids = resolve(self._store, definition, wanted)
-            tickets = {t.id: t for t in self._store.read_tickets([i for i in ids.values() if i])}
+            asked = [i for i in ids.values() if i]
+            tickets = {t.id: t for t in self._store.read_tickets(asked)}
+            if len(tickets) < len(asked):  # ids merged away read as the ticket they are in
+                unfound = [i for i in asked if i not in tickets]
+                for merged_id, primary in self._store.read_merged_tickets(unfound).items():
+                    tickets[merged_id] = tickets.setdefault(primary.id, primary)
             history = None
             if options.history_names:
-                history = self._store.read_history(list(tickets), options.history_names)
+                read = list({t.id for t in tickets.values()})
+                history = self._store.read_history(read, options.history_names)
         records: list[TicketRecord] = []
         missing: list[str] = []
         returned: set[int] = set()

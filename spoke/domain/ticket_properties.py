@@ -65,6 +65,8 @@ S, N, D, E = (
 STANDARD_PROPERTIES: tuple[PropertyDefinition, ...] = (
     _standard("subject", "Ticket name", S, "text"),
     _standard("content", "Ticket description", S, "textarea"),
+    # The options of hs_pipeline and hs_pipeline_stage are the default pipeline's here;
+    # the catalogue puts the stored pipelines in their place (with_pipeline_options).
     _standard(
         "hs_pipeline",
         "Pipeline",

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from spoke.domain import search_index
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import format_instant, now_ms
-from spoke.domain.pipelines import DEFAULT_PIPELINE_ID, PIPELINES
+from spoke.domain.merge import lock_following_merges
+from spoke.domain.pipelines import DEFAULT_PIPELINE_ID, Pipelines
 from spoke.domain.properties import PropertyDefinition
 from spoke.domain.records import (
     MAX_BATCH_INPUTS,
@@ -33,6 +35,7 @@ from spoke.errors import (
     ValidationError,
 )
 from spoke.store.base import Store, StoredTicket, TicketWrite, Transaction, UniqueValueTaken
+from spoke.store.search import SearchEntry
 
 PropertyInput = Mapping[str, RawValue]
 
@@ -127,9 +130,8 @@ class TicketWriter:
         concurrent writer may have moved it in between (not on SQLite, whose writers
         run one at a time, but on PostgreSQL).
         """
-        if definition is None:
-            ids = [parse_ticket_id(u.id) for u in updates]
-            return ids, tx.lock_tickets([i for i in ids if i])
+        if definition is None:  # an id merged into another ticket names that ticket
+            return lock_following_merges(self._store, tx, [parse_ticket_id(u.id) for u in updates])
         values = [u.id for u in updates]
         for _ in range(_MAX_LOOKUPS):
             held = resolve(self._store, definition, values)
@@ -195,9 +197,11 @@ class TicketWriter:
         _check_batch_size(len(ids))
         with self._store.transaction() as tx:
             now = now_ms()
-            current = tx.lock_tickets([i for i in map(parse_ticket_id, ids) if i])
+            # An id merged into another ticket names that ticket.
+            _, current = lock_following_merges(self._store, tx, list(map(parse_ticket_id, ids)))
             live = [t for t in current.values() if t.archived_at is None]
             tx.update_tickets([StoredTicket(t.id, t.values, now, t.version) for t in live], now)
+            tx.unindex_values(search_index.entries_of(self._catalogue.current(), live))
 
 
 def _insert_tickets(
@@ -217,6 +221,7 @@ def _insert_tickets(
         for ticket_id, change in zip(ids, changes, strict=True)
     ]
     tx.insert_tickets(tickets, now)
+    tx.index_values(search_index.entries_of(catalogue, tickets))
     tx.record_writes([source.write(t.id, 1, now, t.values) for t in tickets])
     _claim(
         tx,
@@ -249,11 +254,12 @@ def _update_tickets(
             changed["hs_lastmodifieddate"] = stamp
             writes.append(source.write(old.id, old.version + 1, now, changed))
             ticket = _applied(old, writes[-1])
-        _check_stage_of(ticket)
+        _check_stage_of(ticket, catalogue.pipelines)
         results.append(ticket)
     tx.update_tickets([t for t in results if t.version > before[t.id].version], now)
     tx.record_writes(writes)
     _move_unique_values(tx, catalogue, before, writes)
+    _reindex(tx, catalogue, before, writes)
     return results
 
 
@@ -310,25 +316,28 @@ def _validate_all(
                 except InvalidValue as invalid:
                     problems.append(invalid.for_property(name))
         if creates:
-            problems.extend(_creation_problems(change))
+            problems.extend(_creation_problems(change, catalogue.pipelines))
         changes.append(change)
     if problems:
         raise PropertyValuesNotValid(problems)
     return changes
 
 
-def _creation_problems(change: dict[str, str]) -> list[InvalidPropertyValue]:
+def _creation_problems(change: dict[str, str], pipelines: Pipelines) -> list[InvalidPropertyValue]:
     change.setdefault("hs_pipeline", DEFAULT_PIPELINE_ID)
-    problem = _pipeline_problem(change)
+    problem = _pipeline_problem(change, pipelines)
     return [problem] if problem else []
 
 
-def _pipeline_problem(values: Mapping[str, str]) -> InvalidPropertyValue | None:
-    """What is wrong with the ticket's pipeline and stage, if anything."""
+def _pipeline_problem(
+    values: Mapping[str, str], pipelines: Pipelines
+) -> InvalidPropertyValue | None:
+    """What is wrong with the ticket's pipeline and stage (the live ones of
+    ``pipelines``), if anything."""
     pipeline_id = values.get("hs_pipeline", "")
-    pipeline = PIPELINES.get(pipeline_id)
+    pipeline = pipelines.get(pipeline_id)
     if pipeline is None:
-        labels = ", ".join(p.label for p in PIPELINES.values())
+        labels = ", ".join(p.label for p in pipelines.live())
         return InvalidPropertyValue(
             "hs_pipeline",
             "INVALID_OPTION",
@@ -352,7 +361,7 @@ def _initial_values(ticket_id: int, stamp: str, change: dict[str, str]) -> dict[
     values = {name: value for name, value in change.items() if value != ""}
     values.setdefault("createdate", stamp)
     values["hs_lastmodifieddate"] = stamp
-    values["hs_object_id"] = str(ticket_id)
+    values["hs_object_id"] = values["hs_ticket_id"] = str(ticket_id)
     return values
 
 
@@ -375,8 +384,8 @@ def _applied(ticket: StoredTicket, write: TicketWrite) -> StoredTicket:
     return StoredTicket(ticket.id, values, ticket.archived_at, write.version)
 
 
-def _check_stage_of(ticket: StoredTicket) -> None:
-    problem = _pipeline_problem(ticket.values)
+def _check_stage_of(ticket: StoredTicket, pipelines: Pipelines) -> None:
+    problem = _pipeline_problem(ticket.values, pipelines)
     if problem:
         raise PropertyValuesNotValid([problem])
 
@@ -400,6 +409,25 @@ def _move_unique_values(
     _claim(
         tx, [(n, v, w.ticket_id) for w in writes for n, v in w.values.items() if n in unique and v]
     )
+
+
+def _reindex(
+    tx: Transaction,
+    catalogue: Properties,
+    before: Mapping[int, StoredTicket],
+    writes: Sequence[TicketWrite],
+) -> None:
+    """Replace the search index rows of the values that ``writes`` changed."""
+    removed: list[SearchEntry] = []
+    added: list[SearchEntry] = []
+    for w in writes:
+        old, new = search_index.changed_entries(
+            catalogue, w.ticket_id, before[w.ticket_id].values, w.values
+        )
+        removed.extend(old)
+        added.extend(new)
+    tx.unindex_values(removed)
+    tx.index_values(added)
 
 
 def _claim(tx: Transaction, claims: Sequence[tuple[str, str, int]]) -> None:

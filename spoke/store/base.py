@@ -25,7 +25,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TypeVar
 
-from spoke.domain.properties import PropertyDefinition
+from spoke.domain.pipelines import Pipeline, PipelineAudit
+from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store.search import SearchEntry, SearchQuery, SearchResult
 
 
 @dataclass(slots=True)
@@ -84,6 +86,15 @@ class PropertyExists(Exception):
     """A custom property with that name already exists."""
 
 
+class PropertyGroupExists(Exception):
+    """A property group with that name already exists."""
+
+
+class DefinitionChanged(Exception):
+    """A stored definition (property or group) is no longer the one the change was made
+    from: another request changed it in between."""
+
+
 class DatabaseUnavailable(Exception):
     """The database server cannot be reached (a client/server backend only)."""
 
@@ -115,6 +126,63 @@ class Transaction(ABC):
 
     @abstractmethod
     def release_unique_values(self, releases: Sequence[tuple[str, str]]) -> None: ...
+
+    # -- merges ------------------------------------------------------------------
+
+    @abstractmethod
+    def read_writes(self, ids: Sequence[int]) -> list[TicketWrite]:
+        """Every write of the tickets ``ids``, each ticket's in version order."""
+
+    @abstractmethod
+    def clear_history(self, ids: Sequence[int]) -> None:
+        """Delete every write of the tickets ``ids`` (a merge writes them again)."""
+
+    @abstractmethod
+    def retire_merged_ticket(self, merged_id: int, primary_id: int) -> None:
+        """Delete ticket ``merged_id`` and point its id, and every id merged into it
+        before, at ``primary_id``. Its id is never given to another ticket."""
+
+    # -- pipelines ---------------------------------------------------------------
+
+    @abstractmethod
+    def lock_pipelines(self) -> list[Pipeline]:
+        """Every ticket pipeline, archived ones too, locked against other pipeline writers
+        until the transaction ends. Bumps the definitions version, so every worker reloads
+        the pipelines once the transaction commits."""
+
+    @abstractmethod
+    def allocate_pipeline_ids(self, count: int) -> list[str]:
+        """``count`` new ids for pipelines or stages: numeric, never given out before."""
+
+    @abstractmethod
+    def save_pipeline(self, pipeline: Pipeline) -> None:
+        """Store ``pipeline`` and all its stages, new or replacing the stored ones."""
+
+    @abstractmethod
+    def record_pipeline_audits(self, audits: Sequence[PipelineAudit]) -> None:
+        """Append entries to the pipelines' audit log."""
+
+    # -- search index (spoke/store/search.py) --------------------------------------
+
+    @abstractmethod
+    def index_values(self, entries: Sequence[SearchEntry]) -> None:
+        """Add rows to the search index (a row already there is kept)."""
+
+    @abstractmethod
+    def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
+        """Remove rows from the search index (a row not there is ignored)."""
+
+    @abstractmethod
+    def unindex_property(self, name: str) -> None:
+        """Remove every row of property ``name`` from the search index."""
+
+    @abstractmethod
+    def rebuild_search_index(self) -> bool:
+        """Empty the index and lock it, to be filled anew, unless it is complete already
+        (then returns False). :meth:`mark_search_index_complete` ends the rebuild."""
+
+    @abstractmethod
+    def mark_search_index_complete(self) -> None: ...
 
 
 class Store(ABC):
@@ -167,7 +235,8 @@ class Store(ABC):
 
     @abstractmethod
     def definitions_version(self) -> int:
-        """Changes whenever a custom property definition changes (cheap to call)."""
+        """Changes whenever a custom property definition or a pipeline changes (cheap
+        to call)."""
 
     @abstractmethod
     def custom_properties(self) -> list[PropertyDefinition]: ...
@@ -186,6 +255,84 @@ class Store(ABC):
 
     @abstractmethod
     def allocate_app_id(self) -> int: ...
+
+    # -- merges ------------------------------------------------------------------
+
+    @abstractmethod
+    def merged_into(self, ids: Sequence[int]) -> dict[int, int]:
+        """For each of ``ids`` that was merged away, the id of the ticket it lives on in."""
+
+    @abstractmethod
+    def read_merged_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
+        """For each of ``ids`` that was merged away, the ticket it lives on in, archived or
+        not (one consistent read)."""
+
+    # -- property definitions: batches, changes, groups ----------------------------
+
+    @abstractmethod
+    def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
+        """Store new custom properties, all or none (one definitions version bump); raises
+        :class:`PropertyExists` when a name is taken."""
+
+    @abstractmethod
+    def replace_properties(
+        self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+    ) -> None:
+        """Replace stored custom definitions, each ``(before, after)`` (same name), all or
+        none, bumping the definitions version; raises :class:`DefinitionChanged` when a
+        stored definition is missing or no longer equals its ``before``."""
+
+    @abstractmethod
+    def property_has_values(self, name: str) -> bool:
+        """Whether any ticket, live or archived, holds a value of property ``name``."""
+
+    @abstractmethod
+    def property_groups(self) -> list[PropertyGroup]:
+        """Every property group, archived ones included, by name."""
+
+    @abstractmethod
+    def insert_property_group(self, group: PropertyGroup) -> None:
+        """Store a new group (bumping the definitions version); raises
+        :class:`PropertyGroupExists` when the name is taken, even by an archived group."""
+
+    @abstractmethod
+    def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
+        """Replace a stored group (bumping the definitions version); raises
+        :class:`DefinitionChanged` when it is missing or no longer equals ``before``."""
+
+    # -- pipelines ---------------------------------------------------------------
+
+    @abstractmethod
+    def pipelines(self) -> list[Pipeline]:
+        """Every ticket pipeline, archived ones too, with all its stages."""
+
+    @abstractmethod
+    def pipeline_audits(self, pipeline_id: str) -> list[PipelineAudit]:
+        """The audit entries of the pipeline itself (not of its stages), newest first."""
+
+    @abstractmethod
+    def stage_audits(self, stage_id: str) -> list[PipelineAudit]:
+        """The audit entries of the stage ``stage_id``, newest first."""
+
+    @abstractmethod
+    def live_tickets_in_pipeline(
+        self, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
+    ) -> list[int]:
+        """Ids of up to ``limit`` live tickets whose ``hs_pipeline`` is ``pipeline_id`` (and,
+        unless ``stage_ids`` is None, whose ``hs_pipeline_stage`` is one of them), in id
+        order. A scan of the tickets for now; a search index may serve it later."""
+
+    # -- search index (spoke/store/search.py) --------------------------------------
+
+    @abstractmethod
+    def search_tickets(self, query: SearchQuery) -> SearchResult:
+        """How many live tickets match, and the ids of the page asked for (inside
+        :meth:`snapshot`, for the two to agree)."""
+
+    @abstractmethod
+    def search_index_complete(self) -> bool:
+        """Whether every live ticket is in the search index (False only on a database
+        that had tickets before the index existed, until it is built)."""
 
 
 T = TypeVar("T")

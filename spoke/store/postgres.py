@@ -24,15 +24,19 @@ from contextlib import contextmanager
 from typing import Any
 
 import msgspec
+import orjson
 import psycopg
 from psycopg.rows import TupleRow
 from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 
-from spoke.domain.properties import PropertyDefinition
+from spoke.domain.pipelines import Pipeline, PipelineAudit
+from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store.base import (
     DatabaseUnavailable,
+    DefinitionChanged,
     HistoryEntry,
     PropertyExists,
+    PropertyGroupExists,
     Store,
     StoredTicket,
     TicketWrite,
@@ -41,6 +45,18 @@ from spoke.store.base import (
     UniqueValueTaken,
 )
 from spoke.store.migrations import apply_migrations
+from spoke.store.pipeline_rows import (
+    AUDIT_COLUMNS,
+    AUDIT_READ_COLUMNS,
+    PIPELINE_COLUMNS,
+    SELECT_PIPELINES,
+    STAGE_COLUMNS,
+    audit_from_row,
+    audit_row,
+    pipeline_row,
+    pipelines_from_rows,
+    stage_rows,
+)
 from spoke.store.rows import (
     INSERT_TICKET_COLUMNS,
     TICKET_COLUMNS,
@@ -51,7 +67,17 @@ from spoke.store.rows import (
     insert_row,
     ticket_from_row,
     update_row,
+    write_from_row,
     write_row,
+)
+from spoke.store.search import (
+    Dialect,
+    SearchEntry,
+    SearchQuery,
+    SearchResult,
+    SearchSql,
+    SortKind,
+    split_entries,
 )
 
 Connection = psycopg.Connection[TupleRow]
@@ -93,6 +119,39 @@ def connect(url: str) -> Connection:
     connection.adapters.register_dumper(int, Int8Dumper)
     connection.adapters.register_dumper(int, Int8BinaryDumper)
     return connection
+
+
+_SEARCH_SQL = SearchSql(
+    Dialect(
+        placeholder="%s",
+        like_operator="ILIKE",
+        regex_operator="~",
+        # ->> cannot return a value holding U+0000 as text: read it as U+FFFD, as the
+        # index keys have it.
+        value_expression=r"(replace(property_values, '\u0000', '\ufffd')::json ->> %s)",
+        sort_expressions={
+            SortKind.NUMBER: "(({values})::json ->> {name})::double precision",
+            SortKind.INSTANT: "(({values})::json ->> {name})::timestamptz",
+            # ASCII-only lowercasing and code point order, as SQLite's lower() and BINARY
+            SortKind.TEXT: "lower((replace({values}, '\\u0000', '\\ufffd')::json ->> {name})"
+            ' COLLATE "C")',
+        },
+    )
+)
+
+
+def _search_rows(
+    entries: Sequence[SearchEntry],
+) -> Iterator[tuple[str, str, tuple[list[Any], list[Any], list[Any]]]]:
+    """Per search table with rows to write: its name, value type and columns."""
+    text, numbers = split_entries(entries)
+    for table, value_type, rows in (
+        ("search_text", "text", text),
+        ("search_numbers", "double precision", numbers),
+    ):
+        if rows:
+            properties, values, ids = zip(*rows, strict=True)
+            yield table, value_type, (list(properties), list(values), list(ids))
 
 
 def _select_tickets(db: Connection, query: str, ids: Sequence[int]) -> list[StoredTicket]:
@@ -184,6 +243,105 @@ class PostgresTransaction(Transaction):
             (name, value.encode()),
         ).fetchone()
         return row[0] if row else None
+
+    # -- merges ------------------------------------------------------------------
+
+    def read_writes(self, ids: Sequence[int]) -> list[TicketWrite]:
+        if not ids:
+            return []
+        rows = self._db.execute(
+            f"SELECT {WRITE_COLUMNS} FROM ticket_writes "
+            "WHERE ticket_id = ANY(%b) ORDER BY ticket_id, version",
+            (list(ids),),
+        )
+        return list(map(write_from_row, rows))
+
+    def clear_history(self, ids: Sequence[int]) -> None:
+        if ids:
+            self._db.execute("DELETE FROM ticket_writes WHERE ticket_id = ANY(%b)", (list(ids),))
+
+    def retire_merged_ticket(self, merged_id: int, primary_id: int) -> None:
+        self._db.execute("DELETE FROM tickets WHERE id = %s", (merged_id,))
+        self._db.execute(
+            "UPDATE merged_tickets SET primary_id = %s WHERE primary_id = %s",
+            (primary_id, merged_id),
+        )
+        self._db.execute(
+            "INSERT INTO merged_tickets (merged_id, primary_id) VALUES (%s, %s)",
+            (merged_id, primary_id),
+        )
+
+    # -- pipelines ---------------------------------------------------------------
+
+    def lock_pipelines(self) -> list[Pipeline]:
+        # The definitions version's row lock serialises pipeline writers to their commit.
+        self._db.execute("UPDATE definitions_version SET version = version + 1")
+        return pipelines_from_rows(self._db.execute(SELECT_PIPELINES))
+
+    def allocate_pipeline_ids(self, count: int) -> list[str]:
+        rows = self._db.execute(
+            "SELECT nextval('pipeline_ids') FROM generate_series(1, %s)", (count,)
+        ).fetchall()
+        return [str(i) for i in sorted(row[0] for row in rows)]
+
+    def save_pipeline(self, pipeline: Pipeline) -> None:
+        self._db.execute(
+            f"INSERT INTO pipelines ({PIPELINE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET label = EXCLUDED.label, "
+            "display_order = EXCLUDED.display_order, created_at = EXCLUDED.created_at, "
+            "updated_at = EXCLUDED.updated_at, archived_at = EXCLUDED.archived_at",
+            pipeline_row(pipeline),
+        )
+        self._db.execute("DELETE FROM pipeline_stages WHERE pipeline_id = %s", (pipeline.id,))
+        if pipeline.stages:
+            self._execute_many(
+                f"INSERT INTO pipeline_stages ({STAGE_COLUMNS}) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                stage_rows(pipeline),
+            )
+
+    def record_pipeline_audits(self, audits: Sequence[PipelineAudit]) -> None:
+        if audits:
+            self._execute_many(
+                f"INSERT INTO pipeline_audits ({AUDIT_COLUMNS}) VALUES (%s, %s, %s, %s, %s)",
+                [audit_row(a) for a in audits],
+            )
+
+    # -- search index ------------------------------------------------------------
+
+    def index_values(self, entries: Sequence[SearchEntry]) -> None:
+        # One statement per table, the rows sent as three arrays.
+        for table, value_type, rows in _search_rows(entries):
+            self._db.execute(
+                f"INSERT INTO {table} (property, value, ticket_id) "
+                f"SELECT * FROM unnest(%s::text[], %s::{value_type}[], %s::bigint[]) "
+                "ON CONFLICT DO NOTHING",
+                rows,
+            )
+
+    def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
+        for table, value_type, rows in _search_rows(entries):
+            self._db.execute(
+                f"DELETE FROM {table} s "
+                f"USING unnest(%s::text[], %s::{value_type}[], %s::bigint[]) AS d(p, v, t) "
+                "WHERE s.property = d.p AND s.value = d.v AND s.ticket_id = d.t",
+                rows,
+            )
+
+    def unindex_property(self, name: str) -> None:
+        self._db.execute("DELETE FROM search_text WHERE property = %s", (name,))
+        self._db.execute("DELETE FROM search_numbers WHERE property = %s", (name,))
+
+    def rebuild_search_index(self) -> bool:
+        row = self._db.execute("SELECT complete FROM search_index_state FOR UPDATE").fetchone()
+        if row is None or row[0]:
+            return False
+        self._db.execute("DELETE FROM search_text")
+        self._db.execute("DELETE FROM search_numbers")
+        return True
+
+    def mark_search_index_complete(self) -> None:
+        self._db.execute("UPDATE search_index_state SET complete = TRUE")
 
 
 class PostgresStore(Store):
@@ -321,3 +479,164 @@ class PostgresStore(Store):
         row = self._connection().execute("INSERT INTO apps DEFAULT VALUES RETURNING id").fetchone()
         assert row is not None
         return int(row[0])
+
+    # -- merges ------------------------------------------------------------------
+
+    def merged_into(self, ids: Sequence[int]) -> dict[int, int]:
+        if not ids:
+            return {}
+        rows = self._connection().execute(
+            "SELECT merged_id, primary_id FROM merged_tickets WHERE merged_id = ANY(%b)",
+            (list(ids),),
+        )
+        return {merged: primary for merged, primary in rows}
+
+    def read_merged_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
+        if not ids:
+            return {}
+        rows = self._connection().execute(
+            f"SELECT merged_id, {TICKET_COLUMNS} FROM merged_tickets "
+            "JOIN tickets ON tickets.id = merged_tickets.primary_id "
+            "WHERE merged_id = ANY(%b)",
+            (list(ids),),
+        )
+        return {row[0]: ticket_from_row(row[1:]) for row in rows}
+
+    # -- property definitions: batches, changes, groups ----------------------------
+
+    def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
+        with self.transaction():
+            db = self._connection()
+            for definition in definitions:
+                added = db.execute(
+                    "INSERT INTO custom_properties (name, definition) VALUES (%s, %s) "
+                    "ON CONFLICT DO NOTHING RETURNING name",
+                    (definition.name, msgspec.json.encode(definition).decode()),
+                ).fetchone()
+                if added is None:
+                    raise PropertyExists(definition.name)
+            db.execute("UPDATE definitions_version SET version = version + 1")
+
+    def replace_properties(
+        self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+    ) -> None:
+        with self.transaction():
+            db = self._connection()
+            for before, after in changes:
+                row = db.execute(
+                    "SELECT definition FROM custom_properties WHERE name = %s FOR UPDATE",
+                    (before.name,),
+                ).fetchone()
+                if row is None or msgspec.json.decode(row[0], type=PropertyDefinition) != before:
+                    raise DefinitionChanged(before.name)
+                db.execute(
+                    "UPDATE custom_properties SET definition = %s WHERE name = %s",
+                    (msgspec.json.encode(after).decode(), before.name),
+                )
+            db.execute("UPDATE definitions_version SET version = version + 1")
+
+    def property_has_values(self, name: str) -> bool:
+        # Values are compact JSON objects of strings: the key appears as `"name":`, and a
+        # quote inside a value is escaped, so no value can contain that text.
+        key = orjson.dumps(name).decode() + ":"
+        row = (
+            self._connection()
+            .execute("SELECT 1 FROM tickets WHERE strpos(property_values, %s) > 0 LIMIT 1", (key,))
+            .fetchone()
+        )
+        return row is not None
+
+    def property_groups(self) -> list[PropertyGroup]:
+        rows = self._connection().execute(
+            "SELECT name, label, display_order, archived_at FROM property_groups ORDER BY name"
+        )
+        return [PropertyGroup(*row) for row in rows]
+
+    def insert_property_group(self, group: PropertyGroup) -> None:
+        with self.transaction():
+            db = self._connection()
+            added = db.execute(
+                "INSERT INTO property_groups (name, label, display_order, archived_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING name",
+                (group.name, group.label, group.display_order, group.archived_at),
+            ).fetchone()
+            if added is None:
+                raise PropertyGroupExists(group.name)
+            db.execute("UPDATE definitions_version SET version = version + 1")
+
+    def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
+        with self.transaction():
+            db = self._connection()
+            changed = db.execute(
+                "UPDATE property_groups SET label = %s, display_order = %s, archived_at = %s "
+                "WHERE name = %s AND label = %s AND display_order = %s "
+                "AND archived_at IS NOT DISTINCT FROM %s",
+                (
+                    after.label,
+                    after.display_order,
+                    after.archived_at,
+                    before.name,
+                    before.label,
+                    before.display_order,
+                    before.archived_at,
+                ),
+            ).rowcount
+            if changed != 1:
+                raise DefinitionChanged(before.name)
+            db.execute("UPDATE definitions_version SET version = version + 1")
+
+    # -- pipelines ---------------------------------------------------------------
+
+    def pipelines(self) -> list[Pipeline]:
+        return pipelines_from_rows(self._connection().execute(SELECT_PIPELINES))
+
+    def pipeline_audits(self, pipeline_id: str) -> list[PipelineAudit]:
+        rows = self._connection().execute(
+            f"SELECT {AUDIT_READ_COLUMNS} FROM pipeline_audits "
+            "WHERE pipeline_id = %s AND stage_id IS NULL ORDER BY seq DESC",
+            (pipeline_id,),
+        )
+        return list(map(audit_from_row, rows))
+
+    def stage_audits(self, stage_id: str) -> list[PipelineAudit]:
+        rows = self._connection().execute(
+            f"SELECT {AUDIT_READ_COLUMNS} FROM pipeline_audits "
+            "WHERE stage_id = %s ORDER BY seq DESC",
+            (stage_id,),
+        )
+        return list(map(audit_from_row, rows))
+
+    def live_tickets_in_pipeline(
+        self, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
+    ) -> list[int]:
+        # property_values is text holding a JSON object; json (not jsonb) accepts any
+        # value it may hold, "\u0000" included.
+        if stage_ids is None:
+            rows = self._connection().execute(
+                "SELECT id FROM tickets WHERE archived_at IS NULL "
+                "AND property_values::json ->> 'hs_pipeline' = %s ORDER BY id LIMIT %s",
+                (pipeline_id, limit),
+            )
+        else:
+            rows = self._connection().execute(
+                "SELECT id FROM tickets WHERE archived_at IS NULL "
+                "AND property_values::json ->> 'hs_pipeline' = %s "
+                "AND property_values::json ->> 'hs_pipeline_stage' = ANY(%s::text[]) "
+                "ORDER BY id LIMIT %s",
+                (pipeline_id, list(stage_ids), limit),
+            )
+        return [row[0] for row in rows]
+
+    # -- search index --------------------------------------------------------------
+
+    def search_tickets(self, query: SearchQuery) -> SearchResult:
+        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query)
+        db = self._connection()
+        row = db.execute(count, count_params).fetchone()
+        total = row[0] if row else 0
+        ids = [r[0] for r in db.execute(page, page_params)] if total else []
+        return SearchResult(total, ids)
+
+    def search_index_complete(self) -> bool:
+        row = self._connection().execute("SELECT complete FROM search_index_state").fetchone()
+        return bool(row and row[0])

@@ -51,6 +51,11 @@ def write_row(write: TicketWrite) -> tuple[Any, ...]:
     )
 
 
+def write_from_row(row: Sequence[Any]) -> TicketWrite:
+    """A write read with ``WRITE_COLUMNS``."""
+    return TicketWrite(row[0], row[1], row[2], row[3], row[4], orjson.loads(row[5]))
+
+
 def history_from_writes(
     rows: Iterable[Sequence[Any]],
     property_names: Sequence[str],

@@ -6,17 +6,23 @@ never fails half-way on a lock, and writers in other processes wait (busy timeou
 
 from __future__ import annotations
 
+import functools
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
+import orjson
 
-from spoke.domain.properties import PropertyDefinition
+from spoke.domain.pipelines import Pipeline, PipelineAudit
+from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store.base import (
+    DefinitionChanged,
     HistoryEntry,
     PropertyExists,
+    PropertyGroupExists,
     Store,
     StoredTicket,
     TicketWrite,
@@ -26,6 +32,18 @@ from spoke.store.base import (
     iter_chunks,
 )
 from spoke.store.migrations import apply_migrations
+from spoke.store.pipeline_rows import (
+    AUDIT_COLUMNS,
+    AUDIT_READ_COLUMNS,
+    PIPELINE_COLUMNS,
+    SELECT_PIPELINES,
+    STAGE_COLUMNS,
+    audit_from_row,
+    audit_row,
+    pipeline_row,
+    pipelines_from_rows,
+    stage_rows,
+)
 from spoke.store.rows import (
     INSERT_TICKET_COLUMNS,
     TICKET_COLUMNS,
@@ -36,7 +54,17 @@ from spoke.store.rows import (
     insert_row,
     ticket_from_row,
     update_row,
+    write_from_row,
     write_row,
+)
+from spoke.store.search import (
+    Dialect,
+    SearchEntry,
+    SearchQuery,
+    SearchResult,
+    SearchSql,
+    SortKind,
+    split_entries,
 )
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
@@ -60,6 +88,32 @@ _LIST_ARCHIVED_TICKETS = (
 )
 
 
+_SEARCH_SQL = SearchSql(
+    Dialect(
+        placeholder="?",
+        like_operator="LIKE",
+        regex_operator="REGEXP",
+        value_expression="json_extract(property_values, ?)",
+        property_path='$."{name}"',
+        sort_expressions={
+            SortKind.NUMBER: "CAST(json_extract({values}, {name}) AS REAL)",
+            SortKind.INSTANT: "julianday(json_extract({values}, {name}))",
+            SortKind.TEXT: "lower(json_extract({values}, {name}))",
+        },
+    )
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _regexp(pattern: str, value: str | None) -> bool:
+    """SQLite's ``value REGEXP pattern``, which SQLite leaves to the application."""
+    return value is not None and _compiled(pattern).search(value) is not None
+
+
 def _placeholders(count: int) -> str:
     return ",".join("?" * count)
 
@@ -69,7 +123,11 @@ class SQLiteTransaction(Transaction):
         self._db = connection
 
     def allocate_ticket_ids(self, count: int) -> list[int]:
-        (highest,) = self._db.execute("SELECT coalesce(max(id), 0) FROM tickets").fetchone()
+        # Above merged-away ids too: their rows are gone, but their ids still name tickets.
+        (highest,) = self._db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM tickets), 0), "
+            "coalesce((SELECT max(merged_id) FROM merged_tickets), 0))"
+        ).fetchone()
         return list(range(highest + 1, highest + 1 + count))
 
     def lock_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
@@ -114,6 +172,99 @@ class SQLiteTransaction(Transaction):
             "DELETE FROM unique_values WHERE property = ? AND value = ?", list(releases)
         )
 
+    # -- merges ------------------------------------------------------------------
+
+    def read_writes(self, ids: Sequence[int]) -> list[TicketWrite]:
+        writes: list[TicketWrite] = []
+        for chunk in iter_chunks(ids, _CHUNK):
+            rows = self._db.execute(
+                f"SELECT {WRITE_COLUMNS} FROM ticket_writes "
+                f"WHERE ticket_id IN ({_placeholders(len(chunk))}) ORDER BY ticket_id, version",
+                chunk,
+            )
+            writes.extend(map(write_from_row, rows))
+        return writes
+
+    def clear_history(self, ids: Sequence[int]) -> None:
+        for chunk in iter_chunks(ids, _CHUNK):
+            self._db.execute(
+                f"DELETE FROM ticket_writes WHERE ticket_id IN ({_placeholders(len(chunk))})",
+                chunk,
+            )
+
+    def retire_merged_ticket(self, merged_id: int, primary_id: int) -> None:
+        self._db.execute("DELETE FROM tickets WHERE id = ?", (merged_id,))
+        self._db.execute(
+            "UPDATE merged_tickets SET primary_id = ? WHERE primary_id = ?", (primary_id, merged_id)
+        )
+        self._db.execute(
+            "INSERT INTO merged_tickets (merged_id, primary_id) VALUES (?, ?)",
+            (merged_id, primary_id),
+        )
+
+    # -- pipelines ---------------------------------------------------------------
+
+    def lock_pipelines(self) -> list[Pipeline]:
+        # BEGIN IMMEDIATE already holds the database's write lock.
+        self._db.execute("UPDATE definitions_version SET version = version + 1")
+        return pipelines_from_rows(self._db.execute(SELECT_PIPELINES))
+
+    def allocate_pipeline_ids(self, count: int) -> list[str]:
+        (last,) = self._db.execute(
+            "UPDATE pipeline_ids SET last_id = last_id + ? RETURNING last_id", (count,)
+        ).fetchone()
+        return [str(i) for i in range(last - count + 1, last + 1)]
+
+    def save_pipeline(self, pipeline: Pipeline) -> None:
+        self._db.execute(
+            f"INSERT OR REPLACE INTO pipelines ({PIPELINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            pipeline_row(pipeline),
+        )
+        self._db.execute("DELETE FROM pipeline_stages WHERE pipeline_id = ?", (pipeline.id,))
+        self._db.executemany(
+            f"INSERT INTO pipeline_stages ({STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            stage_rows(pipeline),
+        )
+
+    def record_pipeline_audits(self, audits: Sequence[PipelineAudit]) -> None:
+        self._db.executemany(
+            f"INSERT INTO pipeline_audits ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+            [audit_row(a) for a in audits],
+        )
+
+    # -- search index ------------------------------------------------------------
+
+    def index_values(self, entries: Sequence[SearchEntry]) -> None:
+        text, numbers = split_entries(entries)
+        for table, rows in (("search_text", text), ("search_numbers", numbers)):
+            self._db.executemany(
+                f"INSERT OR IGNORE INTO {table} (property, value, ticket_id) VALUES (?, ?, ?)",
+                rows,
+            )
+
+    def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
+        text, numbers = split_entries(entries)
+        for table, rows in (("search_text", text), ("search_numbers", numbers)):
+            self._db.executemany(
+                f"DELETE FROM {table} WHERE property = ? AND value = ? AND ticket_id = ?", rows
+            )
+
+    def unindex_property(self, name: str) -> None:
+        self._db.execute("DELETE FROM search_text WHERE property = ?", (name,))
+        self._db.execute("DELETE FROM search_numbers WHERE property = ?", (name,))
+
+    def rebuild_search_index(self) -> bool:
+        # BEGIN IMMEDIATE already holds the database's write lock.
+        (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()
+        if complete:
+            return False
+        self._db.execute("DELETE FROM search_text")
+        self._db.execute("DELETE FROM search_numbers")
+        return True
+
+    def mark_search_index_complete(self) -> None:
+        self._db.execute("UPDATE search_index_state SET complete = 1")
+
 
 def _read_tickets(db: sqlite3.Connection, ids: Sequence[int]) -> list[StoredTicket]:
     found: list[StoredTicket] = []
@@ -135,6 +286,7 @@ class SQLiteStore(Store):
         )
         for pragma in _PRAGMAS:
             self._db.execute(pragma)
+        self._db.create_function("regexp", 2, _regexp, deterministic=True)
 
     @property
     def url(self) -> str:
@@ -250,3 +402,157 @@ class SQLiteStore(Store):
             cursor = self._db.execute("INSERT INTO apps DEFAULT VALUES")
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    # -- merges ------------------------------------------------------------------
+
+    def merged_into(self, ids: Sequence[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in iter_chunks(ids, _CHUNK):
+            found.update(
+                self._db.execute(
+                    "SELECT merged_id, primary_id FROM merged_tickets "
+                    f"WHERE merged_id IN ({_placeholders(len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
+    def read_merged_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
+        found: dict[int, StoredTicket] = {}
+        for chunk in iter_chunks(ids, _CHUNK):
+            rows = self._db.execute(
+                f"SELECT merged_id, {TICKET_COLUMNS} FROM merged_tickets "
+                "JOIN tickets ON tickets.id = merged_tickets.primary_id "
+                f"WHERE merged_id IN ({_placeholders(len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], ticket_from_row(row[1:])) for row in rows)
+        return found
+
+    # -- property definitions: batches, changes, groups ----------------------------
+
+    def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
+        with self.transaction():
+            for definition in definitions:
+                try:
+                    self._db.execute(
+                        "INSERT INTO custom_properties (name, definition) VALUES (?, ?)",
+                        (definition.name, msgspec.json.encode(definition).decode()),
+                    )
+                except sqlite3.IntegrityError:
+                    raise PropertyExists(definition.name) from None
+            self._db.execute("UPDATE definitions_version SET version = version + 1")
+
+    def replace_properties(
+        self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+    ) -> None:
+        with self.transaction():
+            for before, after in changes:
+                row = self._db.execute(
+                    "SELECT definition FROM custom_properties WHERE name = ?", (before.name,)
+                ).fetchone()
+                if row is None or msgspec.json.decode(row[0], type=PropertyDefinition) != before:
+                    raise DefinitionChanged(before.name)
+                self._db.execute(
+                    "UPDATE custom_properties SET definition = ? WHERE name = ?",
+                    (msgspec.json.encode(after).decode(), before.name),
+                )
+            self._db.execute("UPDATE definitions_version SET version = version + 1")
+
+    def property_has_values(self, name: str) -> bool:
+        # Values are compact JSON objects of strings: the key appears as `"name":`, and a
+        # quote inside a value is escaped, so no value can contain that text.
+        key = orjson.dumps(name).decode() + ":"
+        row = self._db.execute(
+            "SELECT 1 FROM tickets WHERE instr(property_values, ?) > 0 LIMIT 1", (key,)
+        ).fetchone()
+        return row is not None
+
+    def property_groups(self) -> list[PropertyGroup]:
+        rows = self._db.execute(
+            "SELECT name, label, display_order, archived_at FROM property_groups ORDER BY name"
+        )
+        return [PropertyGroup(*row) for row in rows]
+
+    def insert_property_group(self, group: PropertyGroup) -> None:
+        with self.transaction():
+            try:
+                self._db.execute(
+                    "INSERT INTO property_groups (name, label, display_order, archived_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (group.name, group.label, group.display_order, group.archived_at),
+                )
+            except sqlite3.IntegrityError:
+                raise PropertyGroupExists(group.name) from None
+            self._db.execute("UPDATE definitions_version SET version = version + 1")
+
+    def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
+        with self.transaction():
+            changed = self._db.execute(
+                "UPDATE property_groups SET label = ?, display_order = ?, archived_at = ? "
+                "WHERE name = ? AND label = ? AND display_order = ? AND archived_at IS ?",
+                (
+                    after.label,
+                    after.display_order,
+                    after.archived_at,
+                    before.name,
+                    before.label,
+                    before.display_order,
+                    before.archived_at,
+                ),
+            ).rowcount
+            if changed != 1:
+                raise DefinitionChanged(before.name)
+            self._db.execute("UPDATE definitions_version SET version = version + 1")
+
+    # -- pipelines ---------------------------------------------------------------
+
+    def pipelines(self) -> list[Pipeline]:
+        return pipelines_from_rows(self._db.execute(SELECT_PIPELINES))
+
+    def pipeline_audits(self, pipeline_id: str) -> list[PipelineAudit]:
+        rows = self._db.execute(
+            f"SELECT {AUDIT_READ_COLUMNS} FROM pipeline_audits "
+            "WHERE pipeline_id = ? AND stage_id IS NULL ORDER BY seq DESC",
+            (pipeline_id,),
+        )
+        return list(map(audit_from_row, rows))
+
+    def stage_audits(self, stage_id: str) -> list[PipelineAudit]:
+        rows = self._db.execute(
+            f"SELECT {AUDIT_READ_COLUMNS} FROM pipeline_audits "
+            "WHERE stage_id = ? ORDER BY seq DESC",
+            (stage_id,),
+        )
+        return list(map(audit_from_row, rows))
+
+    def live_tickets_in_pipeline(
+        self, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
+    ) -> list[int]:
+        query = (
+            "SELECT id FROM tickets WHERE archived_at IS NULL "
+            "AND json_extract(property_values, '$.hs_pipeline') = ?"
+        )
+        parameters: list[str | int] = [pipeline_id]
+        if stage_ids is not None:
+            if not stage_ids:
+                return []
+            query += (
+                " AND json_extract(property_values, '$.hs_pipeline_stage') "
+                f"IN ({_placeholders(len(stage_ids))})"
+            )
+            parameters.extend(stage_ids)
+        rows = self._db.execute(query + " ORDER BY id LIMIT ?", (*parameters, limit))
+        return [row[0] for row in rows]
+
+    # -- search index --------------------------------------------------------------
+
+    def search_tickets(self, query: SearchQuery) -> SearchResult:
+        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query)
+        (total,) = self._db.execute(count, count_params).fetchone()
+        ids = [row[0] for row in self._db.execute(page, page_params)] if total else []
+        return SearchResult(total, ids)
+
+    def search_index_complete(self) -> bool:
+        (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()
+        return bool(complete)

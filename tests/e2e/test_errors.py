@@ -74,7 +74,9 @@ class Route:
             self.template.replace("{object_type}", "tickets")
             .replace("{ticket_id}", "1")
             .replace("{property_name}", "subject")
+            .replace("{group_name}", "ticketinformation")
             .replace("{pipeline_id}", "0")
+            .replace("{stage_id}", "1")
         )
 
     @property
@@ -90,6 +92,9 @@ NEW_PROPERTY = {
     "fieldType": "text",
     "groupName": "ticketinformation",
 }
+
+NEW_STAGE = {"label": "Probe", "displayOrder": 9, "metadata": {"ticketState": "OPEN"}}
+NEW_PIPELINE = {"label": "Probe", "displayOrder": 9, "stages": [NEW_STAGE]}
 
 
 def _ticket_routes(prefix: str) -> list[Route]:
@@ -108,6 +113,8 @@ def _ticket_routes(prefix: str) -> list[Route]:
             {"inputs": [{"id": "1", "idProperty": "subject", "properties": {"subject": "x"}}]},
         ),
         Route("POST", f"{prefix}/batch/archive", {"inputs": [{"id": "1"}]}),
+        Route("POST", f"{prefix}/merge", {"primaryObjectId": "1", "objectIdToMerge": "2"}),
+        Route("POST", f"{prefix}/search", {"filterGroups": [], "limit": 1}),
         Route("POST", prefix, NEW_TICKET),
         Route("GET", f"{prefix}/{{ticket_id}}"),
         Route("PATCH", f"{prefix}/{{ticket_id}}", {"properties": {"subject": "x"}}),
@@ -121,8 +128,30 @@ ROUTES = [
     Route("GET", "/crm/v3/properties/tickets"),
     Route("GET", "/crm/v3/properties/tickets/{property_name}"),
     Route("POST", "/crm/v3/properties/tickets", NEW_PROPERTY),
+    Route("PATCH", "/crm/v3/properties/tickets/{property_name}", {"label": "Subject"}),
+    Route("DELETE", "/crm/v3/properties/tickets/{property_name}"),
+    Route("POST", "/crm/v3/properties/tickets/batch/create", {"inputs": [NEW_PROPERTY]}),
+    Route("POST", "/crm/v3/properties/tickets/batch/read", {"inputs": [{"name": "subject"}]}),
+    Route("POST", "/crm/v3/properties/tickets/batch/archive", {"inputs": [{"name": "x"}]}),
+    Route("GET", "/crm/v3/properties/tickets/groups"),
+    Route("POST", "/crm/v3/properties/tickets/groups", {"name": "probe", "label": "Probe"}),
+    Route("GET", "/crm/v3/properties/tickets/groups/{group_name}"),
+    Route("PATCH", "/crm/v3/properties/tickets/groups/{group_name}", {"label": "Tickets"}),
+    Route("DELETE", "/crm/v3/properties/tickets/groups/{group_name}"),
     Route("GET", "/crm/v3/pipelines/tickets"),
     Route("GET", "/crm/v3/pipelines/tickets/{pipeline_id}"),
+    Route("POST", "/crm/v3/pipelines/tickets", NEW_PIPELINE),
+    Route("PUT", "/crm/v3/pipelines/tickets/{pipeline_id}", NEW_PIPELINE),
+    Route("PATCH", "/crm/v3/pipelines/tickets/{pipeline_id}", {"label": "Support"}),
+    Route("DELETE", "/crm/v3/pipelines/tickets/{pipeline_id}"),
+    Route("GET", "/crm/v3/pipelines/tickets/{pipeline_id}/audit"),
+    Route("GET", "/crm/v3/pipelines/tickets/{pipeline_id}/stages"),
+    Route("POST", "/crm/v3/pipelines/tickets/{pipeline_id}/stages", NEW_STAGE),
+    Route("GET", "/crm/v3/pipelines/tickets/{pipeline_id}/stages/{stage_id}"),
+    Route("PUT", "/crm/v3/pipelines/tickets/{pipeline_id}/stages/{stage_id}", NEW_STAGE),
+    Route("PATCH", "/crm/v3/pipelines/tickets/{pipeline_id}/stages/{stage_id}", {"label": "N"}),
+    Route("DELETE", "/crm/v3/pipelines/tickets/{pipeline_id}/stages/{stage_id}"),
+    Route("GET", "/crm/v3/pipelines/tickets/{pipeline_id}/stages/{stage_id}/audit"),
 ]
 BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PATCH")]
 BATCH_READ = ROUTES[0]
@@ -286,7 +315,8 @@ def test_token_without_tickets_scope_gets_the_exact_403(api: Api, route: Route) 
     response = api.call(route, token=api.token(scopes=["crm.objects.contacts.read"]))
     required = ["tickets"]
     if route.path.startswith(("/crm/v3/properties/", "/crm/v3/pipelines/")):
-        required.append(f"crm.schemas.tickets.{'read' if route.method == 'GET' else 'write'}")
+        reads = route.method == "GET" or route.path.endswith("/batch/read")
+        required.append(f"crm.schemas.tickets.{'read' if reads else 'write'}")
     body = envelope(
         response, 403, ["status", "message", "correlationId", "errors", "links", "category"]
     )
@@ -421,10 +451,40 @@ WRONG_TYPES: dict[str, dict[str, bytes]] = {
         "options is a string": b'{"name": "x", "label": "L", "type": "string", '
         b'"fieldType": "text", "groupName": "g", "options": "a"}',
     },
+    "pipeline create": {
+        "stages missing": b'{"label": "P", "displayOrder": 0}',
+        "label is a number": b'{"label": 5, "displayOrder": 0, "stages": []}',
+        "stages is a string": b'{"label": "P", "displayOrder": 0, "stages": "none"}',
+    },
+    "pipeline update": {
+        "label is a number": b'{"label": 5}',
+        "displayOrder is a string": b'{"displayOrder": "1"}',
+        "archived is a string": b'{"archived": "no"}',
+    },
+    "stage create": {
+        "metadata missing": b'{"label": "S", "displayOrder": 0}',
+        "metadata is a string": b'{"label": "S", "displayOrder": 0, "metadata": "OPEN"}',
+    },
+    "stage update": {
+        "ticketState is a number": b'{"metadata": {"ticketState": 1}}',
+        "label is a list": b'{"label": ["S"]}',
+    },
+    "search": {
+        "filterGroups is an object": b'{"filterGroups": {"filters": []}}',
+        "filters is a string": b'{"filterGroups": [{"filters": "EQ"}]}',
+        "limit is a string": b'{"limit": "ten"}',
+        "sorts is a string": b'{"sorts": "createdate"}',
+        "unknown field": b'{"inputs": [{"id": "1"}]}',
+    },
 }
 
 
 def _kind(route: Route) -> str:
+    if route.template.endswith("/search"):
+        return "search"
+    if route.template.startswith("/crm/v3/pipelines/"):
+        what = "stage" if route.template.endswith(("/stages", "/{stage_id}")) else "pipeline"
+        return f"{what} {'update' if route.method == 'PATCH' else 'create'}"
     if route.template.endswith("/properties/tickets"):
         return "property create"
     if "/batch/" in route.template:
@@ -443,6 +503,11 @@ NOT_UTF8 = {
     "update": b'{"properties": {"subject": "\xff"}}',
     "property create": b'{"name": "x", "label": "\xff", "type": "string", '
     b'"fieldType": "text", "groupName": "g"}',
+    "pipeline create": b'{"label": "\xff", "displayOrder": 0, "stages": []}',
+    "pipeline update": b'{"label": "\xff"}',
+    "stage create": b'{"label": "\xff", "displayOrder": 0, "metadata": {}}',
+    "stage update": b'{"label": "\xff"}',
+    "search": b'{"query": "\xff"}',
 }
 
 
@@ -523,7 +588,7 @@ WRONG_METHODS = [
     ("PUT", "/crm/v3/objects/tickets/1"),
     ("POST", "/crm/v3/objects/tickets/1"),
     ("DELETE", "/crm/v3/properties/tickets"),
-    ("PATCH", "/crm/v3/pipelines/tickets/0"),
+    ("PUT", "/crm/v3/pipelines/tickets"),
 ]
 
 

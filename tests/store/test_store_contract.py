@@ -14,7 +14,14 @@ raises writes nothing and lets the exception through; history is per (ticket, pr
 newest first, with ``""`` for cleared values; unique values are claimed, refused, released
 and found; custom property definitions round-trip and move the definitions version; tokens
 round-trip; app ids are allocated increasing; reads see committed data only, writers of one
-ticket are serialised, and ``snapshot()`` reads one committed state.
+ticket are serialised, and ``snapshot()`` reads one committed state. Pipelines: the default
+one is there from the start; pipelines, stages and audits round-trip and move the
+definitions version; pipeline ids are numeric and new; pipeline writers are serialised;
+live tickets are found by pipeline and stage. Search index: indexed keys are found by
+equality and range, once each; unindexed rows are gone; negated conditions and an
+unfiltered search cover live tickets only; groups are an OR of ANDs; pages come by offset
+with the total; sorts by stored values put missing values last; patterns match stored
+values; conditions on the id read the ids; a fresh index is complete.
 """
 
 from __future__ import annotations
@@ -24,16 +31,29 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from spoke.domain.properties import Option, PropertyDefinition, PropertyType
+from spoke.domain.pipelines import SUPPORT_PIPELINE, Pipeline, PipelineAudit, Stage
+from spoke.domain.properties import Option, PropertyDefinition, PropertyGroup, PropertyType
 from spoke.store import open_store
 from spoke.store.base import (
+    DefinitionChanged,
     HistoryEntry,
     PropertyExists,
+    PropertyGroupExists,
     Store,
     StoredTicket,
     TicketWrite,
     TokenRecord,
     UniqueValueTaken,
+)
+from spoke.store.search import (
+    ID_PROPERTY,
+    Comparison,
+    Condition,
+    SearchEntry,
+    SearchKey,
+    SearchQuery,
+    SearchSort,
+    SortKind,
 )
 
 StoreFactory = Callable[[], Store]
@@ -769,3 +789,522 @@ def test_snapshot_does_not_block_writers_and_can_be_repeated(store_factory: Stor
             create_tickets(writer, 1)
             assert store.count_tickets() == seen
         assert store.count_tickets() == seen + 1 == round_number + 2
+
+
+# -- merges --------------------------------------------------------------------------------
+
+
+def merge_into(store: Store, merged: StoredTicket, primary: StoredTicket) -> None:
+    """What the domain's merge asks of the store, minus the values and history."""
+    with store.transaction() as tx:
+        tx.lock_tickets([primary.id, merged.id])
+        tx.clear_history([merged.id])
+        tx.retire_merged_ticket(merged.id, primary.id)
+
+
+def test_a_merged_ticket_is_gone_and_its_id_names_the_primary(store: Store) -> None:
+    primary, merged, other = create_tickets(store, 3)
+    merge_into(store, merged, primary)
+
+    assert by_id(store.read_tickets([primary.id, merged.id, other.id])) == {
+        primary.id: primary,
+        other.id: other,
+    }
+    assert store.count_tickets() == 2
+    assert store.list_tickets(0, 10, archived=False) == [primary, other]
+    assert store.merged_into([primary.id, merged.id, other.id, 999]) == {merged.id: primary.id}
+    assert store.read_merged_tickets([primary.id, merged.id, other.id, 999]) == {merged.id: primary}
+    assert store.read_history([merged.id], ["n"]) == {}
+
+
+def test_merged_ids_follow_their_primary_when_it_is_merged_in_turn(store: Store) -> None:
+    first, second, third, fourth = create_tickets(store, 4)
+    merge_into(store, first, second)
+    merge_into(store, second, third)
+    merge_into(store, fourth, third)
+
+    assert store.merged_into([first.id, second.id, third.id, fourth.id]) == {
+        first.id: third.id,
+        second.id: third.id,
+        fourth.id: third.id,
+    }
+    assert store.read_merged_tickets([first.id, second.id, fourth.id]) == {
+        first.id: third,
+        second.id: third,
+        fourth.id: third,
+    }
+
+
+def test_read_merged_tickets_gives_an_archived_primary_as_it_is(store: Store) -> None:
+    primary, merged = create_tickets(store, 2)
+    merge_into(store, merged, primary)
+    (archived,) = archive(store, [primary])
+    assert store.read_merged_tickets([merged.id]) == {merged.id: archived}
+
+
+def test_a_merged_away_id_is_never_given_to_a_new_ticket(store: Store) -> None:
+    primary, highest = create_tickets(store, 2)
+    merge_into(store, highest, primary)
+    with store.transaction() as tx:
+        new_ids = tx.allocate_ticket_ids(3)
+    assert min(new_ids) > highest.id
+    assert len(set(new_ids)) == 3
+
+
+def test_read_writes_gives_every_write_in_version_order_and_clear_history_drops_them(
+    store: Store,
+) -> None:
+    first, second = create_tickets(store, 2)
+    with store.transaction() as tx:
+        tx.update_tickets([StoredTicket(first.id, {"subject": "b"}, None, 2)], 2_000)
+        tx.record_writes([TicketWrite(first.id, 2, 2_000, "API", "7", {"subject": "b"})])
+    with store.transaction() as tx:
+        writes = tx.read_writes([first.id, second.id, 999])
+    assert sorted(writes, key=lambda w: (w.ticket_id, w.version)) == writes
+    assert writes == [
+        TicketWrite(first.id, 1, 1_000, "API", None, {"n": str(first.id)}),
+        TicketWrite(first.id, 2, 2_000, "API", "7", {"subject": "b"}),
+        TicketWrite(second.id, 1, 1_000, "API", None, {"n": str(second.id)}),
+    ]
+
+    with store.transaction() as tx:
+        tx.clear_history([first.id])
+        assert tx.read_writes([first.id]) == []
+        tx.record_writes([TicketWrite(first.id, 1, 3_000, "MERGE_OBJECTS", "7", {"n": "x"})])
+    history = store.read_history([first.id, second.id], ["n"])
+    assert {k: values_of(v) for k, v in history.items()} == {
+        (first.id, "n"): ["x"],
+        (second.id, "n"): [str(second.id)],
+    }
+
+
+def test_a_merge_that_raises_changes_nothing(store: Store) -> None:
+    primary, merged = create_tickets(store, 2)
+    with pytest.raises(Boom), store.transaction() as tx:
+        tx.lock_tickets([primary.id, merged.id])
+        tx.clear_history([primary.id, merged.id])
+        tx.retire_merged_ticket(merged.id, primary.id)
+        raise Boom()
+    assert by_id(store.read_tickets([primary.id, merged.id])) == {
+        primary.id: primary,
+        merged.id: merged,
+    }
+    assert store.merged_into([merged.id]) == {}
+    assert len(store.read_history([primary.id, merged.id], ["n"])) == 2
+
+
+# -- property definitions: batches, changes, groups ----------------------------------------
+
+
+def plain_property(name: str, label: str = "Plain") -> PropertyDefinition:
+    return PropertyDefinition(name, label, PropertyType.STRING, "text")
+
+
+def test_create_properties_stores_all_or_none(store_factory: StoreFactory) -> None:
+    store, other = store_factory(), store_factory()
+    first, second = rich_definition("first_one"), plain_property("second_one")
+    before = store.definitions_version()
+    store.create_properties([first, second])
+    version = store.definitions_version()
+    assert version != before
+    assert other.custom_properties() == [first, second]
+
+    with pytest.raises(PropertyExists):
+        store.create_properties([plain_property("third_one"), plain_property("second_one", "X")])
+    assert other.custom_properties() == [first, second], "nothing of a refused batch is stored"
+    assert store.definitions_version() == version
+
+
+def test_replace_properties_needs_the_stored_definitions_unchanged(
+    store_factory: StoreFactory,
+) -> None:
+    store, other = store_factory(), store_factory()
+    one, two = rich_definition("one_prop"), plain_property("two_prop")
+    store.create_properties([one, two])
+    version = store.definitions_version()
+
+    archived = PropertyDefinition(
+        "two_prop", "Renamed", PropertyType.NUMBER, "number", archived_at=1_700_000_000_003
+    )
+    store.replace_properties([(two, archived)])
+    assert store.definitions_version() != version
+    assert other.custom_properties() == [one, archived]
+    assert other.custom_properties()[1].archived_at == 1_700_000_000_003
+
+    version = store.definitions_version()
+    relabelled = PropertyDefinition("one_prop", "New", PropertyType.STRING, "text")
+    with pytest.raises(DefinitionChanged):  # the second change starts from a stale definition
+        store.replace_properties([(one, relabelled), (two, plain_property("two_prop", "Y"))])
+    with pytest.raises(DefinitionChanged):  # no such property
+        store.replace_properties([(plain_property("nope"), plain_property("nope", "Z"))])
+    assert other.custom_properties() == [one, archived], "a refused change writes nothing"
+    assert store.definitions_version() == version
+
+
+def test_property_has_values_looks_at_live_and_archived_tickets(store: Store) -> None:
+    (holder,) = create_tickets(store, 1, kk="1", note='say "k": yes')
+    assert not store.property_has_values("k"), "neither a longer key nor a value's text counts"
+    assert store.property_has_values("kk")
+    assert store.property_has_values("note")
+    with store.transaction() as tx:
+        tx.update_tickets([ticket(holder.id, 2, 5_000, **holder.values, k="x")], 5_000)
+    assert store.property_has_values("k"), "an archived ticket's values count"
+    assert not store.property_has_values("missing")
+
+
+def test_property_groups_start_with_hubspots_standard_group(store: Store) -> None:
+    assert store.property_groups() == [PropertyGroup("ticketinformation", "Ticket information", 0)]
+
+
+def test_property_groups_round_trip_and_move_the_definitions_version(
+    store_factory: StoreFactory,
+) -> None:
+    store, other = store_factory(), store_factory()
+    version = store.definitions_version()
+    billing = PropertyGroup("billing", "Billing ✓", 3)
+    store.insert_property_group(billing)
+    assert store.definitions_version() != version
+    assert other.property_groups()[0] == billing
+
+    version = store.definitions_version()
+    with pytest.raises(PropertyGroupExists):
+        store.insert_property_group(PropertyGroup("billing", "Other"))
+    assert store.definitions_version() == version
+
+    archived = PropertyGroup("billing", "Billing", -1, 1_700_000_000_000)
+    store.replace_property_group(billing, archived)
+    assert other.property_groups()[0] == archived
+    with pytest.raises(DefinitionChanged):
+        store.replace_property_group(billing, PropertyGroup("billing", "Stale"))
+    with pytest.raises(DefinitionChanged):
+        store.replace_property_group(PropertyGroup("nope", "N"), PropertyGroup("nope", "M"))
+    restored = PropertyGroup("billing", "Billing again", 1)
+    store.replace_property_group(archived, restored)
+    assert [g.name for g in other.property_groups()] == ["billing", "ticketinformation"]
+    assert other.property_groups()[0] == restored
+
+
+# -- pipelines -----------------------------------------------------------------------------
+
+
+def two_stage_pipeline(ids: list[str], label: str = "Escalations") -> Pipeline:
+    pipeline_id, first, second = ids
+    return Pipeline(
+        id=pipeline_id,
+        label=label,
+        display_order=1,
+        stages=(
+            Stage(first, "Open", 0, "OPEN", 5_000, 5_000),
+            Stage(second, "Gone", 1, "CLOSED", 5_000, 6_000, archived_at=6_000),
+        ),
+        created_at=5_000,
+        updated_at=6_000,
+    )
+
+
+def test_a_fresh_store_holds_the_default_support_pipeline(store: Store) -> None:
+    assert store.pipelines() == [SUPPORT_PIPELINE]
+    assert store.pipeline_audits("0") == []
+    assert store.stage_audits("1") == []
+
+
+def test_pipelines_round_trip_with_their_audits_and_move_the_definitions_version(
+    store_factory: StoreFactory,
+) -> None:
+    store, other = store_factory(), store_factory()
+    before = store.definitions_version()
+    with store.transaction() as tx:
+        assert tx.lock_pipelines() == [SUPPORT_PIPELINE]
+        pipeline = two_stage_pipeline(tx.allocate_pipeline_ids(3))
+        tx.save_pipeline(pipeline)
+        tx.record_pipeline_audits(
+            [
+                PipelineAudit("CREATE", 5_000, pipeline),
+                PipelineAudit("CREATE", 5_000, pipeline, pipeline.stages[0].id),
+                PipelineAudit("UPDATE", 6_000, pipeline),
+            ]
+        )
+    assert other.definitions_version() != before
+    assert sorted(other.pipelines(), key=lambda p: int(p.id)) == [SUPPORT_PIPELINE, pipeline]
+    assert [(a.action, a.timestamp, a.stage_id) for a in other.pipeline_audits(pipeline.id)] == [
+        ("UPDATE", 6_000, None),
+        ("CREATE", 5_000, None),
+    ]
+    (staged,) = other.stage_audits(pipeline.stages[0].id)
+    assert staged == PipelineAudit("CREATE", 5_000, pipeline, pipeline.stages[0].id)
+
+    # Saving again replaces the pipeline and all its stages.
+    renamed = Pipeline(pipeline.id, "Renamed", 2, pipeline.stages[:1], 5_000, 7_000, 7_000)
+    with store.transaction() as tx:
+        tx.lock_pipelines()
+        tx.save_pipeline(renamed)
+    assert sorted(other.pipelines(), key=lambda p: int(p.id)) == [SUPPORT_PIPELINE, renamed]
+
+
+def test_a_pipeline_change_that_raises_writes_nothing(store: Store) -> None:
+    version = store.definitions_version()
+    with pytest.raises(Boom), store.transaction() as tx:
+        tx.lock_pipelines()
+        pipeline = two_stage_pipeline(tx.allocate_pipeline_ids(3))
+        tx.save_pipeline(pipeline)
+        tx.record_pipeline_audits([PipelineAudit("CREATE", 5_000, pipeline)])
+        raise Boom
+    assert store.pipelines() == [SUPPORT_PIPELINE]
+    assert store.pipeline_audits(pipeline.id) == []
+    assert store.definitions_version() == version
+
+
+def test_pipeline_ids_are_numeric_new_and_increasing(store_factory: StoreFactory) -> None:
+    store, other = store_factory(), store_factory()
+    with store.transaction() as tx:
+        first = tx.allocate_pipeline_ids(3)
+    with other.transaction() as tx:
+        second = tx.allocate_pipeline_ids(2)
+    numbers = [int(i) for i in (*first, *second)]
+    assert all(i.isdigit() for i in (*first, *second))
+    assert numbers == sorted(set(numbers)), "distinct and increasing"
+    assert min(numbers) > 4, "above the default pipeline's ids"
+
+
+def test_live_tickets_in_pipeline_are_found_by_pipeline_and_stage(store: Store) -> None:
+    with store.transaction() as tx:
+        ids = tx.allocate_ticket_ids(5)
+        tx.insert_tickets(
+            [
+                ticket(ids[0], hs_pipeline="7", hs_pipeline_stage="8"),
+                ticket(ids[1], hs_pipeline="7", hs_pipeline_stage="9"),
+                ticket(ids[2], archived_at=2_000, hs_pipeline="7", hs_pipeline_stage="8"),
+                ticket(ids[3], hs_pipeline="0", hs_pipeline_stage="8"),
+                ticket(ids[4], hs_pipeline="70", hs_pipeline_stage="8", subject='"7"'),
+            ],
+            1_000,
+        )
+    assert store.live_tickets_in_pipeline("7", None, 10) == ids[:2]
+    assert store.live_tickets_in_pipeline("7", None, 1) == ids[:1]
+    assert store.live_tickets_in_pipeline("7", ["8"], 10) == [ids[0]]
+    assert store.live_tickets_in_pipeline("7", ["9", "8"], 10) == ids[:2]
+    assert store.live_tickets_in_pipeline("7", [], 10) == []
+    assert store.live_tickets_in_pipeline("0", ["9"], 10) == []
+    assert store.live_tickets_in_pipeline("6", None, 10) == []
+
+
+def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
+    """A second writer's lock_pipelines waits for the first writer's commit, then sees
+    what it saved: two writers cannot both check a label and both save it."""
+    first, second = store_factory(), store_factory()
+    locked, release = threading.Event(), threading.Event()
+    seen: list[list[Pipeline]] = []
+    errors: list[BaseException] = []
+
+    def write_first() -> None:
+        try:
+            with first.transaction() as tx:
+                tx.lock_pipelines()
+                tx.save_pipeline(two_stage_pipeline(tx.allocate_pipeline_ids(3)))
+                locked.set()
+                release.wait(timeout=10)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    def write_second() -> None:
+        try:
+            locked.wait(timeout=10)
+            with second.transaction() as tx:
+                seen.append(tx.lock_pipelines())
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=write_first), threading.Thread(target=write_second)]
+    threads[0].start()
+    threads[1].start()
+    assert locked.wait(timeout=10)
+    threads[1].join(timeout=0.3)
+    assert threads[1].is_alive(), "the second writer waits for the first"
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    (pipelines,) = seen
+    assert [p.label for p in pipelines if p.id != "0"] == ["Escalations"]
+
+
+# -- search index ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def indexed(store: Store) -> dict[str, int]:
+    """Four live tickets with their index rows (keys as the domain makes them: text
+    lowercased, numbers and instants as numbers) and one archived ticket, unindexed as
+    archiving leaves it. Returns their ids by name."""
+    values = {
+        "jammed": {"subject": "Printer jammed", "score": "9", "closed": "2024-01-10T08:00:00.001Z"},
+        "printer": {"subject": "PRINTER", "score": "10"},
+        "refund": {"subject": "Refund", "content": "the printer", "closed": "2024-01-10T08:00:00Z"},
+        "bare": {},
+        "archived": {"subject": "printer", "score": "9"},
+    }
+    with store.transaction() as tx:
+        ids = dict(zip(values, tx.allocate_ticket_ids(len(values)), strict=True))
+        tx.insert_tickets(
+            [
+                ticket(ids[name], archived_at=2_000 if name == "archived" else None, **v)
+                for name, v in values.items()
+            ],
+            1_000,
+        )
+        entries: list[SearchEntry] = []
+        for name, v in values.items():
+            if name == "archived":
+                continue
+            for prop, value in v.items():
+                key: SearchKey = float(value) if prop == "score" else value.lower()
+                if prop != "closed":
+                    entries.append((prop, key, ids[name]))
+        tx.index_values(entries)
+    return ids
+
+
+def search(
+    store: Store,
+    *groups: tuple[Condition, ...],
+    limit: int = 100,
+    offset: int = 0,
+    sort: SearchSort | None = None,
+) -> tuple[int, list[int]]:
+    with store.snapshot():
+        result = store.search_tickets(SearchQuery(groups, limit, offset, sort))
+    return result.total, result.ids
+
+
+def text(name: str, comparison: Comparison, *keys: str, negated: bool = False) -> Condition:
+    return Condition((name,), comparison, keys, negated=negated)
+
+
+def numeric(name: str, comparison: Comparison, *keys: float, negated: bool = False) -> Condition:
+    return Condition((name,), comparison, keys, numeric=True, negated=negated)
+
+
+def test_indexed_values_are_found_by_key_and_by_range(
+    store: Store, indexed: dict[str, int]
+) -> None:
+    jammed, printer, refund = indexed["jammed"], indexed["printer"], indexed["refund"]
+    assert search(store, (text("subject", Comparison.EQ, "printer"),)) == (1, [printer])
+    in_keys = text("subject", Comparison.IN, "printer", "refund", "nothing")
+    assert search(store, (in_keys,)) == (2, [printer, refund])
+    assert search(store, (numeric("score", Comparison.LT, 10.0),)) == (1, [jammed])
+    assert search(store, (numeric("score", Comparison.LTE, 10.0),)) == (2, [jammed, printer])
+    assert search(store, (numeric("score", Comparison.GT, 9.0),)) == (1, [printer])
+    assert search(store, (numeric("score", Comparison.GTE, 9.5),)) == (1, [printer])
+    between = numeric("score", Comparison.BETWEEN, 9.0, 10.0)
+    assert search(store, (between,)) == (2, [jammed, printer])
+    assert search(store, (text("subject", Comparison.LT, "q"),)) == (2, [jammed, printer])
+    has_score = Condition(("score",), Comparison.HAS_PROPERTY, numeric=True)
+    assert search(store, (has_score,)) == (2, [jammed, printer])
+
+
+def test_a_row_indexed_twice_is_kept_once_and_unindexing_removes_it(
+    store: Store, indexed: dict[str, int]
+) -> None:
+    printer = indexed["printer"]
+    row: SearchEntry = ("subject", "printer", printer)
+    with store.transaction() as tx:
+        tx.index_values([row, ("score", 10.0, printer)])
+    assert search(store, (text("subject", Comparison.EQ, "printer"),)) == (1, [printer])
+    assert search(store, (numeric("score", Comparison.EQ, 10.0),)) == (1, [printer])
+    with store.transaction() as tx:
+        tx.unindex_values([row, ("score", 10.0, printer), ("subject", "never indexed", printer)])
+        tx.unindex_values([])
+    assert search(store, (text("subject", Comparison.EQ, "printer"),)) == (0, [])
+    assert search(store, (numeric("score", Comparison.EQ, 10.0),)) == (0, [])
+    assert search(store, (numeric("score", Comparison.EQ, 9.0),)) == (1, [indexed["jammed"]])
+
+
+def test_negated_conditions_and_no_groups_cover_live_tickets_only(
+    store: Store, indexed: dict[str, int]
+) -> None:
+    jammed, printer, refund, bare = (indexed[n] for n in ("jammed", "printer", "refund", "bare"))
+    assert search(store) == (4, [jammed, printer, refund, bare])
+    not_printer = text("subject", Comparison.EQ, "printer", negated=True)
+    assert search(store, (not_printer,)) == (3, [jammed, refund, bare])
+    no_score = Condition(("score",), Comparison.HAS_PROPERTY, numeric=True, negated=True)
+    assert search(store, (no_score,)) == (2, [refund, bare])
+    not_in = numeric("score", Comparison.IN, 9.0, 10.0, negated=True)
+    assert search(store, (not_in,)) == (2, [refund, bare])
+
+
+def test_groups_are_an_or_of_ands_counting_each_ticket_once(
+    store: Store, indexed: dict[str, int]
+) -> None:
+    jammed, printer = indexed["jammed"], indexed["printer"]
+    has_score = Condition(("score",), Comparison.HAS_PROPERTY, numeric=True)
+    jammed_subject = text("subject", Comparison.EQ, "printer jammed")
+    assert search(store, (has_score, jammed_subject)) == (1, [jammed])
+    either = text("subject", Comparison.IN, "printer", "printer jammed")
+    assert search(store, (has_score,), (either,)) == (2, [jammed, printer])
+    assert search(store, (jammed_subject,), (numeric("score", Comparison.EQ, 10.0),)) == (
+        2,
+        [jammed, printer],
+    )
+
+
+def test_pages_come_by_offset_with_the_total(store: Store, indexed: dict[str, int]) -> None:
+    live = [indexed[n] for n in ("jammed", "printer", "refund", "bare")]
+    assert search(store, limit=2, offset=1) == (4, live[1:3])
+    assert search(store, limit=2, offset=3) == (4, live[3:])
+    assert search(store, limit=2, offset=10) == (4, [])
+    assert search(store, limit=0) == (4, [])
+    by_id_descending = SearchSort(ID_PROPERTY, SortKind.NUMBER, descending=True)
+    assert search(store, limit=3, sort=by_id_descending) == (4, live[::-1][:3])
+
+
+def test_sorts_by_stored_values_put_missing_values_last(
+    store: Store, indexed: dict[str, int]
+) -> None:
+    jammed, printer, refund, bare = (indexed[n] for n in ("jammed", "printer", "refund", "bare"))
+    cases = [
+        (SearchSort("score", SortKind.NUMBER), [jammed, printer, refund, bare]),  # 9 < 10
+        (SearchSort("score", SortKind.NUMBER, descending=True), [printer, jammed, refund, bare]),
+        (SearchSort("subject", SortKind.TEXT), [printer, jammed, refund, bare]),
+        (SearchSort("subject", SortKind.TEXT, descending=True), [refund, jammed, printer, bare]),
+        (SearchSort("closed", SortKind.INSTANT), [refund, jammed, printer, bare]),
+        (SearchSort("closed", SortKind.INSTANT, descending=True), [jammed, refund, printer, bare]),
+    ]
+    for sort, want in cases:
+        assert search(store, sort=sort) == (4, want), sort
+
+
+def test_patterns_match_stored_values_of_any_of_the_properties(
+    store: Store, indexed: dict[str, int]
+) -> None:
+    jammed, printer, refund, bare = (indexed[n] for n in ("jammed", "printer", "refund", "bare"))
+    token = r"(?i)(?<!\w)printer(?!\w)"
+    in_subject = Condition(("subject",), Comparison.MATCHES, (token,))
+    assert search(store, (in_subject,)) == (2, [jammed, printer])
+    not_in_subject = Condition(("subject",), Comparison.MATCHES, (token,), negated=True)
+    assert search(store, (not_in_subject,)) == (2, [refund, bare])
+    anywhere = Condition(("subject", "content"), Comparison.MATCHES, (token,))
+    assert search(store, (anywhere,)) == (3, [jammed, printer, refund])
+    prefix = Condition(("subject",), Comparison.MATCHES, (r"(?i)(?<!\w)jam",))
+    assert search(store, (prefix,)) == (1, [jammed])
+
+
+def test_conditions_on_the_ticket_id_read_the_ids(store: Store, indexed: dict[str, int]) -> None:
+    jammed, printer, refund, bare = (indexed[n] for n in ("jammed", "printer", "refund", "bare"))
+    assert search(store, (numeric(ID_PROPERTY, Comparison.EQ, printer),)) == (1, [printer])
+    assert search(store, (numeric(ID_PROPERTY, Comparison.GT, jammed),)) == (
+        3,
+        [printer, refund, bare],
+    )
+    assert search(store, (numeric(ID_PROPERTY, Comparison.EQ, printer, negated=True),)) == (
+        3,
+        [jammed, refund, bare],
+    )
+    archived = indexed["archived"]
+    assert search(store, (numeric(ID_PROPERTY, Comparison.EQ, archived),)) == (0, [])
+
+
+def test_a_fresh_index_is_complete_and_needs_no_rebuild(store: Store) -> None:
+    assert store.search_index_complete()
+    with store.transaction() as tx:
+        assert tx.rebuild_search_index() is False
+    assert store.search_index_complete()

@@ -1,0 +1,138 @@
+"""What the search index holds for a ticket's values, and keeping it whole.
+
+Each value of a live ticket is indexed under a key that compares as HubSpot's search
+compares values of its property's type (spoke/store/search.py keeps the rows):
+
+- ``number``: the number; ``date`` and ``datetime``: the instant in epoch milliseconds;
+- everything else: the value lowercased, as search matches text without regard to case.
+  A long value is keyed by its first characters and a digest of the whole, so that
+  equality stays exact and keys stay small enough for any database's index.
+
+The ticket's id (``hs_object_id``) is not indexed: the store searches it by primary key.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+
+from spoke.domain.catalogue import Catalogue, Properties
+from spoke.domain.instants import date_to_ms
+from spoke.domain.properties import PropertyDefinition, PropertyType
+from spoke.store.base import Store, StoredTicket
+from spoke.store.search import ID_PROPERTY, SearchEntry, SearchKey
+
+#: Properties whose keys are numbers.
+NUMERIC_TYPES = frozenset({PropertyType.NUMBER, PropertyType.DATE, PropertyType.DATETIME})
+
+#: Text keys longer than this are shortened (see the module docstring).
+_MAX_TEXT_KEY = 200
+
+#: Tickets read and indexed per step while the index is rebuilt.
+_REBUILD_PAGE = 2000
+
+
+def text_key(text: str) -> str:
+    lowered = text.lower()
+    if "\x00" in lowered:  # PostgreSQL's text cannot hold it
+        lowered = lowered.replace("\x00", "\ufffd")
+    if len(lowered) <= _MAX_TEXT_KEY:
+        return lowered
+    digest = hashlib.blake2b(lowered.encode(), digest_size=16).hexdigest()
+    return f"{lowered[:_MAX_TEXT_KEY]}#{digest}"
+
+
+def search_key(definition: PropertyDefinition, stored: str) -> SearchKey:
+    """The key of a stored value (in HubSpot's read format) of ``definition``."""
+    return _KEY_FUNCTIONS.get(definition.type, text_key)(stored)
+
+
+def _instant_key(stored: str) -> float:
+    return float(round(datetime.fromisoformat(stored).timestamp() * 1000))
+
+
+def _date_key(stored: str) -> float:
+    return float(date_to_ms(date.fromisoformat(stored)))
+
+
+_KEY_FUNCTIONS: dict[PropertyType, Callable[[str], SearchKey]] = {
+    PropertyType.NUMBER: float,
+    PropertyType.DATETIME: _instant_key,
+    PropertyType.DATE: _date_key,
+}
+
+
+@functools.lru_cache(maxsize=4)
+def _key_functions(properties: Properties) -> dict[str, Callable[[str], SearchKey]]:
+    """The key function of every indexed property (one lookup per value on writes)."""
+    return {
+        name: _KEY_FUNCTIONS.get(definition.type, text_key)
+        for name, definition in properties.by_name.items()
+        if name != ID_PROPERTY
+    }
+
+
+def entries(properties: Properties, ticket_id: int, values: Mapping[str, str]) -> list[SearchEntry]:
+    """The index rows of ``values`` of one ticket (names no longer defined are skipped)."""
+    functions = _key_functions(properties)
+    return [
+        (name, key_of(value), ticket_id)
+        for name, value in values.items()
+        if value and (key_of := functions.get(name)) is not None
+    ]
+
+
+def entries_of(properties: Properties, tickets: Iterable[StoredTicket]) -> list[SearchEntry]:
+    return [row for t in tickets for row in entries(properties, t.id, t.values)]
+
+
+def changed_entries(
+    properties: Properties,
+    ticket_id: int,
+    before: Mapping[str, str],
+    written: Mapping[str, str],
+) -> tuple[list[SearchEntry], list[SearchEntry]]:
+    """The rows to remove and to add when a write sets ``written`` (``""`` clears)."""
+    old = {name: before[name] for name in written if name in before}
+    new = {name: value for name, value in written.items() if value != ""}
+    return entries(properties, ticket_id, old), entries(properties, ticket_id, new)
+
+
+def reindex_property(store: Store, catalogue: Catalogue, name: str) -> None:
+    """Key every live value of property ``name`` anew (after its type changed)."""
+    definition = catalogue.current().get(name)
+    with store.transaction() as tx:
+        tx.unindex_property(name)
+        if definition is None:
+            return
+        after = 0
+        while page := store.list_tickets(after, _REBUILD_PAGE, archived=False):
+            tx.index_values(
+                [
+                    (name, search_key(definition, t.values[name]), t.id)
+                    for t in page
+                    if t.values.get(name)
+                ]
+            )
+            after = page[-1].id
+
+
+def ensure_search_index(store: Store, catalogue: Catalogue) -> int:
+    """Build the index of a database whose tickets predate it; returns how many tickets
+    were indexed (0 when the index was complete already)."""
+    if store.search_index_complete():
+        return 0
+    properties = catalogue.current()
+    indexed = 0
+    with store.transaction() as tx:
+        if not tx.rebuild_search_index():
+            return 0
+        after = 0
+        while page := store.list_tickets(after, _REBUILD_PAGE, archived=False):
+            tx.index_values(entries_of(properties, page))
+            indexed += len(page)
+            after = page[-1].id
+        tx.mark_search_index_complete()
+    return indexed

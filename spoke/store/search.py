@@ -1,0 +1,261 @@
+"""The search index and the SQL that searches it, shared by both backends.
+
+Every value of a live ticket has one row in a search table, keyed by
+``(property, key, ticket_id)``: ``search_numbers`` for numbers, dates and datetimes
+(keys are numbers, instants in epoch milliseconds) and ``search_text`` for everything
+else (keys are the lowercased value). The domain computes the keys
+(``spoke/domain/search_index.py``); the store only keeps and queries them.
+
+A search is an OR of groups, each an AND of conditions. Each condition is one indexed
+range, so an equality test reads an index, never every ticket. Negated conditions are
+the live tickets that the positive condition does not match.
+
+The ticket id (``hs_object_id``) is not indexed twice: conditions on it read the tickets
+table's primary key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+SearchKey = str | float
+#: ``(property, key, ticket_id)``: one row of the search index.
+SearchEntry = tuple[str, SearchKey, int]
+
+#: The property that is the ticket's id; conditions on it use the tickets table.
+ID_PROPERTY = "hs_object_id"
+
+
+class Comparison(StrEnum):
+    EQ = "EQ"
+    IN = "IN"
+    LT = "LT"
+    LTE = "LTE"
+    GT = "GT"
+    GTE = "GTE"
+    BETWEEN = "BETWEEN"
+    HAS_PROPERTY = "HAS_PROPERTY"
+    MATCHES = "MATCHES"
+    """The stored value (not the key, which may be shortened) matches the regular
+    expression ``keys[0]``: token and full-text search, which read every live ticket."""
+
+
+class SortKind(StrEnum):
+    NUMBER = "number"
+    INSTANT = "instant"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Tickets with a value of one of ``properties`` that passes ``comparison``; or,
+    when ``negated``, the live tickets without one."""
+
+    properties: tuple[str, ...]
+    comparison: Comparison
+    keys: tuple[SearchKey, ...] = ()
+    numeric: bool = False
+    negated: bool = False
+    hint: str | None = None
+    """For MATCHES: ASCII letters and digits that every matching value contains, in any
+    case; a cheap test on the whole stored row that spares most rows the expression."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSort:
+    property: str
+    kind: SortKind
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    groups: tuple[tuple[Condition, ...], ...]
+    """OR of AND-groups; no groups means every live ticket."""
+    limit: int
+    offset: int = 0
+    sort: SearchSort | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    ids: list[int] = field(default_factory=list)
+    """The page's ticket ids, in the order of the search."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the backends' SQL."""
+
+    placeholder: str
+    regex_operator: str
+    like_operator: str
+    """Case-insensitive (for ASCII) LIKE."""
+    sort_expressions: dict[SortKind, str]
+    """SQL of each kind of sort key, with ``{values}`` for the JSON column and a
+    placeholder for the property name."""
+    value_expression: str
+    """SQL of a ticket's stored value of one property, from ``property_values``, with a
+    placeholder for the property name."""
+    property_path: str = "{name}"
+    """How the property name parameter is spelled for the JSON lookup."""
+
+
+_RANGE_OPERATORS = {
+    Comparison.LT: "<",
+    Comparison.LTE: "<=",
+    Comparison.GT: ">",
+    Comparison.GTE: ">=",
+}
+
+_LIVE_IDS = "SELECT id AS ticket_id FROM tickets WHERE archived_at IS NULL"
+
+
+class SearchSql:
+    """Builds the count and page statements of a :class:`SearchQuery`."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+
+    def statements(self, query: SearchQuery) -> tuple[tuple[str, list[Any]], tuple[str, list[Any]]]:
+        """``(count statement, page statement)``, each with its parameters."""
+        matches, params = self._matches(query)
+        count = (f"SELECT count(*) FROM ({matches}) AS m", list(params))
+        p = self._dialect.placeholder
+        if query.sort is None or query.sort.property == ID_PROPERTY:
+            direction = "DESC" if query.sort and query.sort.descending else "ASC"
+            page = (
+                f"SELECT ticket_id FROM ({matches}) AS m "
+                f"ORDER BY ticket_id {direction} LIMIT {p} OFFSET {p}",
+                [*params, query.limit, query.offset],
+            )
+            return count, page
+        sort = query.sort
+        expression = self._dialect.sort_expressions[sort.kind].format(
+            values="t.property_values", name=p
+        )
+        path = self._dialect.property_path.format(name=sort.property)
+        direction = "DESC" if sort.descending else "ASC"
+        page = (
+            f"SELECT m.ticket_id FROM ({matches}) AS m JOIN tickets t ON t.id = m.ticket_id "
+            f"ORDER BY ({expression}) IS NULL, {expression} {direction}, m.ticket_id "
+            f"LIMIT {p} OFFSET {p}",
+            [*params, path, path, query.limit, query.offset],
+        )
+        return count, page
+
+    def _matches(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        if not query.groups:
+            return _LIVE_IDS, []
+        selects: list[str] = []
+        params: list[Any] = []
+        for group in query.groups:
+            sql, group_params = self._group(group)
+            selects.append(sql)
+            params.extend(group_params)
+        return " UNION ".join(selects), params
+
+    def _group(self, conditions: Sequence[Condition]) -> tuple[str, list[Any]]:
+        """The ids passing every condition: the most selective-looking one drives, the
+        others filter."""
+        driver = min(range(len(conditions)), key=lambda i: _cost(conditions[i]))
+        sql, params = self._condition(conditions[driver])
+        # A ticket has one key per property: only an index condition on several properties
+        # can name a ticket twice.
+        chosen = conditions[driver]
+        repeats = len(chosen.properties) > 1 and chosen.comparison is not Comparison.MATCHES
+        distinct = "DISTINCT " if repeats else ""
+        filters: list[str] = []
+        for i, condition in enumerate(conditions):
+            if i != driver:
+                condition_sql, condition_params = self._condition(condition)
+                filters.append(f"ticket_id IN ({condition_sql})")
+                params.extend(condition_params)
+        where = f" WHERE {' AND '.join(filters)}" if filters else ""
+        return f"SELECT {distinct}ticket_id FROM ({sql}) AS c{where}", params
+
+    def _condition(self, condition: Condition) -> tuple[str, list[Any]]:
+        if condition.comparison is Comparison.MATCHES:
+            return self._matching(condition)
+        if condition.properties == (ID_PROPERTY,):
+            return self._on_id(condition)
+        table = "search_numbers" if condition.numeric else "search_text"
+        p = self._dialect.placeholder
+        names = condition.properties
+        where = f"property = {p}" if len(names) == 1 else f"property IN ({_marks(p, len(names))})"
+        params: list[Any] = list(names)
+        if condition.comparison is not Comparison.HAS_PROPERTY:
+            test, test_params = self._comparison("value", condition)
+            where += f" AND {test}"
+            params.extend(test_params)
+        positive = f"SELECT ticket_id FROM {table} WHERE {where}"
+        if condition.negated:
+            return f"{_LIVE_IDS} AND id NOT IN ({positive})", params
+        return positive, params
+
+    def _on_id(self, condition: Condition) -> tuple[str, list[Any]]:
+        test, params = self._comparison("id", condition)
+        if condition.negated:
+            return f"{_LIVE_IDS} AND NOT ({test})", params
+        return f"{_LIVE_IDS} AND {test}", params
+
+    def _matching(self, condition: Condition) -> tuple[str, list[Any]]:
+        """Tickets whose value of any of the properties matches the expression."""
+        dialect = self._dialect
+        test = f"{dialect.value_expression} {dialect.regex_operator} {dialect.placeholder}"
+        params: list[Any] = []
+        for name in condition.properties:
+            params.extend([dialect.property_path.format(name=name), condition.keys[0]])
+        any_matches = " OR ".join([test] * len(condition.properties))
+        if condition.hint is not None:
+            like = f"property_values {dialect.like_operator} {dialect.placeholder}"
+            any_matches = f"{like} AND ({any_matches})"
+            params.insert(0, f"%{condition.hint}%")
+        if condition.negated:
+            return f"{_LIVE_IDS} AND NOT coalesce({any_matches}, FALSE)", params
+        return f"{_LIVE_IDS} AND ({any_matches})", params
+
+    def _comparison(self, column: str, condition: Condition) -> tuple[str, list[Any]]:
+        p = self._dialect.placeholder
+        keys = list(condition.keys)
+        match condition.comparison:
+            case Comparison.EQ:
+                return f"{column} = {p}", keys
+            case Comparison.IN:
+                return f"{column} IN ({_marks(p, len(keys))})", keys
+            case Comparison.BETWEEN:
+                return f"{column} BETWEEN {p} AND {p}", keys
+            case Comparison.HAS_PROPERTY:
+                return "TRUE", []
+            case _:
+                return f"{column} {_RANGE_OPERATORS[condition.comparison]} {p}", keys
+
+
+def _marks(placeholder: str, count: int) -> str:
+    return ", ".join([placeholder] * count)
+
+
+def _cost(condition: Condition) -> int:
+    """A rough rank of how many rows a condition reads; the cheapest drives its group."""
+    if condition.negated:
+        return 4
+    if condition.comparison in (Comparison.EQ, Comparison.IN):
+        return 0
+    if condition.comparison is Comparison.MATCHES:
+        return 3
+    if condition.comparison is Comparison.HAS_PROPERTY:
+        return 2
+    return 1
+
+
+def split_entries(
+    entries: Sequence[SearchEntry],
+) -> tuple[list[SearchEntry], list[SearchEntry]]:
+    """``entries`` as rows of ``search_text`` and rows of ``search_numbers``."""
+    text = [e for e in entries if isinstance(e[1], str)]
+    numbers = [e for e in entries if not isinstance(e[1], str)]
+    return text, numbers
