@@ -80,6 +80,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES_URL)
     parser.add_argument("--requests", type=int, default=300, help="measured requests per kind")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests per kind")
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds each kind may take at most"
+    )
     parser.add_argument("--random-seed", type=int, default=7)
     return parser.parse_args(argv)
 
@@ -159,16 +162,25 @@ def _filter(name: str, operator: str, value: str) -> dict[str, str]:
     return {"propertyName": name, "operator": operator, "value": value}
 
 
-def measure(client: Client, scenario: Scenario, warmup: int, requests: int) -> Figures:
+def measure(
+    client: Client, scenario: Scenario, warmup: int, requests: int, budget: float
+) -> Figures:
+    """``requests`` searches of the kind, or as many as ``budget`` seconds allow."""
     bodies = scenario.bodies
+    deadline = time.monotonic() + budget
     for body in bodies[:warmup]:
         client.post(PATH, body)
+        if time.monotonic() > deadline:
+            break
     latencies: list[float] = []
     matched: list[int] = []
+    deadline = time.monotonic() + budget
     for i in range(requests):
         elapsed, result = client.post(PATH, bodies[(warmup + i) % len(bodies)])
         latencies.append(elapsed * 1000)
         matched.append(result["total"])
+        if time.monotonic() > deadline:
+            break
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, round(0.99 * len(latencies)) - 1)]
     return Figures(
@@ -177,7 +189,7 @@ def measure(client: Client, scenario: Scenario, warmup: int, requests: int) -> F
         p99,
         latencies[-1],
         statistics.mean(matched),
-        requests,
+        len(latencies),
     )
 
 
@@ -215,7 +227,8 @@ def _run(args: argparse.Namespace) -> int:
             client = Client(server.port, token)
             samples = sample_tickets(client, ids, args.requests + args.warmup, rng)
             results = [
-                measure(client, s, args.warmup, args.requests) for s in scenarios(samples, rng)
+                measure(client, s, args.warmup, args.requests, args.budget)
+                for s in scenarios(samples, rng)
             ]
         finally:
             server.stop()

@@ -64,13 +64,23 @@ def batch(
     records: list[TicketRecord], missing: list[str], started_at: int, completed_at: int
 ) -> tuple[Json, int]:
     """A batch response body and its status: 200, or 207 when some inputs were missing."""
-    body: Json = {"status": "COMPLETE", "results": [ticket(r) for r in records]}
+    not_found = (NOT_FOUND_MESSAGE, {"ids": missing}) if missing else None
+    return _batch_body([ticket(r) for r in records], not_found, started_at, completed_at)
+
+
+def _batch_body(
+    results: list[Json],
+    not_found: tuple[str, dict[str, list[str]]] | None,
+    started_at: int,
+    completed_at: int,
+) -> tuple[Json, int]:
+    """A batch body: 200, or 207 with one OBJECT_NOT_FOUND entry (message, context)."""
+    body: Json = {"status": "COMPLETE", "results": results}
     status = 200
-    if missing:
+    if not_found is not None:
+        message, context = not_found
         body["numErrors"] = 1
-        body["errors"] = [
-            batch_error_entry("OBJECT_NOT_FOUND", NOT_FOUND_MESSAGE, {"ids": missing})
-        ]
+        body["errors"] = [batch_error_entry("OBJECT_NOT_FOUND", message, context)]
         status = 207
     body["startedAt"] = format_instant(started_at)
     body["completedAt"] = format_instant(completed_at)
@@ -136,20 +146,9 @@ def property_batch(
     definitions: list[PropertyDefinition], missing: list[str], started_at: int, completed_at: int
 ) -> tuple[Json, int]:
     """A properties batch body and its status: 200, or 207 when some names matched none."""
-    body: Json = {
-        "status": "COMPLETE",
-        "results": [property_definition(d) for d in definitions],
-    }
-    status = 200
-    if missing:
-        body["numErrors"] = 1
-        body["errors"] = [
-            batch_error_entry("OBJECT_NOT_FOUND", PROPERTIES_NOT_FOUND_MESSAGE, {"names": missing})
-        ]
-        status = 207
-    body["startedAt"] = format_instant(started_at)
-    body["completedAt"] = format_instant(completed_at)
-    return body, status
+    not_found = (PROPERTIES_NOT_FOUND_MESSAGE, {"names": missing}) if missing else None
+    results = [property_definition(d) for d in definitions]
+    return _batch_body(results, not_found, started_at, completed_at)
 
 
 #: The 207 entry of a properties batch read, for the names that matched no property.

@@ -30,8 +30,10 @@ from spoke.domain.pipelines import (
     Pipelines,
     Stage,
 )
+from spoke.domain.search_index import text_key
 from spoke.errors import PipelineInUse, ResourceNotFound, ValidationError
 from spoke.store.base import Store, Transaction
+from spoke.store.search import Comparison, Condition, SearchQuery
 
 #: How many of the tickets that keep a pipeline or stage in use a refusal names.
 NAMED_TICKETS = 10
@@ -327,7 +329,7 @@ class PipelineEditor:
         ``stage_ids``, in those of its stages)."""
         if stage_ids is not None and not stage_ids:
             return
-        found = self._store.live_tickets_in_pipeline(pipeline_id, stage_ids, NAMED_TICKETS + 1)
+        found = _live_tickets_in(self._store, pipeline_id, stage_ids, NAMED_TICKETS + 1)
         if found:
             ids = [str(i) for i in found[:NAMED_TICKETS]]
             more = ", ..." if len(found) > NAMED_TICKETS else ""
@@ -337,6 +339,18 @@ class PipelineEditor:
                 "Move them to another stage first",
                 ids,
             )
+
+
+def _live_tickets_in(
+    store: Store, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
+) -> list[int]:
+    """Ids of up to ``limit`` live tickets in the pipeline (and, unless ``stage_ids`` is
+    None, in one of those stages), in id order, from the search index."""
+    conditions = [Condition(("hs_pipeline",), Comparison.EQ, (text_key(pipeline_id),))]
+    if stage_ids is not None:
+        stages = tuple(text_key(s) for s in stage_ids)
+        conditions.append(Condition(("hs_pipeline_stage",), Comparison.IN, stages))
+    return store.search_tickets(SearchQuery((tuple(conditions),), limit)).ids
 
 
 def _checked_label(label: str, what: str) -> str:

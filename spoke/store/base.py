@@ -314,14 +314,6 @@ class Store(ABC):
     def stage_audits(self, stage_id: str) -> list[PipelineAudit]:
         """The audit entries of the stage ``stage_id``, newest first."""
 
-    @abstractmethod
-    def live_tickets_in_pipeline(
-        self, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
-    ) -> list[int]:
-        """Ids of up to ``limit`` live tickets whose ``hs_pipeline`` is ``pipeline_id`` (and,
-        unless ``stage_ids`` is None, whose ``hs_pipeline_stage`` is one of them), in id
-        order. A scan of the tickets for now; a search index may serve it later."""
-
     # -- search index (spoke/store/search.py) --------------------------------------
 
     @abstractmethod

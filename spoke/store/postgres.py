@@ -606,27 +606,6 @@ class PostgresStore(Store):
         )
         return list(map(audit_from_row, rows))
 
-    def live_tickets_in_pipeline(
-        self, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
-    ) -> list[int]:
-        # property_values is text holding a JSON object; json (not jsonb) accepts any
-        # value it may hold, "\u0000" included.
-        if stage_ids is None:
-            rows = self._connection().execute(
-                "SELECT id FROM tickets WHERE archived_at IS NULL "
-                "AND property_values::json ->> 'hs_pipeline' = %s ORDER BY id LIMIT %s",
-                (pipeline_id, limit),
-            )
-        else:
-            rows = self._connection().execute(
-                "SELECT id FROM tickets WHERE archived_at IS NULL "
-                "AND property_values::json ->> 'hs_pipeline' = %s "
-                "AND property_values::json ->> 'hs_pipeline_stage' = ANY(%s::text[]) "
-                "ORDER BY id LIMIT %s",
-                (pipeline_id, list(stage_ids), limit),
-            )
-        return [row[0] for row in rows]
-
     # -- search index --------------------------------------------------------------
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:

@@ -256,6 +256,6 @@ def split_entries(
     entries: Sequence[SearchEntry],
 ) -> tuple[list[SearchEntry], list[SearchEntry]]:
     """``entries`` as rows of ``search_text`` and rows of ``search_numbers``."""
-    text = [e for e in entries if isinstance(e[1], str)]
-    numbers = [e for e in entries if not isinstance(e[1], str)]
+    text = sorted(e for e in entries if isinstance(e[1], str))
+    numbers = sorted(e for e in entries if not isinstance(e[1], str))
     return text, numbers

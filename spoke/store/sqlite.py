@@ -526,25 +526,6 @@ class SQLiteStore(Store):
         )
         return list(map(audit_from_row, rows))
 
-    def live_tickets_in_pipeline(
-        self, pipeline_id: str, stage_ids: Sequence[str] | None, limit: int
-    ) -> list[int]:
-        query = (
-            "SELECT id FROM tickets WHERE archived_at IS NULL "
-            "AND json_extract(property_values, '$.hs_pipeline') = ?"
-        )
-        parameters: list[str | int] = [pipeline_id]
-        if stage_ids is not None:
-            if not stage_ids:
-                return []
-            query += (
-                " AND json_extract(property_values, '$.hs_pipeline_stage') "
-                f"IN ({_placeholders(len(stage_ids))})"
-            )
-            parameters.extend(stage_ids)
-        rows = self._db.execute(query + " ORDER BY id LIMIT ?", (*parameters, limit))
-        return [row[0] for row in rows]
-
     # -- search index --------------------------------------------------------------
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:

@@ -1066,28 +1066,6 @@ def test_pipeline_ids_are_numeric_new_and_increasing(store_factory: StoreFactory
     assert min(numbers) > 4, "above the default pipeline's ids"
 
 
-def test_live_tickets_in_pipeline_are_found_by_pipeline_and_stage(store: Store) -> None:
-    with store.transaction() as tx:
-        ids = tx.allocate_ticket_ids(5)
-        tx.insert_tickets(
-            [
-                ticket(ids[0], hs_pipeline="7", hs_pipeline_stage="8"),
-                ticket(ids[1], hs_pipeline="7", hs_pipeline_stage="9"),
-                ticket(ids[2], archived_at=2_000, hs_pipeline="7", hs_pipeline_stage="8"),
-                ticket(ids[3], hs_pipeline="0", hs_pipeline_stage="8"),
-                ticket(ids[4], hs_pipeline="70", hs_pipeline_stage="8", subject='"7"'),
-            ],
-            1_000,
-        )
-    assert store.live_tickets_in_pipeline("7", None, 10) == ids[:2]
-    assert store.live_tickets_in_pipeline("7", None, 1) == ids[:1]
-    assert store.live_tickets_in_pipeline("7", ["8"], 10) == [ids[0]]
-    assert store.live_tickets_in_pipeline("7", ["9", "8"], 10) == ids[:2]
-    assert store.live_tickets_in_pipeline("7", [], 10) == []
-    assert store.live_tickets_in_pipeline("0", ["9"], 10) == []
-    assert store.live_tickets_in_pipeline("6", None, 10) == []
-
-
 def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
     """A second writer's lock_pipelines waits for the first writer's commit, then sees
     what it saved: two writers cannot both check a label and both save it."""
