@@ -144,6 +144,20 @@ def scenarios(samples: list[dict[str, str]], rng: random.Random) -> list[Scenari
         for s in samples
     ]
     kinds.append(Scenario("EQ priority AND EQ stage", stages_by_priority))
+    subject_and_priority = [
+        {
+            "filterGroups": [
+                {
+                    "filters": [
+                        _filter("hs_ticket_priority", "EQ", s["hs_ticket_priority"]),
+                        _filter("subject", "EQ", s["subject"]),
+                    ]
+                }
+            ]
+        }
+        for s in samples
+    ]
+    kinds.append(Scenario("EQ priority AND EQ subject", subject_and_priority))
     recent = [
         {
             "filterGroups": [{"filters": [_filter("createdate", "GTE", s["createdate"])]}],

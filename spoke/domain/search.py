@@ -155,15 +155,15 @@ def _limit(limit: int | None) -> int:
 def _offset(after: str | None) -> int:
     if after is None or after == "":
         return 0
-    if not (after.isascii() and after.isdigit()) or len(after) > 9:
+    if not (after.isascii() and after.isdigit()):
         raise ValidationError(f"after must be a non-negative whole number, but was {after!r}")
-    offset = int(after)
-    if offset >= MAX_RESULTS:
+    digits = after.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_RESULTS)) or int(digits) >= MAX_RESULTS:
         raise ValidationError(
             f"Search can page through at most the first {MAX_RESULTS} results; "
-            f"after={offset} is beyond them. Narrow the search with filters instead."
+            f"after={digits} is beyond them. Narrow the search with filters instead."
         )
-    return offset
+    return int(digits)
 
 
 def _groups(

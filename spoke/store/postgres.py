@@ -609,8 +609,12 @@ class PostgresStore(Store):
     # -- search index --------------------------------------------------------------
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:
-        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query)
         db = self._connection()
+        estimates = {}
+        for condition, sql, params in _SEARCH_SQL.probes(query):
+            probed = db.execute(sql, params).fetchone()
+            estimates[condition] = probed[0] if probed else 0
+        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query, estimates)
         row = db.execute(count, count_params).fetchone()
         total = row[0] if row else 0
         ids = [r[0] for r in db.execute(page, page_params)] if total else []

@@ -16,8 +16,8 @@ table's primary key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -114,6 +114,9 @@ _RANGE_OPERATORS = {
 
 _LIVE_IDS = "SELECT id AS ticket_id FROM tickets WHERE archived_at IS NULL"
 
+#: Index lookups that may drive a group are counted up to this many rows, to choose.
+PROBE_LIMIT = 10_000
+
 
 class SearchSql:
     """Builds the count and page statements of a :class:`SearchQuery`."""
@@ -121,9 +124,25 @@ class SearchSql:
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
 
-    def statements(self, query: SearchQuery) -> tuple[tuple[str, list[Any]], tuple[str, list[Any]]]:
+    def probes(self, query: SearchQuery) -> list[tuple[Condition, str, list[Any]]]:
+        """Statements that count (up to :data:`PROBE_LIMIT`) the rows of each index lookup
+        that could drive a group of several conditions; their answers are the
+        ``estimates`` of :meth:`statements`."""
+        probes = []
+        for group in query.groups:
+            if len(group) > 1:
+                for condition in group:
+                    if _seekable(condition) and not condition.negated:
+                        sql, params = self._condition(condition)
+                        limited = f"SELECT count(*) FROM ({sql} LIMIT {PROBE_LIMIT}) AS p"
+                        probes.append((condition, limited, params))
+        return probes
+
+    def statements(
+        self, query: SearchQuery, estimates: Mapping[Condition, int] | None = None
+    ) -> tuple[tuple[str, list[Any]], tuple[str, list[Any]]]:
         """``(count statement, page statement)``, each with its parameters."""
-        matches, params = self._matches(query)
+        matches, params = self._matches(query, estimates or {})
         count = (f"SELECT count(*) FROM ({matches}) AS m", list(params))
         p = self._dialect.placeholder
         if query.sort is None or query.sort.property == ID_PROPERTY:
@@ -148,35 +167,60 @@ class SearchSql:
         )
         return count, page
 
-    def _matches(self, query: SearchQuery) -> tuple[str, list[Any]]:
+    def _matches(
+        self, query: SearchQuery, estimates: Mapping[Condition, int]
+    ) -> tuple[str, list[Any]]:
         if not query.groups:
             return _LIVE_IDS, []
         selects: list[str] = []
         params: list[Any] = []
         for group in query.groups:
-            sql, group_params = self._group(group)
-            selects.append(sql)
+            sql, group_params = self._group(group, estimates)
+            selects.append(f"SELECT ticket_id FROM ({sql}) AS g")
             params.extend(group_params)
         return " UNION ".join(selects), params
 
-    def _group(self, conditions: Sequence[Condition]) -> tuple[str, list[Any]]:
-        """The ids passing every condition: the most selective-looking one drives, the
-        others filter."""
-        driver = min(range(len(conditions)), key=lambda i: _cost(conditions[i]))
-        sql, params = self._condition(conditions[driver])
+    def _group(
+        self, conditions: Sequence[Condition], estimates: Mapping[Condition, int]
+    ) -> tuple[str, list[Any]]:
+        """The ids passing every condition: one condition's rows (the fewest, as far as
+        the estimates tell) are tested against the others one by one."""
+        driver = min(conditions, key=lambda c: _rank(c, estimates))
+        sql, params = self._condition(driver)
         # A ticket has one key per property: only an index condition on several properties
         # can name a ticket twice.
-        chosen = conditions[driver]
-        repeats = len(chosen.properties) > 1 and chosen.comparison is not Comparison.MATCHES
+        repeats = len(driver.properties) > 1 and driver.comparison is not Comparison.MATCHES
         distinct = "DISTINCT " if repeats else ""
-        filters: list[str] = []
-        for i, condition in enumerate(conditions):
-            if i != driver:
-                condition_sql, condition_params = self._condition(condition)
-                filters.append(f"ticket_id IN ({condition_sql})")
-                params.extend(condition_params)
-        where = f" WHERE {' AND '.join(filters)}" if filters else ""
-        return f"SELECT {distinct}ticket_id FROM ({sql}) AS c{where}", params
+        tests: list[str] = []
+        for condition in conditions:
+            if condition is not driver:
+                test, test_params = self._test(condition, "c.ticket_id")
+                tests.append(test)
+                params.extend(test_params)
+        where = f" WHERE {' AND '.join(tests)}" if tests else ""
+        return f"SELECT {distinct}c.ticket_id FROM ({sql}) AS c{where}", params
+
+    def _test(self, condition: Condition, ticket_id: str) -> tuple[str, list[Any]]:
+        """A test of one ticket (``ticket_id`` is its SQL) against ``condition``: an index
+        seek where the index allows one, else membership of the condition's ids."""
+        no = "NOT " if condition.negated else ""
+        if condition.comparison is Comparison.MATCHES:
+            test, params = self._matching_test(condition)
+            return f"{no}EXISTS (SELECT 1 FROM tickets WHERE id = {ticket_id} AND {test})", params
+        if condition.properties == (ID_PROPERTY,):
+            test, params = self._comparison(ticket_id, condition)
+            return f"{no}({test})", params
+        if _seekable(condition):
+            table = "search_numbers" if condition.numeric else "search_text"
+            test, params = self._comparison("s.value", condition)
+            p = self._dialect.placeholder
+            seek = (
+                f"SELECT 1 FROM {table} s WHERE s.property = {p} AND {test} "
+                f"AND s.ticket_id = {ticket_id}"
+            )
+            return f"{no}EXISTS ({seek})", [condition.properties[0], *params]
+        positive, params = self._condition(replace(condition, negated=False))
+        return f"{ticket_id} {no}IN ({positive})", params
 
     def _condition(self, condition: Condition) -> tuple[str, list[Any]]:
         if condition.comparison is Comparison.MATCHES:
@@ -204,7 +248,14 @@ class SearchSql:
         return f"{_LIVE_IDS} AND {test}", params
 
     def _matching(self, condition: Condition) -> tuple[str, list[Any]]:
-        """Tickets whose value of any of the properties matches the expression."""
+        """Live tickets whose value of any of the properties matches (or, negated, none)."""
+        test, params = self._matching_test(condition)
+        if condition.negated:
+            return f"{_LIVE_IDS} AND NOT coalesce({test}, FALSE)", params
+        return f"{_LIVE_IDS} AND ({test})", params
+
+    def _matching_test(self, condition: Condition) -> tuple[str, list[Any]]:
+        """Whether a tickets row's value of any of the properties matches."""
         dialect = self._dialect
         test = f"{dialect.value_expression} {dialect.regex_operator} {dialect.placeholder}"
         params: list[Any] = []
@@ -215,9 +266,7 @@ class SearchSql:
             like = f"property_values {dialect.like_operator} {dialect.placeholder}"
             any_matches = f"{like} AND ({any_matches})"
             params.insert(0, f"%{condition.hint}%")
-        if condition.negated:
-            return f"{_LIVE_IDS} AND NOT coalesce({any_matches}, FALSE)", params
-        return f"{_LIVE_IDS} AND ({any_matches})", params
+        return f"({any_matches})", params
 
     def _comparison(self, column: str, condition: Condition) -> tuple[str, list[Any]]:
         p = self._dialect.placeholder
@@ -239,17 +288,28 @@ def _marks(placeholder: str, count: int) -> str:
     return ", ".join([placeholder] * count)
 
 
-def _cost(condition: Condition) -> int:
-    """A rough rank of how many rows a condition reads; the cheapest drives its group."""
-    if condition.negated:
-        return 4
-    if condition.comparison in (Comparison.EQ, Comparison.IN):
-        return 0
-    if condition.comparison is Comparison.MATCHES:
-        return 3
-    if condition.comparison is Comparison.HAS_PROPERTY:
-        return 2
-    return 1
+def _seekable(condition: Condition) -> bool:
+    """Whether one ticket can be tested with index seeks (``EQ``/``IN`` on one property)."""
+    return (
+        condition.comparison in (Comparison.EQ, Comparison.IN)
+        and len(condition.properties) == 1
+        and condition.properties != (ID_PROPERTY,)
+    )
+
+
+def _rank(condition: Condition, estimates: Mapping[Condition, int]) -> int:
+    """How many rows driving a group by ``condition`` reads, as far as is known: the
+    probed count of an index lookup, else a guess by kind (ranges and presence tests
+    read a part of the index, negations and text matches nearly every ticket)."""
+    if condition in estimates:
+        return estimates[condition]
+    if condition.negated or condition.comparison is Comparison.MATCHES:
+        return 4 * PROBE_LIMIT
+    if condition.properties == (ID_PROPERTY,):
+        return 0 if condition.comparison in (Comparison.EQ, Comparison.IN) else PROBE_LIMIT
+    if _seekable(condition):
+        return PROBE_LIMIT
+    return 2 * PROBE_LIMIT
 
 
 def split_entries(

@@ -529,7 +529,11 @@ class SQLiteStore(Store):
     # -- search index --------------------------------------------------------------
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:
-        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query)
+        estimates = {
+            condition: self._db.execute(sql, params).fetchone()[0]
+            for condition, sql, params in _SEARCH_SQL.probes(query)
+        }
+        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query, estimates)
         (total,) = self._db.execute(count, count_params).fetchone()
         ids = [row[0] for row in self._db.execute(page, page_params)] if total else []
         return SearchResult(total, ids)

@@ -1038,10 +1038,19 @@ CAP_MESSAGE = (
 )
 
 
-@pytest.mark.parametrize("after", ["10000", 10000, "10001", "999999999"])
+@pytest.mark.parametrize(
+    "after", ["10000", 10000, "10001", "999999999", "10000000000", "0" * 30 + "12345", "9" * 5000]
+)
 def test_after_at_or_past_ten_thousand_is_refused(seeded: Seeded, after: str | int) -> None:
     response = seeded.http.post(SEARCH, json={"after": after})
-    assert_validation_error(response, CAP_MESSAGE.format(after=int(after)))
+    assert_validation_error(response, CAP_MESSAGE.format(after=str(after).lstrip("0")))
+
+
+def test_after_with_leading_zeros_is_its_number(seeded: Seeded) -> None:
+    padded = seeded.http.post(SEARCH, json={"after": "0" * 30 + "3", "limit": 2})
+    plain = seeded.http.post(SEARCH, json={"after": "3", "limit": 2})
+    assert padded.status_code == 200, padded.text
+    assert padded.json()["results"] == plain.json()["results"]
 
 
 def test_the_last_pages_before_the_cap_are_served(seeded: Seeded) -> None:
