@@ -860,6 +860,54 @@ def test_sorting_by_a_property_puts_tickets_without_it_last(
     assert found(seeded, {"sorts": [sort]}) == sorted_by(seeded, key, descending=descending)
 
 
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize(
+    ("condition", "test", "key"),
+    [
+        (
+            one_filter(SCORE, "GT", value="0"),
+            lambda v: (n := number(v, SCORE)) is not None and n > 0,
+            lambda v: number(v, SCORE),
+        ),
+        (
+            one_filter(SCORE, "HAS_PROPERTY"),
+            lambda v: number(v, SCORE) is not None,
+            lambda v: number(v, SCORE),
+        ),
+        (
+            one_filter("closed_date", "GTE", value="2023-12-31T23:59:59.999Z"),
+            lambda v: (
+                (i := instant(v, "closed_date")) is not None and i >= at("2023-12-31T23:59:59.999Z")
+            ),
+            lambda v: instant(v, "closed_date"),
+        ),
+    ],
+)
+def test_a_search_sorted_by_the_property_it_filters_on_pages_in_that_order(
+    seeded: Seeded,
+    condition: Json,
+    test: Callable[[Values], bool],
+    key: Callable[[Values], Any],
+    descending: bool,
+) -> None:
+    """Filtering and sorting on one number or instant (how integrations sync by
+    hs_lastmodifieddate); with a second filter in the group, and page by page."""
+    direction = "DESCENDING" if descending else "ASCENDING"
+    sort = {"propertyName": condition["propertyName"], "direction": direction}
+    want = [label for label in sorted_by(seeded, key, descending=descending) if test(DATA[label])]
+    assert len(want) >= 3, "enough tickets to tell orders apart"
+    assert found(seeded, {**where(condition), "sorts": [sort]}) == want
+    also = one_filter("hs_pipeline", "EQ", value="0")
+    seen: list[str] = []
+    for after in range(0, len(want) + 2, 2):
+        page = search_ok(
+            seeded.http, {**where(condition, also), "sorts": [sort], "limit": 2, "after": after}
+        )
+        assert page["total"] == len(want)
+        seen += [seeded.labels[i] for i in ids_of(page)]
+    assert seen == want
+
+
 def test_sorting_by_id_descending_reverses_the_default_order(seeded: Seeded) -> None:
     by_id = sorted(LABELS, key=seeded.ids.__getitem__)
     assert found(seeded, {}) == by_id
