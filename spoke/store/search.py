@@ -7,8 +7,12 @@ else (keys are the lowercased value). The domain computes the keys
 (``spoke/domain/search_index.py``); the store only keeps and queries them.
 
 A search is an OR of groups, each an AND of conditions. Each condition is one indexed
-range, so an equality test reads an index, never every ticket. Negated conditions are
-the live tickets that the positive condition does not match.
+range, so an equality test reads an index, never every ticket; negated conditions are
+the live tickets that the positive condition does not match; text matches (``MATCHES``)
+read the tickets' stored values. In a group, the condition that finds fewest rows (as
+:meth:`SearchSql.probes` counts them) drives, and each of its tickets is tested against
+the others. A search sorted by the number or instant its group filters on is read in
+the index's order.
 
 The ticket id (``hs_object_id``) is not indexed twice: conditions on it read the tickets
 table's primary key.
