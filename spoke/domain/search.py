@@ -211,7 +211,7 @@ def _condition(catalogue: Properties, given: Filter) -> Condition:
             (name,), comparison, (_token_pattern(token),), negated=negated, hint=_hint(token)
         )
     keys: tuple[SearchKey, ...] = ()
-    if comparison in (Comparison.IN,):
+    if comparison is Comparison.IN:
         values = given.values
         if not values:
             raise ValidationError(

@@ -609,16 +609,7 @@ class PostgresStore(Store):
     # -- search index --------------------------------------------------------------
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:
-        db = self._connection()
-        estimates = {}
-        for condition, sql, params in _SEARCH_SQL.probes(query):
-            probed = db.execute(sql, params).fetchone()
-            estimates[condition] = probed[0] if probed else 0
-        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query, estimates)
-        row = db.execute(count, count_params).fetchone()
-        total = row[0] if row else 0
-        ids = [r[0] for r in db.execute(page, page_params)] if total else []
-        return SearchResult(total, ids)
+        return _SEARCH_SQL.run(query, self._connection().execute)
 
     def search_index_complete(self) -> bool:
         row = self._connection().execute("SELECT complete FROM search_index_state").fetchone()

@@ -20,8 +20,8 @@ table's primary key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -87,7 +87,7 @@ class SearchQuery:
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     total: int
-    ids: list[int] = field(default_factory=list)
+    ids: list[int]
     """The page's ticket ids, in the order of the search."""
 
 
@@ -118,6 +118,9 @@ _RANGE_OPERATORS = {
 
 _LIVE_IDS = "SELECT id AS ticket_id FROM tickets WHERE archived_at IS NULL"
 
+#: How the store runs a statement: its rows.
+Execute = Callable[[str, list[Any]], Iterable[Sequence[Any]]]
+
 #: Index lookups that may drive a group are counted up to this many rows, to choose.
 PROBE_LIMIT = 10_000
 
@@ -127,6 +130,19 @@ class SearchSql:
 
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
+
+    def run(self, query: SearchQuery, execute: Execute) -> SearchResult:
+        """Search with ``execute`` (a connection's): the probes, the count, the page."""
+
+        def first(sql: str, params: list[Any]) -> int:
+            (row,) = list(execute(sql, params))
+            return int(row[0])
+
+        estimates = {c: first(sql, params) for c, sql, params in self.probes(query)}
+        (count, count_params), (page, page_params) = self.statements(query, estimates)
+        total = first(count, count_params)
+        ids = [row[0] for row in execute(page, page_params)] if total else []
+        return SearchResult(total, ids)
 
     def probes(self, query: SearchQuery) -> list[tuple[Condition, str, list[Any]]]:
         """Statements that count (up to :data:`PROBE_LIMIT`) the rows of each index lookup

@@ -529,14 +529,7 @@ class SQLiteStore(Store):
     # -- search index --------------------------------------------------------------
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:
-        estimates = {
-            condition: self._db.execute(sql, params).fetchone()[0]
-            for condition, sql, params in _SEARCH_SQL.probes(query)
-        }
-        (count, count_params), (page, page_params) = _SEARCH_SQL.statements(query, estimates)
-        (total,) = self._db.execute(count, count_params).fetchone()
-        ids = [row[0] for row in self._db.execute(page, page_params)] if total else []
-        return SearchResult(total, ids)
+        return _SEARCH_SQL.run(query, self._db.execute)
 
     def search_index_complete(self) -> bool:
         (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()
