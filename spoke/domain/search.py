@@ -138,6 +138,8 @@ class TicketSearch:
         with self._store.snapshot():
             result = self._store.search_tickets(query)
             found = {t.id: t for t in self._store.read_tickets(result.ids)}
+        if result.count_to_keep is not None:
+            self._store.keep_search_count(result.count_to_keep)
         records = [to_record(found[i], options, None) for i in result.ids if i in found]
         end = offset + len(result.ids)
         next_after = str(end) if end < min(result.total, MAX_RESULTS) and result.ids else None

@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.store.search import SearchEntry, SearchQuery, SearchResult
+from spoke.store.search import Condition, SearchEntry, SearchQuery, SearchResult
 
 
 @dataclass(slots=True)
@@ -320,6 +320,13 @@ class Store(ABC):
     def search_tickets(self, query: SearchQuery) -> SearchResult:
         """How many live tickets match, and the ids of the page asked for (inside
         :meth:`snapshot`, for the two to agree)."""
+
+    @abstractmethod
+    def keep_search_count(self, condition: Condition) -> None:
+        """Count the rows of an equality condition's key (``SearchResult.count_to_keep``)
+        and keep the count, so that searches read it from then on (outside any
+        transaction or snapshot). It may do nothing while writers are busy: the next
+        search that counts the key asks again."""
 
     @abstractmethod
     def search_index_complete(self) -> bool:

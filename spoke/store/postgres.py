@@ -11,6 +11,9 @@ explicit READ COMMITTED transaction:
   one transaction-scoped advisory lock: writers of unique values are serialised from
   that point to their commit, as on SQLite, so they cannot deadlock on each other's
   values and a refused claim's holder is read from committed data;
+- kept search counts (``search_counts``) are locked in key order by each writer's last
+  statements before it commits, so writers never deadlock on them; a count is kept
+  while a SHARE lock on the index tables holds off every writer of the index;
 - ``snapshot()`` is a REPEATABLE READ, READ ONLY transaction.
 
 New ticket ids come from a sequence: ids of a transaction that rolls back are not
@@ -71,6 +74,8 @@ from spoke.store.rows import (
     write_row,
 )
 from spoke.store.search import (
+    Condition,
+    CountChanges,
     Dialect,
     SearchEntry,
     SearchQuery,
@@ -85,6 +90,9 @@ Connection = psycopg.Connection[TupleRow]
 #: URL schemes of this backend; yoyo-migrations names its psycopg 3 driver differently.
 SCHEMES = ("postgresql", "postgres")
 _YOYO_SCHEME = "postgresql+psycopg"
+
+#: How long keeping a search count waits for the index's writers before giving up.
+_KEEP_COUNT_LOCK_TIMEOUT_MS = 200
 
 #: Key of the advisory lock that claims and releases of unique values take.
 _UNIQUE_VALUES_LOCK = 0x5370_6F6B_6555
@@ -142,8 +150,8 @@ _SEARCH_SQL = SearchSql(
 
 def _search_rows(
     entries: Sequence[SearchEntry],
-) -> Iterator[tuple[str, str, tuple[list[Any], list[Any], list[Any]]]]:
-    """Per search table with rows to write: its name, value type and columns."""
+) -> Iterator[tuple[str, str, list[SearchEntry], tuple[list[Any], list[Any], list[Any]]]]:
+    """Per search table with rows to write: its name, value type, rows and columns."""
     text, numbers = split_entries(entries)
     for table, value_type, rows in (
         ("search_text", "text", text),
@@ -151,7 +159,18 @@ def _search_rows(
     ):
         if rows:
             properties, values, ids = zip(*rows, strict=True)
-            yield table, value_type, (list(properties), list(values), list(ids))
+            yield table, value_type, rows, (list(properties), list(values), list(ids))
+
+
+def _forget_counts(db: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    """Delete the kept counts of ``keys`` (locked by the caller, in key order)."""
+    if keys:
+        names, values = zip(*keys, strict=True)
+        db.execute(
+            "DELETE FROM search_counts c USING unnest(%s::text[], %s::text[]) AS d(p, v) "
+            "WHERE c.property = d.p AND c.value = d.v",
+            (list(names), list(values)),
+        )
 
 
 def _select_tickets(db: Connection, query: str, ids: Sequence[int]) -> list[StoredTicket]:
@@ -164,6 +183,37 @@ class PostgresTransaction(Transaction):
     def __init__(self, connection: Connection) -> None:
         self._db = connection
         self._holds_unique_lock = False
+        self._count_changes = CountChanges()
+
+    def move_kept_counts(self) -> None:
+        """Move the kept counts by this transaction's index writes, as its last
+        statements: the counts it moves are locked in key order."""
+        changes = self._count_changes
+        deltas, unsure = changes.deltas(), changes.unsure()
+        keys = sorted({(name, key) for name, key, _ in deltas}.union(unsure))
+        if not keys:
+            return
+        names, values = zip(*keys, strict=True)
+        held = set(
+            self._db.execute(
+                "SELECT property, value FROM search_counts WHERE (property, value) IN "
+                "(SELECT * FROM unnest(%s::text[], %s::text[])) "
+                "ORDER BY property, value FOR UPDATE",
+                (list(names), list(values)),
+            ).fetchall()
+        )
+        forgotten = [key for key in unsure if key in held]
+        if forgotten:
+            _forget_counts(self._db, forgotten)
+        moved = [delta for delta in deltas if delta[:2] in held]
+        if moved:
+            names, values, amounts = zip(*moved, strict=True)
+            self._db.execute(
+                "UPDATE search_counts c SET n = c.n + d.n "
+                "FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS d(p, v, n) "
+                "WHERE c.property = d.p AND c.value = d.v",
+                (list(names), list(values), list(amounts)),
+            )
 
     def allocate_ticket_ids(self, count: int) -> list[int]:
         # Concurrent allocations interleave, so one transaction's ids may have gaps.
@@ -311,26 +361,34 @@ class PostgresTransaction(Transaction):
 
     def index_values(self, entries: Sequence[SearchEntry]) -> None:
         # One statement per table, the rows sent as three arrays.
-        for table, value_type, rows in _search_rows(entries):
-            self._db.execute(
+        for table, value_type, rows, columns in _search_rows(entries):
+            inserted = self._db.execute(
                 f"INSERT INTO {table} (property, value, ticket_id) "
                 f"SELECT * FROM unnest(%s::text[], %s::{value_type}[], %s::bigint[]) "
                 "ON CONFLICT DO NOTHING",
-                rows,
-            )
+                columns,
+            ).rowcount
+            self._count_changes.record(rows, inserted, added=True)
 
     def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
-        for table, value_type, rows in _search_rows(entries):
-            self._db.execute(
+        for table, value_type, rows, columns in _search_rows(entries):
+            deleted = self._db.execute(
                 f"DELETE FROM {table} s "
                 f"USING unnest(%s::text[], %s::{value_type}[], %s::bigint[]) AS d(p, v, t) "
                 "WHERE s.property = d.p AND s.value = d.v AND s.ticket_id = d.t",
-                rows,
-            )
+                columns,
+            ).rowcount
+            self._count_changes.record(rows, deleted, added=False)
 
     def unindex_property(self, name: str) -> None:
         self._db.execute("DELETE FROM search_text WHERE property = %s", (name,))
         self._db.execute("DELETE FROM search_numbers WHERE property = %s", (name,))
+        kept = self._db.execute(
+            "SELECT property, value FROM search_counts WHERE property = %s "
+            "ORDER BY value FOR UPDATE",
+            (name,),
+        ).fetchall()
+        _forget_counts(self._db, kept)
 
     def rebuild_search_index(self) -> bool:
         row = self._db.execute("SELECT complete FROM search_index_state FOR UPDATE").fetchone()
@@ -338,6 +396,10 @@ class PostgresTransaction(Transaction):
             return False
         self._db.execute("DELETE FROM search_text")
         self._db.execute("DELETE FROM search_numbers")
+        kept = self._db.execute(
+            "SELECT property, value FROM search_counts ORDER BY property, value FOR UPDATE"
+        ).fetchall()
+        _forget_counts(self._db, kept)
         return True
 
     def mark_search_index_complete(self) -> None:
@@ -366,7 +428,9 @@ class PostgresStore(Store):
         db = self._connection()
         db.execute("BEGIN")
         try:
-            yield PostgresTransaction(db)
+            transaction = PostgresTransaction(db)
+            yield transaction
+            transaction.move_kept_counts()
         except BaseException:
             if not db.closed:
                 db.execute("ROLLBACK")
@@ -610,6 +674,18 @@ class PostgresStore(Store):
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:
         return _SEARCH_SQL.run(query, self._connection().execute)
+
+    def keep_search_count(self, condition: Condition) -> None:
+        # The SHARE lock waits for the index's writers to commit and holds off new ones
+        # while the rows are counted; when writers keep it waiting, the count is not kept.
+        try:
+            with self.transaction():
+                db = self._connection()
+                db.execute(f"SET LOCAL lock_timeout = {_KEEP_COUNT_LOCK_TIMEOUT_MS}")
+                db.execute("LOCK TABLE search_text, search_numbers IN SHARE MODE")
+                db.execute(*_SEARCH_SQL.keep_count(condition))
+        except psycopg.errors.LockNotAvailable:
+            pass
 
     def search_index_complete(self) -> bool:
         row = self._connection().execute("SELECT complete FROM search_index_state").fetchone()

@@ -16,10 +16,21 @@ the index's order.
 
 The ticket id (``hs_object_id``) is not indexed twice: conditions on it read the tickets
 table's primary key.
+
+Counts. A search's ``total`` is exact, and counting the rows of a key that most tickets
+share (``hs_pipeline = 0``) reads as many index rows as there are tickets. So a key whose
+equality search counted at least :data:`KEEP_COUNT_FROM` rows gets its count kept in
+``search_counts`` (``Store.keep_search_count``), and the total of an equality search on
+it is read from there. Every transaction moves the kept counts of the keys it indexed
+and unindexed, by what its statements changed, just before it commits
+(:class:`CountChanges`); a key whose change is unsure loses its kept count, and is
+counted again. Keys are never dropped from ``search_counts`` otherwise: there are at most
+``tickets / KEEP_COUNT_FROM`` per property.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -89,6 +100,9 @@ class SearchResult:
     total: int
     ids: list[int]
     """The page's ticket ids, in the order of the search."""
+    count_to_keep: Condition | None = None
+    """An equality condition whose rows were counted, and were many: worth passing to
+    ``Store.keep_search_count`` so that the next search reads its total."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,9 @@ Execute = Callable[[str, list[Any]], Iterable[Sequence[Any]]]
 #: Index lookups that may drive a group are counted up to this many rows, to choose.
 PROBE_LIMIT = 10_000
 
+#: An equality search that counts at least this many rows has its key's count kept.
+KEEP_COUNT_FROM = 10_000
+
 
 class SearchSql:
     """Builds the count and page statements of a :class:`SearchQuery`."""
@@ -138,11 +155,35 @@ class SearchSql:
             (row,) = list(execute(sql, params))
             return int(row[0])
 
+        counted = counted_condition(query)
+        kept = None
+        if counted is not None:
+            sql, params = self.kept_count(counted)
+            kept = next((int(row[0]) for row in execute(sql, params)), None)
         estimates = {c: first(sql, params) for c, sql, params in self.probes(query)}
         (count, count_params), (page, page_params) = self.statements(query, estimates)
-        total = first(count, count_params)
+        total = first(count, count_params) if kept is None else kept
         ids = [row[0] for row in execute(page, page_params)] if total else []
-        return SearchResult(total, ids)
+        worth_keeping = kept is None and counted is not None and total >= KEEP_COUNT_FROM
+        return SearchResult(total, ids, counted if worth_keeping else None)
+
+    def kept_count(self, condition: Condition) -> tuple[str, list[Any]]:
+        """The statement reading the kept count (no row if none is) of an equality
+        condition's key."""
+        p = self._dialect.placeholder
+        sql = f"SELECT n FROM search_counts WHERE property = {p} AND value = {p}"
+        return sql, [condition.properties[0], count_key(condition.keys[0])]
+
+    def keep_count(self, condition: Condition) -> tuple[str, list[Any]]:
+        """The statement that counts an equality condition's rows and keeps the count
+        (unless one is kept already); run it where no writer can change the rows."""
+        rows, params = self._condition(condition)
+        p = self._dialect.placeholder
+        sql = (
+            f"INSERT INTO search_counts (property, value, n) "
+            f"SELECT {p}, {p}, count(*) FROM ({rows}) AS r WHERE TRUE ON CONFLICT DO NOTHING"
+        )
+        return sql, [condition.properties[0], count_key(condition.keys[0]), *params]
 
     def probes(self, query: SearchQuery) -> list[tuple[Condition, str, list[Any]]]:
         """Statements that count (up to :data:`PROBE_LIMIT`) the rows of each index lookup
@@ -368,6 +409,57 @@ def _rank(condition: Condition, estimates: Mapping[Condition, int]) -> int:
     if _seekable(condition):
         return PROBE_LIMIT
     return 2 * PROBE_LIMIT
+
+
+def counted_condition(query: SearchQuery) -> Condition | None:
+    """The condition of a search that is one equality test on one indexed property,
+    whose total is the number of index rows of one key (and may be kept)."""
+    if len(query.groups) != 1 or len(query.groups[0]) != 1:
+        return None
+    (condition,) = query.groups[0]
+    if condition.comparison is Comparison.EQ and _seekable(condition) and not condition.negated:
+        return condition
+    return None
+
+
+def count_key(key: SearchKey) -> str:
+    """How a key is written in ``search_counts``."""
+    return key if isinstance(key, str) else repr(key)
+
+
+#: ``(property, count key)``: a row of ``search_counts``.
+CountKey = tuple[str, str]
+
+
+class CountChanges:
+    """What one transaction's index writes did to the number of rows of each key, to
+    move the kept counts by when it commits (see "Counts" above)."""
+
+    def __init__(self) -> None:
+        self._deltas: Counter[CountKey] = Counter()
+        self._unsure: set[CountKey] = set()
+
+    def record(self, rows: Sequence[SearchEntry], changed: int, *, added: bool) -> None:
+        """``rows`` were inserted (``added``) or deleted by a statement that changed
+        ``changed`` rows; if it did not change them all, the changes are unsure."""
+        keys = [(name, count_key(key)) for name, key, _ in rows]
+        if changed != len(rows):
+            self._unsure.update(keys)
+        elif added:
+            self._deltas.update(keys)
+        else:
+            self._deltas.subtract(keys)
+
+    def deltas(self) -> list[tuple[str, str, int]]:
+        """``(property, count key, change)`` of the sure, non-zero changes, sorted."""
+        return sorted(
+            (name, key, delta)
+            for (name, key), delta in self._deltas.items()
+            if delta and (name, key) not in self._unsure
+        )
+
+    def unsure(self) -> list[CountKey]:
+        return sorted(self._unsure)
 
 
 def split_entries(

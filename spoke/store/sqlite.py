@@ -58,6 +58,8 @@ from spoke.store.rows import (
     write_row,
 )
 from spoke.store.search import (
+    Condition,
+    CountChanges,
     Dialect,
     SearchEntry,
     SearchQuery,
@@ -121,6 +123,19 @@ def _placeholders(count: int) -> str:
 class SQLiteTransaction(Transaction):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
+        self._count_changes = CountChanges()
+
+    def move_kept_counts(self) -> None:
+        """Move the kept counts by this transaction's index writes (before it commits;
+        the write lock keeps them exact)."""
+        changes = self._count_changes
+        self._db.executemany(
+            "DELETE FROM search_counts WHERE property = ? AND value = ?", changes.unsure()
+        )
+        self._db.executemany(
+            "UPDATE search_counts SET n = n + ? WHERE property = ? AND value = ?",
+            [(delta, name, key) for name, key, delta in changes.deltas()],
+        )
 
     def allocate_ticket_ids(self, count: int) -> list[int]:
         # Above merged-away ids too: their rows are gone, but their ids still name tickets.
@@ -237,21 +252,24 @@ class SQLiteTransaction(Transaction):
     def index_values(self, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)
         for table, rows in (("search_text", text), ("search_numbers", numbers)):
-            self._db.executemany(
+            inserted = self._db.executemany(
                 f"INSERT OR IGNORE INTO {table} (property, value, ticket_id) VALUES (?, ?, ?)",
                 rows,
-            )
+            ).rowcount
+            self._count_changes.record(rows, inserted, added=True)
 
     def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)
         for table, rows in (("search_text", text), ("search_numbers", numbers)):
-            self._db.executemany(
+            deleted = self._db.executemany(
                 f"DELETE FROM {table} WHERE property = ? AND value = ? AND ticket_id = ?", rows
-            )
+            ).rowcount
+            self._count_changes.record(rows, deleted, added=False)
 
     def unindex_property(self, name: str) -> None:
         self._db.execute("DELETE FROM search_text WHERE property = ?", (name,))
         self._db.execute("DELETE FROM search_numbers WHERE property = ?", (name,))
+        self._db.execute("DELETE FROM search_counts WHERE property = ?", (name,))
 
     def rebuild_search_index(self) -> bool:
         # BEGIN IMMEDIATE already holds the database's write lock.
@@ -260,6 +278,7 @@ class SQLiteTransaction(Transaction):
             return False
         self._db.execute("DELETE FROM search_text")
         self._db.execute("DELETE FROM search_numbers")
+        self._db.execute("DELETE FROM search_counts")
         return True
 
     def mark_search_index_complete(self) -> None:
@@ -302,7 +321,9 @@ class SQLiteStore(Store):
     def transaction(self) -> Iterator[Transaction]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield SQLiteTransaction(self._db)
+            transaction = SQLiteTransaction(self._db)
+            yield transaction
+            transaction.move_kept_counts()
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -530,6 +551,11 @@ class SQLiteStore(Store):
 
     def search_tickets(self, query: SearchQuery) -> SearchResult:
         return _SEARCH_SQL.run(query, self._db.execute)
+
+    def keep_search_count(self, condition: Condition) -> None:
+        # BEGIN IMMEDIATE holds off every writer while the rows are counted.
+        with self.transaction():
+            self._db.execute(*_SEARCH_SQL.keep_count(condition))
 
     def search_index_complete(self) -> bool:
         (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()

@@ -13,7 +13,8 @@
   by default id ascending.
 - Pages of ``limit`` (default 10, at most 200, 0 for the total alone); ``after`` is an
   offset; no page reaches past the first 10,000 results.
-- The index follows every write at once: creates, updates, upserts, archives.
+- The index follows every write at once: creates, updates, upserts, archives, and so
+  does the total of a value most tickets share, which is read from a kept count.
 
 Most tests search one data set (``DATA``) built once per backend; each expectation is
 computed from ``DATA`` by the helpers under "what the data set should answer", never
@@ -42,6 +43,9 @@ from hubspot.crm.tickets import (
 )
 from hubspot_rules import ALWAYS, DEFAULT_KEYS, TICKETS, define_property
 from servers import live_server
+
+from spoke.store import open_store
+from spoke.store.search import KEEP_COUNT_FROM, Comparison, Condition, SearchQuery
 
 if TYPE_CHECKING:
     from servers import LiveServer
@@ -1129,6 +1133,45 @@ def test_pages_stop_at_the_ten_thousandth_result(http: httpx.Client) -> None:
     assert_validation_error(
         http.post(SEARCH, json={"after": str(CAP)}), CAP_MESSAGE.format(after=CAP)
     )
+
+
+def test_a_total_read_from_a_kept_count_follows_every_write(
+    server: LiveServer, http: httpx.Client
+) -> None:
+    """A value shared by many tickets has its count kept after the first search that
+    counts it; from then on every kind of write moves the total of an EQ search on it,
+    which must always agree with an IN search on the same value (always counted)."""
+    created = create_subjects(http, [f"Bulk {n}" for n in range(KEEP_COUNT_FROM)])
+
+    def totals() -> tuple[int, int]:
+        eq = where(one_filter("hs_pipeline", "EQ", value="0"))
+        in_one = where(one_filter("hs_pipeline", "IN", values=["0"]))
+        return (
+            search_ok(http, {**eq, "limit": 1})["total"],
+            search_ok(http, {**in_one, "limit": 1})["total"],
+        )
+
+    assert totals() == (KEEP_COUNT_FROM, KEEP_COUNT_FROM)
+    store = open_store(server.database_url)
+    try:
+        kept = Condition(("hs_pipeline",), Comparison.EQ, ("0",))
+        assert store.search_tickets(SearchQuery(((kept,),), 0)).count_to_keep is None, (
+            "the count should be kept, not counted, after the first search"
+        )
+    finally:
+        store.close()
+
+    create_subjects(http, ["One", "Two", "Three"])
+    assert totals() == (KEEP_COUNT_FROM + 3, KEEP_COUNT_FROM + 3)
+    archive = {"inputs": [{"id": str(created[0])}, {"id": str(created[1])}]}
+    assert http.post(f"{TICKETS}/batch/archive", json=archive).status_code == 204
+    assert totals() == (KEEP_COUNT_FROM + 1, KEEP_COUNT_FROM + 1)
+    merge = {"primaryObjectId": str(created[2]), "objectIdToMerge": str(created[3])}
+    assert http.post(f"{TICKETS}/merge", json=merge).status_code == 200
+    assert totals() == (KEEP_COUNT_FROM, KEEP_COUNT_FROM)
+    same_pipeline = {"properties": {"hs_pipeline": "0", "hs_pipeline_stage": "2"}}
+    assert http.patch(f"{TICKETS}/{created[4]}", json=same_pipeline).status_code == 200
+    assert totals() == (KEEP_COUNT_FROM, KEEP_COUNT_FROM)
 
 
 # -- the SDK -----------------------------------------------------------------------------------

@@ -21,7 +21,10 @@ live tickets are found by pipeline and stage. Search index: indexed keys are fou
 equality and range, once each; unindexed rows are gone; negated conditions and an
 unfiltered search cover live tickets only; groups are an OR of ANDs; pages come by offset
 with the total; sorts by stored values put missing values last; patterns match stored
-values; conditions on the id read the ids; a fresh index is complete.
+values; conditions on the id read the ids; a fresh index is complete. Kept counts: an
+equality search counting many rows asks for its count to be kept, which every committed
+index write then moves and a write of unsure effect or unindexing the property drops;
+they stay exact under concurrent writers moving rows both ways.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from spoke.store.base import (
 )
 from spoke.store.search import (
     ID_PROPERTY,
+    KEEP_COUNT_FROM,
     Comparison,
     Condition,
     SearchEntry,
@@ -1286,3 +1290,126 @@ def test_a_fresh_index_is_complete_and_needs_no_rebuild(store: Store) -> None:
     with store.transaction() as tx:
         assert tx.rebuild_search_index() is False
     assert store.search_index_complete()
+
+
+# -- kept search counts ----------------------------------------------------------------------
+
+
+def index_many(store: Store, name: str, key: SearchKey, ids: range) -> None:
+    with store.transaction() as tx:
+        tx.index_values([(name, key, i) for i in ids])
+
+
+def counted(store: Store, condition: Condition) -> tuple[int, bool]:
+    """The total of a search for ``condition`` alone, and whether it was counted (not
+    read from a kept count): only a counted total asks to be kept."""
+    with store.snapshot():
+        result = store.search_tickets(SearchQuery(((condition,),), limit=0))
+    return result.total, result.count_to_keep is not None
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [text("hs_pipeline", Comparison.EQ, "0"), numeric("score", Comparison.EQ, 5.0)],
+    ids=["text", "number"],
+)
+def test_a_kept_count_is_read_and_moved_by_every_committed_write(
+    store: Store, condition: Condition
+) -> None:
+    name, key = condition.properties[0], condition.keys[0]
+    index_many(store, name, key, range(1, KEEP_COUNT_FROM + 1))
+    index_many(store, name, "other" if isinstance(key, str) else 6.0, range(1, 11))
+    assert counted(store, condition) == (KEEP_COUNT_FROM, True)
+
+    store.keep_search_count(condition)
+    assert counted(store, condition) == (KEEP_COUNT_FROM, False)
+
+    with store.transaction() as tx:
+        tx.index_values([(name, key, KEEP_COUNT_FROM + i) for i in range(1, 6)])
+        tx.unindex_values([(name, key, 1), (name, key, 2)])
+    assert counted(store, condition) == (KEEP_COUNT_FROM + 3, False)
+
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.unindex_values([(name, key, 3)])
+        raise RuntimeError("rolled back")
+    assert counted(store, condition) == (KEEP_COUNT_FROM + 3, False)
+
+    # Rows already there, or not there: the statement changed fewer rows than it was
+    # given, so the kept count is dropped and the rows are counted again.
+    with store.transaction() as tx:
+        tx.index_values([(name, key, 4), (name, key, KEEP_COUNT_FROM + 100)])
+    assert counted(store, condition) == (KEEP_COUNT_FROM + 4, True)
+    store.keep_search_count(condition)
+    with store.transaction() as tx:
+        tx.unindex_values([(name, key, 1), (name, key, 5)])
+    assert counted(store, condition) == (KEEP_COUNT_FROM + 3, True)
+
+
+def test_a_key_with_few_rows_is_not_worth_keeping(store: Store) -> None:
+    condition = text("hs_pipeline", Comparison.EQ, "0")
+    index_many(store, "hs_pipeline", "0", range(1, KEEP_COUNT_FROM))
+    assert counted(store, condition) == (KEEP_COUNT_FROM - 1, False)
+    # Other kinds of search are counted every time.
+    in_one = text("hs_pipeline", Comparison.IN, "0")
+    index_many(store, "hs_pipeline", "0", range(KEEP_COUNT_FROM, KEEP_COUNT_FROM + 1))
+    assert counted(store, in_one) == (KEEP_COUNT_FROM, False)
+
+
+def test_unindexing_a_property_drops_its_kept_counts(store: Store) -> None:
+    condition = text("hs_pipeline", Comparison.EQ, "0")
+    index_many(store, "hs_pipeline", "0", range(1, KEEP_COUNT_FROM + 1))
+    store.keep_search_count(condition)
+    with store.transaction() as tx:
+        tx.unindex_property("hs_pipeline")
+        tx.index_values([("hs_pipeline", "0", 1)])
+    assert counted(store, condition) == (1, False)
+    index_many(store, "hs_pipeline", "0", range(2, KEEP_COUNT_FROM + 1))
+    assert counted(store, condition) == (KEEP_COUNT_FROM, True)
+
+
+def test_kept_counts_stay_exact_under_concurrent_writers(store_factory: StoreFactory) -> None:
+    """Two writers move tickets between two kept keys in opposite directions (each
+    transaction unindexes from one and indexes into the other), while a third
+    connection keeps asking to keep the counts. Nobody deadlocks, and at the end each
+    kept count equals the rows counted."""
+    first, second, keeper = store_factory(), store_factory(), store_factory()
+    a, b = text("hs_pipeline", Comparison.EQ, "a"), text("hs_pipeline", Comparison.EQ, "b")
+    half = KEEP_COUNT_FROM + 200
+    index_many(first, "hs_pipeline", "a", range(1, half + 1))
+    index_many(first, "hs_pipeline", "b", range(half + 1, 2 * half + 1))
+    first.keep_search_count(a)
+    first.keep_search_count(b)
+    errors: list[BaseException] = []
+
+    def move(store: Store, ids: range, source: str, target: str) -> None:
+        try:
+            for i in ids:
+                with store.transaction() as tx:
+                    tx.unindex_values([("hs_pipeline", source, i)])
+                    tx.index_values([("hs_pipeline", target, i)])
+        except BaseException as error:
+            errors.append(error)
+
+    def keep() -> None:
+        try:
+            for _ in range(10):
+                keeper.keep_search_count(a)
+                keeper.keep_search_count(b)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=move, args=(first, range(1, 101), "a", "b")),
+        threading.Thread(target=move, args=(second, range(half + 1, half + 101), "b", "a")),
+        threading.Thread(target=keep),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for key in ("a", "b"):
+        keeper.keep_search_count(text("hs_pipeline", Comparison.EQ, key))
+        kept = counted(keeper, text("hs_pipeline", Comparison.EQ, key))
+        assert kept == (half, False)
+        assert counted(keeper, text("hs_pipeline", Comparison.IN, key)) == (half, False)
