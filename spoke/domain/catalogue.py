@@ -22,6 +22,7 @@ class Properties:
         definitions: Iterable[PropertyDefinition],
         archived: Iterable[PropertyDefinition] = (),
         pipelines: Pipelines = DEFAULT_PIPELINES,
+        version: int = -1,
     ) -> None:
         self.by_name: Mapping[str, PropertyDefinition] = {d.name: d for d in definitions}
         #: Archived custom properties: unknown to reads and writes, kept for the properties API.
@@ -29,6 +30,8 @@ class Properties:
         self.unique_names = tuple(d.name for d in self.by_name.values() if d.has_unique_value)
         #: The ticket pipelines in force, which hs_pipeline and hs_pipeline_stage list.
         self.pipelines = pipelines
+        #: The store's definitions version these were read at (-1: never read).
+        self.version = version
 
     def get(self, name: str) -> PropertyDefinition | None:
         return self.by_name.get(name)
@@ -71,6 +74,6 @@ class Catalogue:
             archived = [d for d in custom if d.archived_at is not None]
             pipelines = Pipelines(self._store.pipelines())
             standard = with_pipeline_options(STANDARD_PROPERTIES, pipelines)
-            self._properties = Properties((*standard, *live), archived, pipelines)
+            self._properties = Properties((*standard, *live), archived, pipelines, version)
             self._version = version
         return self._properties

@@ -6,8 +6,9 @@ request. Every change is appended to the property's history with its source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from spoke.domain import search_index
 from spoke.domain.catalogue import Catalogue, Properties
@@ -39,8 +40,11 @@ from spoke.store.search import SearchEntry
 
 PropertyInput = Mapping[str, RawValue]
 
-#: Tries at finding the holders of unique values while other writers move them.
+#: Tries at finding the holders of unique values while other writers move them, and
+#: at writing while other workers change the definitions.
 _MAX_LOOKUPS = 3
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +85,26 @@ class TicketWriter:
         self._insert(inputs, source)
 
     def _insert(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[StoredTicket]:
-        catalogue = self._catalogue.current()
-        changes = _validate_all(catalogue, inputs, creating=True)
-        with self._store.transaction() as tx:
+        def insert(tx: Transaction, catalogue: Properties) -> list[StoredTicket]:
+            changes = _validate_all(catalogue, inputs, creating=True)
             now = now_ms()  # inside the transaction: creation times follow id order
             return _insert_tickets(tx, catalogue, changes, source, now)
+
+        return self._under_definitions(insert)
+
+    def _under_definitions(self, write: Callable[[Transaction, Properties], T]) -> T:
+        """Run ``write`` in one transaction, with the property and pipeline definitions
+        it validates against held in force until it commits (a pipeline stage cannot be
+        deleted under it). Definitions that changed since this worker read them are read
+        again first."""
+        for _ in range(_MAX_LOOKUPS):
+            catalogue = self._catalogue.current()
+            with self._store.transaction() as tx:
+                if tx.hold_definitions() == catalogue.version:
+                    return write(tx, catalogue)
+        raise Conflict(
+            "Property or pipeline definitions kept changing during this write; try again"
+        )
 
     # -- update ------------------------------------------------------------------
 
@@ -97,13 +116,13 @@ class TicketWriter:
     ) -> list[TicketRecord]:
         """Update tickets named by id, or by a unique property's value."""
         _check_batch_size(len(updates))
-        catalogue = self._catalogue.current()
-        definition = (
-            id_property_definition(catalogue, id_property, "update") if id_property else None
-        )
-        changes = _validate_all(catalogue, [u.properties for u in updates], creating=False)
-        _refuse_repeats([u.id for u in updates])
-        with self._store.transaction() as tx:
+
+        def update(tx: Transaction, catalogue: Properties) -> list[StoredTicket]:
+            definition = (
+                id_property_definition(catalogue, id_property, "update") if id_property else None
+            )
+            changes = _validate_all(catalogue, [u.properties for u in updates], creating=False)
+            _refuse_repeats([u.id for u in updates])
             ids, current = self._lock_targets(tx, updates, definition)
             missing = [
                 u.id
@@ -115,8 +134,9 @@ class TicketWriter:
             _refuse_repeats([str(i) for i in ids])
             now = now_ms()  # once the tickets are locked: timestamps follow commit order
             targets = [(current[i], c) for i, c in zip(ids, changes, strict=True) if i is not None]
-            results = _update_tickets(tx, catalogue, targets, source, now)
-        return [_full_record(t) for t in results]
+            return _update_tickets(tx, catalogue, targets, source, now)
+
+        return [_full_record(t) for t in self._under_definitions(update)]
 
     def _lock_targets(
         self,
@@ -153,10 +173,12 @@ class TicketWriter:
         value anywhere writes nothing.
         """
         _check_batch_size(len(inputs))
-        catalogue = self._catalogue.current()
-        definition = id_property_definition(catalogue, id_property, "upsert")
-        _refuse_repeats([_stored_form(definition, u.id) for u in inputs])
-        with self._store.transaction() as tx:
+
+        def upsert(
+            tx: Transaction, catalogue: Properties
+        ) -> tuple[list[int | None], list[StoredTicket], list[StoredTicket]]:
+            definition = id_property_definition(catalogue, id_property, "upsert")
+            _refuse_repeats([_stored_form(definition, u.id) for u in inputs])
             ids, current = self._lock_targets(tx, inputs, definition)
             held = [
                 i if i is not None and i in current and current[i].archived_at is None else None
@@ -182,6 +204,9 @@ class TicketWriter:
                 source,
                 now,
             )
+            return held, updated, created
+
+        held, updated, created = self._under_definitions(upsert)
         updated_iter, created_iter = iter(updated), iter(created)
         return [
             (_full_record(next(created_iter)), True)

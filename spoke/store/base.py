@@ -145,6 +145,12 @@ class Transaction(ABC):
     # -- pipelines ---------------------------------------------------------------
 
     @abstractmethod
+    def hold_definitions(self) -> int:
+        """The definitions version in force, held until the transaction ends: no change
+        of properties or pipelines commits before this transaction does, so what was
+        validated against that version stays valid."""
+
+    @abstractmethod
     def lock_pipelines(self) -> list[Pipeline]:
         """Every ticket pipeline, archived ones too, locked against other pipeline writers
         until the transaction ends. Bumps the definitions version, so every worker reloads

@@ -323,6 +323,12 @@ class PostgresTransaction(Transaction):
 
     # -- pipelines ---------------------------------------------------------------
 
+    def hold_definitions(self) -> int:
+        # Every change of definitions updates this row, which waits for the share lock.
+        row = self._db.execute("SELECT version FROM definitions_version FOR SHARE").fetchone()
+        assert row is not None
+        return int(row[0])
+
     def lock_pipelines(self) -> list[Pipeline]:
         # The definitions version's row lock serialises pipeline writers to their commit.
         self._db.execute("UPDATE definitions_version SET version = version + 1")

@@ -31,7 +31,7 @@ counted again. Keys are never dropped from ``search_counts`` otherwise: there ar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -436,13 +436,18 @@ class CountChanges:
     move the kept counts by when it commits (see "Counts" above)."""
 
     def __init__(self) -> None:
-        self._deltas: Counter[CountKey] = Counter()
-        self._unsure: set[CountKey] = set()
+        # By (property, key) as indexed; written as count keys only when asked for.
+        self._deltas: Counter[tuple[str, SearchKey]] = Counter()
+        self._unsure: set[tuple[str, SearchKey]] = set()
+
+    def __bool__(self) -> bool:
+        """Whether the transaction indexed or unindexed anything."""
+        return bool(self._deltas or self._unsure)
 
     def record(self, rows: Sequence[SearchEntry], changed: int, *, added: bool) -> None:
         """``rows`` were inserted (``added``) or deleted by a statement that changed
         ``changed`` rows; if it did not change them all, the changes are unsure."""
-        keys = [(name, count_key(key)) for name, key, _ in rows]
+        keys = [(name, key) for name, key, _ in rows]
         if changed != len(rows):
             self._unsure.update(keys)
         elif added:
@@ -450,16 +455,18 @@ class CountChanges:
         else:
             self._deltas.subtract(keys)
 
-    def deltas(self) -> list[tuple[str, str, int]]:
-        """``(property, count key, change)`` of the sure, non-zero changes, sorted."""
-        return sorted(
-            (name, key, delta)
+    def deltas(self, kept: Container[CountKey] | None = None) -> list[tuple[str, str, int]]:
+        """``(property, count key, change)`` of the sure, non-zero changes, sorted; only
+        of ``kept`` keys if given."""
+        changes = (
+            (name, count_key(key), delta)
             for (name, key), delta in self._deltas.items()
             if delta and (name, key) not in self._unsure
         )
+        return sorted(c for c in changes if kept is None or c[:2] in kept)
 
     def unsure(self) -> list[CountKey]:
-        return sorted(self._unsure)
+        return sorted({(name, count_key(key)) for name, key in self._unsure})
 
 
 def split_entries(

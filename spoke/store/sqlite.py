@@ -127,15 +127,19 @@ class SQLiteTransaction(Transaction):
 
     def move_kept_counts(self) -> None:
         """Move the kept counts by this transaction's index writes (before it commits;
-        the write lock keeps them exact)."""
+        the write lock keeps them exact). The kept keys are few: they are read whole."""
         changes = self._count_changes
+        if not changes:
+            return
         self._db.executemany(
             "DELETE FROM search_counts WHERE property = ? AND value = ?", changes.unsure()
         )
-        self._db.executemany(
-            "UPDATE search_counts SET n = n + ? WHERE property = ? AND value = ?",
-            [(delta, name, key) for name, key, delta in changes.deltas()],
-        )
+        kept = set(self._db.execute("SELECT property, value FROM search_counts"))
+        if kept:
+            self._db.executemany(
+                "UPDATE search_counts SET n = n + ? WHERE property = ? AND value = ?",
+                [(delta, name, key) for name, key, delta in changes.deltas(kept)],
+            )
 
     def allocate_ticket_ids(self, count: int) -> list[int]:
         # Above merged-away ids too: their rows are gone, but their ids still name tickets.
@@ -218,6 +222,11 @@ class SQLiteTransaction(Transaction):
         )
 
     # -- pipelines ---------------------------------------------------------------
+
+    def hold_definitions(self) -> int:
+        # BEGIN IMMEDIATE already holds the database's write lock.
+        (version,) = self._db.execute("SELECT version FROM definitions_version").fetchone()
+        return int(version)
 
     def lock_pipelines(self) -> list[Pipeline]:
         # BEGIN IMMEDIATE already holds the database's write lock.

@@ -16,8 +16,10 @@ the same database (as another worker would).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import threading
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -38,6 +40,7 @@ from hubspot.crm.pipelines.exceptions import (
 from servers import live_server
 
 from spoke.api import schemas
+from spoke.store import open_store
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -752,6 +755,59 @@ def test_deleted_pipelines_and_stages_take_no_new_tickets(http: httpx.Client) ->
         body["errors"][0]["message"]
         == f"{pid} was not one of the allowed options: [Support Pipeline]"
     )
+
+
+def test_a_write_validated_before_a_stage_is_deleted_is_checked_again(
+    server: LiveServer, http: httpx.Client
+) -> None:
+    """A create whose stage is deleted while it waits for the database is refused, not
+    written into the deleted stage. The deletion is held open on a connection of its own
+    (as a pipeline change on another worker would be) after the server has read the
+    pipelines; the create then validates against the stage still live, and must see
+    the deletion once it commits."""
+    pipeline = create_pipeline(http, "Escalations", "Open", "Hold")
+    pid, hold = pipeline["id"], stage_ids(pipeline)["Hold"]
+    store = open_store(server.database_url)
+    deleting, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def delete_hold_stage() -> None:
+        try:
+            with store.transaction() as tx:
+                (escalations,) = [p for p in tx.lock_pipelines() if p.id == pid]
+                stages = tuple(
+                    dataclasses.replace(s, archived_at=1) if s.id == hold else s
+                    for s in escalations.stages
+                )
+                tx.save_pipeline(dataclasses.replace(escalations, stages=stages))
+                deleting.set()
+                release.wait(timeout=10)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    answers: list[httpx.Response] = []
+    body = {"properties": {"subject": "x", "hs_pipeline": pid, "hs_pipeline_stage": hold}}
+    create = threading.Thread(target=lambda: answers.append(http.post(TICKETS, json=body)))
+    deletion = threading.Thread(target=delete_hold_stage)
+    try:
+        deletion.start()
+        assert deleting.wait(timeout=10)
+        create.start()
+        create.join(timeout=0.5)
+        assert create.is_alive(), "the create waits for the pipeline change to commit"
+    finally:
+        release.set()
+        deletion.join(timeout=30)
+        create.join(timeout=30)
+        store.close()
+    assert not errors, errors
+    (answer,) = answers
+    problem = error(answer, 400, ["status", "message", "correlationId", "errors", "category"])
+    assert problem["errors"][0]["context"]["propertyName"] == ["hs_pipeline_stage"]
+    listed = http.get(TICKETS, params={"properties": "hs_pipeline_stage", "limit": 100})
+    assert [
+        t for t in listed.json()["results"] if t["properties"]["hs_pipeline_stage"] == hold
+    ] == []
 
 
 def test_pipeline_properties_list_the_current_pipelines_and_stages(http: httpx.Client) -> None:

@@ -17,7 +17,8 @@ round-trip; app ids are allocated increasing; reads see committed data only, wri
 ticket are serialised, and ``snapshot()`` reads one committed state. Pipelines: the default
 one is there from the start; pipelines, stages and audits round-trip and move the
 definitions version; pipeline ids are numeric and new; pipeline writers are serialised;
-live tickets are found by pipeline and stage. Search index: indexed keys are found by
+live tickets are found by pipeline and stage; a transaction holding the definitions
+holds off pipeline writers. Search index: indexed keys are found by
 equality and range, once each; unindexed rows are gone; negated conditions and an
 unfiltered search cover live tickets only; groups are an OR of ANDs; pages come by offset
 with the total; sorts by stored values put missing values last; patterns match stored
@@ -1108,6 +1109,49 @@ def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
     assert not errors, errors
     (pipelines,) = seen
     assert [p.label for p in pipelines if p.id != "0"] == ["Escalations"]
+
+
+def test_held_definitions_wait_for_no_change_and_hold_off_changes(
+    store_factory: StoreFactory,
+) -> None:
+    """hold_definitions gives the version in force; a pipeline writer waits for the
+    holder's commit, and a holder after it sees the version it moved to."""
+    holder, editor = store_factory(), store_factory()
+    held, release = threading.Event(), threading.Event()
+    versions: list[int] = []
+    errors: list[BaseException] = []
+
+    def hold() -> None:
+        try:
+            with holder.transaction() as tx:
+                versions.append(tx.hold_definitions())
+                held.set()
+                release.wait(timeout=10)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+
+    def edit() -> None:
+        try:
+            held.wait(timeout=10)
+            with editor.transaction() as tx:
+                tx.lock_pipelines()
+        except BaseException as error:
+            errors.append(error)
+
+    before = holder.definitions_version()
+    threads = [threading.Thread(target=hold), threading.Thread(target=edit)]
+    for thread in threads:
+        thread.start()
+    assert held.wait(timeout=10)
+    threads[1].join(timeout=0.3)
+    assert threads[1].is_alive(), "the pipeline writer waits for the holder"
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert versions == [before]
+    with holder.transaction() as tx:
+        assert tx.hold_definitions() == before + 1
 
 
 # -- search index ------------------------------------------------------------------------------
