@@ -6,12 +6,19 @@ keeps them in memory and reloads them when the store's definitions version moves
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from spoke.domain.pipelines import DEFAULT_PIPELINES, Pipelines, with_pipeline_options
 from spoke.domain.properties import PropertyDefinition
 from spoke.domain.ticket_properties import ALWAYS_RETURNED, DEFAULT_PROPERTIES, STANDARD_PROPERTIES
-from spoke.store.base import Store
+from spoke.errors import Conflict
+from spoke.store.base import Store, Transaction
+
+T = TypeVar("T")
+
+#: Tries at a write while other workers keep changing the definitions.
+_MAX_TRIES = 3
 
 
 class Properties:
@@ -77,3 +84,17 @@ class Catalogue:
             self._properties = Properties((*standard, *live), archived, pipelines, version)
             self._version = version
         return self._properties
+
+    def write_in_force(self, write: Callable[[Transaction, Properties], T]) -> T:
+        """Run ``write`` in one transaction with the definitions in force, held until it
+        commits: no property or pipeline change commits in between (a stage cannot be
+        deleted, a property cannot be retyped, under it). Definitions changed since this
+        worker read them are read again first."""
+        for _ in range(_MAX_TRIES):
+            properties = self.current()
+            with self._store.transaction() as tx:
+                if tx.hold_definitions() == properties.version:
+                    return write(tx, properties)
+        raise Conflict(
+            "Property or pipeline definitions kept changing during this write; try again"
+        )

@@ -51,8 +51,8 @@ class TicketMerger:
                 f"Cannot merge ticket {primary_id} with itself: primaryObjectId and "
                 "objectIdToMerge name the same ticket"
             )
-        properties = self._catalogue.current()
-        with self._store.transaction() as tx:
+
+        def merge(tx: Transaction, properties: Properties) -> StoredTicket:
             (target_id, source_id), locked = lock_following_merges(
                 self._store, tx, [primary_id, merged_id]
             )
@@ -72,7 +72,7 @@ class TicketMerger:
                     "both name it since an earlier merge"
                 )
             now = now_ms()  # once both are locked: history stays in commit order
-            result = _merge(
+            return _merge(
                 tx,
                 locked[target_id],
                 locked[source_id],
@@ -80,6 +80,8 @@ class TicketMerger:
                 app_id=app_id,
                 now=now,
             )
+
+        result = self._catalogue.write_in_force(merge)
         names = tuple(sorted(result.values))
         return to_record(result, ReadOptions(names=names, history_names=()), None)
 

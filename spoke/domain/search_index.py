@@ -104,6 +104,8 @@ def reindex_property(store: Store, catalogue: Catalogue, name: str) -> None:
     """Key every live value of property ``name`` anew (after its type changed)."""
     definition = catalogue.current().get(name)
     with store.transaction() as tx:
+        # Writes keyed by the old type commit first; the next wait, then key the new way.
+        tx.change_definitions()
         tx.unindex_property(name)
         if definition is None:
             return

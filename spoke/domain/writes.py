@@ -6,9 +6,8 @@ request. Every change is appended to the property's history with its source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from spoke.domain import search_index
 from spoke.domain.catalogue import Catalogue, Properties
@@ -40,11 +39,8 @@ from spoke.store.search import SearchEntry
 
 PropertyInput = Mapping[str, RawValue]
 
-#: Tries at finding the holders of unique values while other writers move them, and
-#: at writing while other workers change the definitions.
+#: Tries at finding the holders of unique values while other writers move them.
 _MAX_LOOKUPS = 3
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,21 +86,7 @@ class TicketWriter:
             now = now_ms()  # inside the transaction: creation times follow id order
             return _insert_tickets(tx, catalogue, changes, source, now)
 
-        return self._under_definitions(insert)
-
-    def _under_definitions(self, write: Callable[[Transaction, Properties], T]) -> T:
-        """Run ``write`` in one transaction, with the property and pipeline definitions
-        it validates against held in force until it commits (a pipeline stage cannot be
-        deleted under it). Definitions that changed since this worker read them are read
-        again first."""
-        for _ in range(_MAX_LOOKUPS):
-            catalogue = self._catalogue.current()
-            with self._store.transaction() as tx:
-                if tx.hold_definitions() == catalogue.version:
-                    return write(tx, catalogue)
-        raise Conflict(
-            "Property or pipeline definitions kept changing during this write; try again"
-        )
+        return self._catalogue.write_in_force(insert)
 
     # -- update ------------------------------------------------------------------
 
@@ -136,7 +118,7 @@ class TicketWriter:
             targets = [(current[i], c) for i, c in zip(ids, changes, strict=True) if i is not None]
             return _update_tickets(tx, catalogue, targets, source, now)
 
-        return [_full_record(t) for t in self._under_definitions(update)]
+        return [_full_record(t) for t in self._catalogue.write_in_force(update)]
 
     def _lock_targets(
         self,
@@ -206,7 +188,7 @@ class TicketWriter:
             )
             return held, updated, created
 
-        held, updated, created = self._under_definitions(upsert)
+        held, updated, created = self._catalogue.write_in_force(upsert)
         updated_iter, created_iter = iter(updated), iter(created)
         return [
             (_full_record(next(created_iter)), True)
@@ -220,13 +202,16 @@ class TicketWriter:
     def archive(self, ids: Sequence[str]) -> None:
         """Soft-delete; ids that name no live ticket are ignored, as HubSpot does."""
         _check_batch_size(len(ids))
-        with self._store.transaction() as tx:
+
+        def archive(tx: Transaction, catalogue: Properties) -> None:
             now = now_ms()
             # An id merged into another ticket names that ticket.
             _, current = lock_following_merges(self._store, tx, list(map(parse_ticket_id, ids)))
             live = [t for t in current.values() if t.archived_at is None]
             tx.update_tickets([StoredTicket(t.id, t.values, now, t.version) for t in live], now)
-            tx.unindex_values(search_index.entries_of(self._catalogue.current(), live))
+            tx.unindex_values(search_index.entries_of(catalogue, live))
+
+        self._catalogue.write_in_force(archive)
 
 
 def _insert_tickets(

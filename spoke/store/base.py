@@ -151,6 +151,12 @@ class Transaction(ABC):
         validated against that version stays valid."""
 
     @abstractmethod
+    def change_definitions(self) -> None:
+        """Move the definitions version, so every worker reloads them once this
+        transaction commits; until then, ticket writes wait in :meth:`hold_definitions`
+        (and this waits for the writes holding them)."""
+
+    @abstractmethod
     def lock_pipelines(self) -> list[Pipeline]:
         """Every ticket pipeline, archived ones too, locked against other pipeline writers
         until the transaction ends. Bumps the definitions version, so every worker reloads

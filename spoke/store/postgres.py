@@ -329,9 +329,12 @@ class PostgresTransaction(Transaction):
         assert row is not None
         return int(row[0])
 
+    def change_definitions(self) -> None:
+        self._db.execute("UPDATE definitions_version SET version = version + 1")
+
     def lock_pipelines(self) -> list[Pipeline]:
         # The definitions version's row lock serialises pipeline writers to their commit.
-        self._db.execute("UPDATE definitions_version SET version = version + 1")
+        self.change_definitions()
         return pipelines_from_rows(self._db.execute(SELECT_PIPELINES))
 
     def allocate_pipeline_ids(self, count: int) -> list[str]:

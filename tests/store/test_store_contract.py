@@ -18,7 +18,7 @@ ticket are serialised, and ``snapshot()`` reads one committed state. Pipelines: 
 one is there from the start; pipelines, stages and audits round-trip and move the
 definitions version; pipeline ids are numeric and new; pipeline writers are serialised;
 live tickets are found by pipeline and stage; a transaction holding the definitions
-holds off pipeline writers. Search index: indexed keys are found by
+and one changing them wait for each other. Search index: indexed keys are found by
 equality and range, once each; unindexed rows are gone; negated conditions and an
 unfiltered search cover live tickets only; groups are an OR of ANDs; pages come by offset
 with the total; sorts by stored values put missing values last; patterns match stored
@@ -47,6 +47,7 @@ from spoke.store.base import (
     StoredTicket,
     TicketWrite,
     TokenRecord,
+    Transaction,
     UniqueValueTaken,
 )
 from spoke.store.search import (
@@ -1111,47 +1112,66 @@ def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
     assert [p.label for p in pipelines if p.id != "0"] == ["Escalations"]
 
 
-def test_held_definitions_wait_for_no_change_and_hold_off_changes(
+def hold(tx: Transaction) -> None:
+    tx.hold_definitions()
+
+
+def change(tx: Transaction) -> None:
+    tx.change_definitions()
+
+
+def lock_pipelines(tx: Transaction) -> None:
+    tx.lock_pipelines()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [(hold, change), (change, hold), (hold, lock_pipelines)],
+    ids=["a change waits for a holder", "a holder waits for a change", "pipelines too"],
+)
+def test_held_definitions_and_changes_of_them_wait_for_each_other(
     store_factory: StoreFactory,
+    first: Callable[[Transaction], object],
+    second: Callable[[Transaction], object],
 ) -> None:
-    """hold_definitions gives the version in force; a pipeline writer waits for the
-    holder's commit, and a holder after it sees the version it moved to."""
-    holder, editor = store_factory(), store_factory()
-    held, release = threading.Event(), threading.Event()
-    versions: list[int] = []
+    """A ticket write holds the definitions it validated against (hold_definitions)
+    until it commits; a change of them (change_definitions, lock_pipelines) waits for
+    it, and a write waits for a change, then finds the version it moved to."""
+    one, other = store_factory(), store_factory()
+    started, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
-    def hold() -> None:
+    def run_first() -> None:
         try:
-            with holder.transaction() as tx:
-                versions.append(tx.hold_definitions())
-                held.set()
+            with one.transaction() as tx:
+                first(tx)
+                started.set()
                 release.wait(timeout=10)
         except BaseException as error:  # reported in the main thread
             errors.append(error)
 
-    def edit() -> None:
+    def run_second() -> None:
         try:
-            held.wait(timeout=10)
-            with editor.transaction() as tx:
-                tx.lock_pipelines()
+            started.wait(timeout=10)
+            with other.transaction() as tx:
+                second(tx)
         except BaseException as error:
             errors.append(error)
 
-    before = holder.definitions_version()
-    threads = [threading.Thread(target=hold), threading.Thread(target=edit)]
+    before = one.definitions_version()
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
     for thread in threads:
         thread.start()
-    assert held.wait(timeout=10)
+    assert started.wait(timeout=10)
     threads[1].join(timeout=0.3)
-    assert threads[1].is_alive(), "the pipeline writer waits for the holder"
+    assert threads[1].is_alive(), "the second transaction waits for the first"
     release.set()
     for thread in threads:
         thread.join(timeout=30)
     assert not errors, errors
-    assert versions == [before]
-    with holder.transaction() as tx:
-        assert tx.hold_definitions() == before + 1
+    changes = sum(step is not hold for step in (first, second))
+    with one.transaction() as tx:
+        assert tx.hold_definitions() == before + changes
 
 
 # -- search index ------------------------------------------------------------------------------
