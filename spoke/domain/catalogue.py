@@ -74,7 +74,10 @@ class Catalogue:
         self._properties = Properties(STANDARD_PROPERTIES)
 
     def current(self) -> Properties:
-        version = self._store.definitions_version()
+        return self.at(self._store.definitions_version())
+
+    def at(self, version: int) -> Properties:
+        """The properties of definitions ``version``, just read from the store."""
         if version != self._version:
             custom = self._store.custom_properties()
             live = [d for d in custom if d.archived_at is None]

@@ -62,19 +62,24 @@ class TicketReader:
             raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
         if properties_with_history and len(inputs) > MAX_HISTORY_BATCH_INPUTS:
             raise BatchTooLarge.for_history(MAX_HISTORY_BATCH_INPUTS)
-        catalogue = self._catalogue.current()
-        options = _read_options(catalogue, properties, properties_with_history)
         wanted = first_appearances(inputs)
         # One query reads one state; a read that needs several takes a snapshot.
-        several_queries = id_property is not None or bool(options.history_names)
+        several_queries = id_property is not None or bool(properties_with_history)
         with self._store.snapshot() if several_queries else nullcontext():
             if id_property is None:
                 ids = {text: parse_ticket_id(text) for text in wanted}
+                asked = [i for i in ids.values() if i]
+                # The definitions in force come with the tickets (one round trip).
+                version, found = self._store.read_tickets_in_force(asked)
+                catalogue = self._catalogue.at(version)
             else:
+                catalogue = self._catalogue.current()
                 definition = id_property_definition(catalogue, id_property, "read")
                 ids = resolve(self._store, definition, wanted)
-            asked = [i for i in ids.values() if i]
-            tickets = {t.id: t for t in self._store.read_tickets(asked)}
+                asked = [i for i in ids.values() if i]
+                found = self._store.read_tickets(asked)
+            options = _read_options(catalogue, properties, properties_with_history)
+            tickets = {t.id: t for t in found}
             if len(tickets) < len(asked):  # ids merged away read as the ticket they are in
                 unfound = [i for i in asked if i not in tickets]
                 for merged_id, primary in self._store.read_merged_tickets(unfound).items():

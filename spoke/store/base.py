@@ -221,6 +221,11 @@ class Store(ABC):
         """The tickets among ``ids`` that exist, archived or not, in any order."""
 
     @abstractmethod
+    def read_tickets_in_force(self, ids: Sequence[int]) -> tuple[int, list[StoredTicket]]:
+        """:meth:`definitions_version` and :meth:`read_tickets`, read no earlier than the
+        call began: what a read needs, in as few round trips as the backend allows."""
+
+    @abstractmethod
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
         """Up to ``limit`` tickets whose id is above ``after_id``, in id order: the archived
         ones if ``archived``, else the live ones.

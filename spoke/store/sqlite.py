@@ -355,6 +355,9 @@ class SQLiteStore(Store):
     def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
         return _read_tickets(self._db, ids)
 
+    def read_tickets_in_force(self, ids: Sequence[int]) -> tuple[int, list[StoredTicket]]:
+        return self.definitions_version(), _read_tickets(self._db, ids)
+
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
         rows = self._db.execute(
             _LIST_ARCHIVED_TICKETS if archived else _LIST_LIVE_TICKETS, (after_id, limit)

@@ -249,6 +249,21 @@ def test_read_tickets_ignores_unknown_ids(store: Store) -> None:
     assert store.read_tickets([424_242]) == []
 
 
+def test_read_tickets_in_force_gives_the_definitions_version_with_the_tickets(
+    store_factory: StoreFactory,
+) -> None:
+    store, other = store_factory(), store_factory()
+    tickets = create_tickets(store, 2)
+    ids = [t.id for t in tickets]
+    version = store.definitions_version()
+    read_version, found = store.read_tickets_in_force([ids[1], 424_242, ids[0]])
+    assert (read_version, by_id(found)) == (version, by_id(tickets))
+    assert store.read_tickets_in_force([]) == (version, [])
+    with other.transaction() as tx:
+        tx.change_definitions()
+    assert store.read_tickets_in_force([424_242]) == (version + 1, [])
+
+
 def test_read_tickets_handles_more_ids_than_one_statement_takes(store: Store) -> None:
     tickets = create_tickets(store, MANY)
     wanted = [t.id for t in reversed(tickets)] + list(range(10**9, 10**9 + 300))
