@@ -76,6 +76,10 @@ class Catalogue:
     def current(self) -> Properties:
         return self.at(self._store.definitions_version())
 
+    def cached(self) -> Properties:
+        """The properties last read, without asking the store whether they moved."""
+        return self._properties
+
     def at(self, version: int) -> Properties:
         """The properties of definitions ``version``, just read from the store."""
         if version != self._version:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -18,7 +18,10 @@ from spoke.domain.records import (
 )
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.errors import BatchTooLarge, InvalidPageRequest
-from spoke.store.base import Store
+from spoke.store.base import HistoryEntry, Store, StoredTicket
+
+#: History of each (ticket, property), newest first, as the store reads it.
+History = dict[tuple[int, str], list[HistoryEntry]]
 
 #: Page sizes of a list (``limit``): HubSpot's default and maximum, and the maximum when
 #: property history is asked for (behaviour.md §1.3, hubspot-api-python#143).
@@ -63,42 +66,52 @@ class TicketReader:
         if properties_with_history and len(inputs) > MAX_HISTORY_BATCH_INPUTS:
             raise BatchTooLarge.for_history(MAX_HISTORY_BATCH_INPUTS)
         wanted = first_appearances(inputs)
-        # One query reads one state; a read that needs several takes a snapshot.
-        several_queries = id_property is not None or bool(properties_with_history)
-        with self._store.snapshot() if several_queries else nullcontext():
-            if id_property is None:
-                ids = {text: parse_ticket_id(text) for text in wanted}
-                asked = [i for i in ids.values() if i]
-                # The definitions in force come with the tickets (one round trip).
-                version, found = self._store.read_tickets_in_force(asked)
-                catalogue = self._catalogue.at(version)
-            else:
-                catalogue = self._catalogue.current()
+        ids: Mapping[str, int | None] = {}
+        if id_property is None:
+            ids = {text: parse_ticket_id(text) for text in wanted}
+            read = self._read_by_id(ids, properties, properties_with_history)
+            if read is not None:
+                return _batch_result(wanted, ids, *read, archived=archived)
+        # By unique value, or with ids merged away, or definitions that just moved:
+        # several queries, in one snapshot.
+        catalogue = self._catalogue.current()
+        options = _read_options(catalogue, properties, properties_with_history)
+        with self._store.snapshot():
+            if id_property is not None:
                 definition = id_property_definition(catalogue, id_property, "read")
                 ids = resolve(self._store, definition, wanted)
-                asked = [i for i in ids.values() if i]
-                found = self._store.read_tickets(asked)
-            options = _read_options(catalogue, properties, properties_with_history)
-            tickets = {t.id: t for t in found}
+            asked = [i for i in ids.values() if i]
+            tickets = {t.id: t for t in self._store.read_tickets(asked)}
             if len(tickets) < len(asked):  # ids merged away read as the ticket they are in
                 unfound = [i for i in asked if i not in tickets]
                 for merged_id, primary in self._store.read_merged_tickets(unfound).items():
                     tickets[merged_id] = tickets.setdefault(primary.id, primary)
             history = None
             if options.history_names:
-                read = list({t.id for t in tickets.values()})
-                history = self._store.read_history(read, options.history_names)
-        records: list[TicketRecord] = []
-        missing: list[str] = []
-        returned: set[int] = set()
-        for text in wanted:
-            ticket = tickets.get(ids[text] or 0)
-            if ticket is None or (ticket.archived_at is not None) != archived:
-                missing.append(text)
-            elif ticket.id not in returned:
-                returned.add(ticket.id)
-                records.append(to_record(ticket, options, history))
-        return BatchReadResult(records, missing)
+                read_ids = list({t.id for t in tickets.values()})
+                history = self._store.read_history(read_ids, options.history_names)
+        return _batch_result(wanted, ids, tickets, options, history, archived=archived)
+
+    def _read_by_id(
+        self,
+        ids: Mapping[str, int | None],
+        properties: Sequence[str],
+        properties_with_history: Sequence[str],
+    ) -> tuple[dict[int, StoredTicket], ReadOptions, History | None] | None:
+        """The common batch read, by ids that all name tickets, in one store call (one
+        round trip on PostgreSQL): the history asked for is read along, for the property
+        names this worker last knew, and the definitions version with it. ``None`` when
+        some id names no ticket (it may have been merged away) or when the names the
+        version in force gives are not those: the caller reads again."""
+        asked = [i for i in ids.values() if i]
+        known = _read_options(self._catalogue.cached(), properties, properties_with_history)
+        read = self._store.read_tickets_in_force(asked, known.history_names)
+        catalogue = self._catalogue.at(read.definitions_version)
+        options = _read_options(catalogue, properties, properties_with_history)
+        tickets = {t.id: t for t in read.tickets}
+        if options.history_names != known.history_names or len(tickets) < len(set(asked)):
+            return None
+        return tickets, options, read.history if options.history_names else None
 
     def get(
         self,
@@ -159,6 +172,30 @@ def _start_of(after: str | None) -> int:
         raise InvalidPageRequest.for_cursor(after)
     beyond_every_id = _MAX_TICKET_ID + 1
     return beyond_every_id if len(after) > 19 else min(int(after), beyond_every_id)
+
+
+def _batch_result(
+    wanted: Sequence[str],
+    ids: Mapping[str, int | None],
+    tickets: Mapping[int, StoredTicket],
+    options: ReadOptions,
+    history: History | None,
+    *,
+    archived: bool,
+) -> BatchReadResult:
+    """The records of ``wanted`` (each ticket once, in input order) and the inputs that
+    name no ticket of the ``archived`` kind."""
+    records: list[TicketRecord] = []
+    missing: list[str] = []
+    returned: set[int] = set()
+    for text in wanted:
+        ticket = tickets.get(ids[text] or 0)
+        if ticket is None or (ticket.archived_at is not None) != archived:
+            missing.append(text)
+        elif ticket.id not in returned:
+            returned.add(ticket.id)
+            records.append(to_record(ticket, options, history))
+    return BatchReadResult(records, missing)
 
 
 def _read_options(

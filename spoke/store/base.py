@@ -64,6 +64,16 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketsRead:
+    """What :meth:`Store.read_tickets_in_force` read."""
+
+    definitions_version: int
+    tickets: list[StoredTicket]
+    history: dict[tuple[int, str], list[HistoryEntry]]
+    """Of the names asked for; empty when none were."""
+
+
+@dataclass(frozen=True, slots=True)
 class TokenRecord:
     token_hash: str
     app_id: int
@@ -221,9 +231,12 @@ class Store(ABC):
         """The tickets among ``ids`` that exist, archived or not, in any order."""
 
     @abstractmethod
-    def read_tickets_in_force(self, ids: Sequence[int]) -> tuple[int, list[StoredTicket]]:
-        """:meth:`definitions_version` and :meth:`read_tickets`, read no earlier than the
-        call began: what a read needs, in as few round trips as the backend allows."""
+    def read_tickets_in_force(
+        self, ids: Sequence[int], history_names: Sequence[str] = ()
+    ) -> TicketsRead:
+        """:meth:`definitions_version`, :meth:`read_tickets` and, given names,
+        :meth:`read_history` of the tickets found, read in one state no earlier than the
+        call began: what a read by id needs, in as few round trips as the backend allows."""
 
     @abstractmethod
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:

@@ -42,6 +42,7 @@ from spoke.store.base import (
     PropertyGroupExists,
     Store,
     StoredTicket,
+    TicketsRead,
     TicketWrite,
     TokenRecord,
     Transaction,
@@ -103,6 +104,15 @@ _LOCK_TICKETS = _SELECT_TICKETS + " ORDER BY id FOR UPDATE"
 _SELECT_TICKETS_IN_FORCE = (
     "SELECT t.id, t.property_values, t.archived_at, t.version, d.version "
     "FROM definitions_version d LEFT JOIN tickets t ON t.id = ANY(%b)"
+)
+#: Rows of three kinds: 0 a ticket, 1 one of its writes (newest first), 2 the version.
+_SELECT_TICKETS_AND_WRITES_IN_FORCE = (
+    "SELECT 0, id, version, archived_at, NULL, NULL, property_values "
+    "FROM tickets WHERE id = ANY(%b) "
+    "UNION ALL SELECT 1, ticket_id, version, timestamp, source_type, source_id, property_values "
+    "FROM ticket_writes WHERE ticket_id = ANY(%b) "
+    "UNION ALL SELECT 2, version, 0, NULL, NULL, NULL, NULL FROM definitions_version "
+    "ORDER BY 1, 2, 3 DESC"
 )
 
 #: A page of tickets in id order; archived ones through their own partial index (0002).
@@ -463,11 +473,30 @@ class PostgresStore(Store):
     def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
         return _select_tickets(self._connection(), _SELECT_TICKETS, ids)
 
-    def read_tickets_in_force(self, ids: Sequence[int]) -> tuple[int, list[StoredTicket]]:
-        # One statement, one round trip: the version's row, joined to the tickets found.
-        rows = self._connection().execute(_SELECT_TICKETS_IN_FORCE, (list(ids),)).fetchall()
-        tickets = [ticket_from_row(row) for row in rows if row[0] is not None]
-        return int(rows[0][4]), tickets
+    def read_tickets_in_force(
+        self, ids: Sequence[int], history_names: Sequence[str] = ()
+    ) -> TicketsRead:
+        # One statement, so one round trip and one snapshot, without BEGIN and COMMIT.
+        db = self._connection()
+        if not history_names:
+            rows = db.execute(_SELECT_TICKETS_IN_FORCE, (list(ids),)).fetchall()
+            tickets = [ticket_from_row(row) for row in rows if row[0] is not None]
+            return TicketsRead(int(rows[0][4]), tickets, {})
+        version, tickets, writes = 0, [], []
+        for kind, *row in db.execute(_SELECT_TICKETS_AND_WRITES_IN_FORCE, (list(ids),) * 2):
+            if kind == 0:
+                ticket_id, ticket_version, archived_at, _, _, values = row
+                tickets.append(
+                    StoredTicket(ticket_id, orjson.loads(values), archived_at, ticket_version)
+                )
+            elif kind == 1:
+                ticket_id, _, timestamp, source_type, source_id, values = row
+                writes.append((ticket_id, timestamp, source_type, source_id, values))
+            else:
+                version = row[0]
+        history: dict[tuple[int, str], list[HistoryEntry]] = {}
+        history_from_writes(writes, history_names, history)
+        return TicketsRead(version, tickets, history)
 
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
         rows = (

@@ -10,7 +10,7 @@ import functools
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import msgspec
@@ -25,6 +25,7 @@ from spoke.store.base import (
     PropertyGroupExists,
     Store,
     StoredTicket,
+    TicketsRead,
     TicketWrite,
     TokenRecord,
     Transaction,
@@ -355,8 +356,16 @@ class SQLiteStore(Store):
     def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
         return _read_tickets(self._db, ids)
 
-    def read_tickets_in_force(self, ids: Sequence[int]) -> tuple[int, list[StoredTicket]]:
-        return self.definitions_version(), _read_tickets(self._db, ids)
+    def read_tickets_in_force(
+        self, ids: Sequence[int], history_names: Sequence[str] = ()
+    ) -> TicketsRead:
+        # In process, several statements cost little; with history they need a snapshot.
+        with self.snapshot() if history_names else nullcontext():
+            version = self.definitions_version()
+            tickets = _read_tickets(self._db, ids)
+            found = [t.id for t in tickets]
+            history = self.read_history(found, history_names) if history_names else {}
+        return TicketsRead(version, tickets, history)
 
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
         rows = self._db.execute(

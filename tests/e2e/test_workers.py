@@ -282,7 +282,18 @@ def test_a_new_property_is_usable_by_the_next_request_on_either_worker(
             json={"properties": {"subject": name, "hs_pipeline_stage": "1", name: f"value {n}"}},
         )
         spread.add(definer, writer)
-        # ... and the ones after it read it back, and find its definition.
+        # ... and the ones after it read it back, with its history too, and find its
+        # definition.
+        response, reader = workers.send(
+            "POST",
+            BATCH_READ,
+            json={"inputs": [{"id": created["id"]}], "propertiesWithHistory": [name]},
+        )
+        assert response.status_code == 200, response.text
+        (record,) = response.json()["results"]
+        history = [entry["value"] for entry in record["propertiesWithHistory"][name]]
+        assert history == [f"value {n}"], record
+        spread.add(writer, reader)
         result, reader = read_one(workers, created["id"], [name])
         assert result["properties"][name] == f"value {n}", result
         spread.add(writer, reader)

@@ -45,6 +45,7 @@ from spoke.store.base import (
     PropertyGroupExists,
     Store,
     StoredTicket,
+    TicketsRead,
     TicketWrite,
     TokenRecord,
     Transaction,
@@ -256,12 +257,28 @@ def test_read_tickets_in_force_gives_the_definitions_version_with_the_tickets(
     tickets = create_tickets(store, 2)
     ids = [t.id for t in tickets]
     version = store.definitions_version()
-    read_version, found = store.read_tickets_in_force([ids[1], 424_242, ids[0]])
-    assert (read_version, by_id(found)) == (version, by_id(tickets))
-    assert store.read_tickets_in_force([]) == (version, [])
+    read = store.read_tickets_in_force([ids[1], 424_242, ids[0]])
+    assert (read.definitions_version, by_id(read.tickets), read.history) == (
+        version,
+        by_id(tickets),
+        {},
+    )
+    assert store.read_tickets_in_force([]) == TicketsRead(version, [], {})
     with other.transaction() as tx:
         tx.change_definitions()
-    assert store.read_tickets_in_force([424_242]) == (version + 1, [])
+    assert store.read_tickets_in_force([424_242]).definitions_version == version + 1
+
+
+def test_read_tickets_in_force_reads_the_history_asked_for(store: Store) -> None:
+    first, second = create_tickets(store, 2, subject="before", content="kept")
+    with store.transaction() as tx:
+        tx.update_tickets([StoredTicket(first.id, {"subject": "after"}, None, 2)], 2_000)
+        tx.record_writes([TicketWrite(first.id, 2, 2_000, "API", None, {"subject": "after"})])
+    names = ["subject", "content"]
+    read = store.read_tickets_in_force([first.id, second.id, 424_242], names)
+    assert by_id(read.tickets) == by_id(store.read_tickets([first.id, second.id]))
+    assert read.history == store.read_history([first.id, second.id], names)
+    assert [e.value for e in read.history[(first.id, "subject")]] == ["after", "before"]
 
 
 def test_read_tickets_handles_more_ids_than_one_statement_takes(store: Store) -> None:
