@@ -73,10 +73,15 @@ from spoke.store.search import (
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
 
+#: How long a statement waits for another connection's write lock.
+_BUSY_TIMEOUT_MS = 10_000
+#: How long keeping a search count waits for writers before giving up.
+_KEEP_COUNT_WAIT_MS = 200
+
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
-    "PRAGMA busy_timeout = 10000",
+    f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}",
     "PRAGMA cache_size = -65536",
     # The most SQLite's usual builds map (SQLITE_MAX_MMAP_SIZE): all of a 1M-ticket
     # database with its search index (1.7 GB). Reads past it copy pages through the
@@ -580,9 +585,17 @@ class SQLiteStore(Store):
         return _SEARCH_SQL.run(query, self._db.execute)
 
     def keep_search_count(self, condition: Condition) -> None:
-        # BEGIN IMMEDIATE holds off every writer while the rows are counted.
-        with self.transaction():
-            self._db.execute(*_SEARCH_SQL.keep_count(condition))
+        # BEGIN IMMEDIATE holds off every writer while the rows are counted; when a
+        # writer keeps it waiting, the count is not kept.
+        self._db.execute(f"PRAGMA busy_timeout = {_KEEP_COUNT_WAIT_MS}")
+        try:
+            with self.transaction():
+                self._db.execute(*_SEARCH_SQL.keep_count(condition))
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
 
     def search_index_complete(self) -> bool:
         (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()

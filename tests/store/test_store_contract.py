@@ -31,6 +31,7 @@ they stay exact under concurrent writers moving rows both ways.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -1461,6 +1462,22 @@ def test_unindexing_a_property_drops_its_kept_counts(store: Store) -> None:
     assert counted(store, condition) == (1, False)
     index_many(store, "hs_pipeline", "0", range(2, KEEP_COUNT_FROM + 1))
     assert counted(store, condition) == (KEEP_COUNT_FROM, True)
+
+
+def test_a_count_is_not_kept_while_a_writer_of_the_index_keeps_it_waiting(
+    store_factory: StoreFactory,
+) -> None:
+    writer, searcher = store_factory(), store_factory()
+    condition = text("hs_pipeline", Comparison.EQ, "0")
+    index_many(writer, "hs_pipeline", "0", range(1, KEEP_COUNT_FROM + 1))
+    with writer.transaction() as tx:
+        tx.index_values([("hs_pipeline", "1", 1)])
+        started = time.monotonic()
+        searcher.keep_search_count(condition)  # gives up instead of waiting
+        assert time.monotonic() - started < 5
+    assert counted(searcher, condition) == (KEEP_COUNT_FROM, True)
+    searcher.keep_search_count(condition)
+    assert counted(searcher, condition) == (KEEP_COUNT_FROM, False)
 
 
 def test_kept_counts_stay_exact_under_concurrent_writers(store_factory: StoreFactory) -> None:
