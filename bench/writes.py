@@ -1,0 +1,121 @@
+"""Throughput of ticket creates (``POST /crm/v3/objects/tickets``), with and without a
+kept search count on the pipeline every new ticket joins.
+
+Seeds a fresh database (SQLite file or PostgreSQL database ``spoke_bench_writes``),
+starts ``spoke serve`` and drives it with wrk: every request creates one ticket in
+pipeline 0. Then one search for ``hs_pipeline = 0`` keeps that key's count
+(docs/decisions.md, "Search"), so every create from then on also moves the count row,
+and the creates are measured again. On PostgreSQL those writers queue on that row from
+their last statement to their commit.
+
+    .venv/bin/python bench/writes.py                          # SQLite, 2 workers
+    .venv/bin/python bench/writes.py --backend postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from _harness import (
+    BenchError,
+    Database,
+    PostgresDatabase,
+    Server,
+    SqliteDatabase,
+    create_token,
+    machine_info,
+    parse_wrk,
+    run_wrk,
+    write_lua,
+)
+
+TICKETS = "/crm/v3/objects/tickets"
+BODY = b'{"properties":{"subject":"Bench write","hs_pipeline_stage":"1"}}'
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/spoke_bench_writes"
+
+
+def keep_pipeline_count(server: Server, token: str) -> int:
+    """One search for ``hs_pipeline = 0``; the count is kept from then on."""
+    body = {
+        "filterGroups": [
+            {"filters": [{"propertyName": "hs_pipeline", "operator": "EQ", "value": "0"}]}
+        ],
+        "limit": 0,
+    }
+    request = urllib.request.Request(
+        server.base + TICKETS + "/search",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return int(json.load(response)["total"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres", default=POSTGRES_URL)
+    parser.add_argument("--tickets", type=int, default=20_000, help="tickets seeded first")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each run")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each phase")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="spoke-bench-writes-") as tmp:
+        directory = Path(tmp)
+        database: Database = (
+            SqliteDatabase(directory / "writes.db", args.tickets)
+            if args.backend == "sqlite"
+            else PostgresDatabase(args.postgres)
+        )
+        database.prepare(args.tickets, reuse=False)
+        token = create_token(database.url)
+        script = write_lua([BODY], token, TICKETS, directory, "create")
+        server = Server(database.url, args.workers, pin=False, log=directory / "server.log")
+        try:
+            server.wait_ready()
+            info = machine_info()
+            print(f"{database.describe()}: {args.tickets:,} tickets seeded, {args.workers} workers")
+            print(
+                f"{info['cpu']}, {info['nproc']} CPUs, {info['date']}, Spoke {info['spoke']}, "
+                f"wrk -c{args.connections} -d{args.duration}s"
+            )
+            print("| phase | run | creates/s | p50 ms | p99 ms | non-2xx |")
+            print("|---|---:|---:|---:|---:|---:|")
+            for phase in ("no kept count", "hs_pipeline = 0 kept"):
+                if phase != "no kept count":
+                    total = keep_pipeline_count(server, token)
+                    print(f"(search for hs_pipeline = 0: total {total:,}, count kept)")
+                for run in range(1, args.rounds + 1):
+                    output = run_wrk(
+                        server.base + TICKETS,
+                        script,
+                        threads=1,
+                        connections=args.connections,
+                        seconds=args.duration,
+                        pin=False,
+                    )
+                    figures = parse_wrk(output)
+                    print(
+                        f"| {phase} | {run} | {figures['requests_per_s']:,.0f} | "
+                        f"{figures['p50_ms']:.2f} | {figures['p99_ms']:.2f} | "
+                        f"{figures['non_2xx']:.0f} |",
+                        flush=True,
+                    )
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
