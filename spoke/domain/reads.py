@@ -72,8 +72,8 @@ class TicketReader:
             read = self._read_by_id(ids, properties, properties_with_history)
             if read is not None:
                 return _batch_result(wanted, ids, *read, archived=archived)
-        # By unique value, or with ids merged away, or definitions that just moved:
-        # several queries, in one snapshot.
+        # By unique value, or history with ids merged away, or definitions that just
+        # moved: several queries, in one snapshot.
         catalogue = self._catalogue.current()
         options = _read_options(catalogue, properties, properties_with_history)
         with self._store.snapshot():
@@ -82,10 +82,7 @@ class TicketReader:
                 ids = resolve(self._store, definition, wanted)
             asked = [i for i in ids.values() if i]
             tickets = {t.id: t for t in self._store.read_tickets(asked)}
-            if len(tickets) < len(asked):  # ids merged away read as the ticket they are in
-                unfound = [i for i in asked if i not in tickets]
-                for merged_id, primary in self._store.read_merged_tickets(unfound).items():
-                    tickets[merged_id] = tickets.setdefault(primary.id, primary)
+            self._follow_merges(asked, tickets)
             history = None
             if options.history_names:
                 read_ids = list({t.id for t in tickets.values()})
@@ -98,20 +95,32 @@ class TicketReader:
         properties: Sequence[str],
         properties_with_history: Sequence[str],
     ) -> tuple[dict[int, StoredTicket], ReadOptions, History | None] | None:
-        """The common batch read, by ids that all name tickets, in one store call (one
-        round trip on PostgreSQL): the history asked for is read along, for the property
-        names this worker last knew, and the definitions version with it. ``None`` when
-        some id names no ticket (it may have been merged away) or when the names the
-        version in force gives are not those: the caller reads again."""
+        """The common batch read, by id, in one store call (one round trip on
+        PostgreSQL): the history asked for is read along, for the property names this
+        worker last knew, and the definitions version with it. ``None`` when the names
+        the version in force gives are not those, or when history is asked for and some
+        id names no ticket (it may have been merged away, and its primary's history
+        must come from the same snapshot): the caller reads again."""
         asked = [i for i in ids.values() if i]
         known = _read_options(self._catalogue.cached(), properties, properties_with_history)
         read = self._store.read_tickets_in_force(asked, known.history_names)
         catalogue = self._catalogue.at(read.definitions_version)
         options = _read_options(catalogue, properties, properties_with_history)
         tickets = {t.id: t for t in read.tickets}
-        if options.history_names != known.history_names or len(tickets) < len(set(asked)):
+        if options.history_names != known.history_names:
             return None
-        return tickets, options, read.history if options.history_names else None
+        if options.history_names:
+            return (tickets, options, read.history) if len(tickets) == len(set(asked)) else None
+        self._follow_merges(asked, tickets)
+        return tickets, options, None
+
+    def _follow_merges(self, asked: Sequence[int], tickets: dict[int, StoredTicket]) -> None:
+        """Add to ``tickets`` (read by the ids ``asked``) the ticket each asked id that
+        was merged away reads as: the one it was merged into."""
+        if len(tickets) < len(set(asked)):
+            unfound = [i for i in asked if i not in tickets]
+            for merged_id, primary in self._store.read_merged_tickets(unfound).items():
+                tickets[merged_id] = tickets.setdefault(primary.id, primary)
 
     def get(
         self,
