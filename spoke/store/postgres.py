@@ -617,7 +617,7 @@ class PostgresStore(Store):
     # -- property definitions: batches, changes, groups ----------------------------
 
     def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             db = self._connection()
             for definition in definitions:
                 added = db.execute(
@@ -627,12 +627,12 @@ class PostgresStore(Store):
                 ).fetchone()
                 if added is None:
                     raise PropertyExists(definition.name)
-            db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def replace_properties(
         self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
     ) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             db = self._connection()
             for before, after in changes:
                 row = db.execute(
@@ -645,7 +645,7 @@ class PostgresStore(Store):
                     "UPDATE custom_properties SET definition = %s WHERE name = %s",
                     (msgspec.json.encode(after).decode(), before.name),
                 )
-            db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def property_has_values(self, name: str) -> bool:
         # Values are compact JSON objects of strings: the key appears as `"name":`, and a
@@ -665,7 +665,7 @@ class PostgresStore(Store):
         return [PropertyGroup(*row) for row in rows]
 
     def insert_property_group(self, group: PropertyGroup) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             db = self._connection()
             added = db.execute(
                 "INSERT INTO property_groups (name, label, display_order, archived_at) "
@@ -674,10 +674,10 @@ class PostgresStore(Store):
             ).fetchone()
             if added is None:
                 raise PropertyGroupExists(group.name)
-            db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             db = self._connection()
             changed = db.execute(
                 "UPDATE property_groups SET label = %s, display_order = %s, archived_at = %s "
@@ -695,7 +695,7 @@ class PostgresStore(Store):
             ).rowcount
             if changed != 1:
                 raise DefinitionChanged(before.name)
-            db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     # -- pipelines ---------------------------------------------------------------
 

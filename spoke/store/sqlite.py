@@ -416,7 +416,7 @@ class SQLiteStore(Store):
         return [msgspec.json.decode(row[0], type=PropertyDefinition) for row in rows]
 
     def create_property(self, definition: PropertyDefinition) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             try:
                 self._db.execute(
                     "INSERT INTO custom_properties (name, definition) VALUES (?, ?)",
@@ -424,7 +424,7 @@ class SQLiteStore(Store):
                 )
             except sqlite3.IntegrityError:
                 raise PropertyExists(definition.name) from None
-            self._db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def insert_token(self, token: TokenRecord) -> None:
         with self.transaction():
@@ -485,7 +485,7 @@ class SQLiteStore(Store):
     # -- property definitions: batches, changes, groups ----------------------------
 
     def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             for definition in definitions:
                 try:
                     self._db.execute(
@@ -494,12 +494,12 @@ class SQLiteStore(Store):
                     )
                 except sqlite3.IntegrityError:
                     raise PropertyExists(definition.name) from None
-            self._db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def replace_properties(
         self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
     ) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             for before, after in changes:
                 row = self._db.execute(
                     "SELECT definition FROM custom_properties WHERE name = ?", (before.name,)
@@ -510,7 +510,7 @@ class SQLiteStore(Store):
                     "UPDATE custom_properties SET definition = ? WHERE name = ?",
                     (msgspec.json.encode(after).decode(), before.name),
                 )
-            self._db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def property_has_values(self, name: str) -> bool:
         # Values are compact JSON objects of strings: the key appears as `"name":`, and a
@@ -528,7 +528,7 @@ class SQLiteStore(Store):
         return [PropertyGroup(*row) for row in rows]
 
     def insert_property_group(self, group: PropertyGroup) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             try:
                 self._db.execute(
                     "INSERT INTO property_groups (name, label, display_order, archived_at) "
@@ -537,10 +537,10 @@ class SQLiteStore(Store):
                 )
             except sqlite3.IntegrityError:
                 raise PropertyGroupExists(group.name) from None
-            self._db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
-        with self.transaction():
+        with self.transaction() as tx:
             changed = self._db.execute(
                 "UPDATE property_groups SET label = ?, display_order = ?, archived_at = ? "
                 "WHERE name = ? AND label = ? AND display_order = ? AND archived_at IS ?",
@@ -556,7 +556,7 @@ class SQLiteStore(Store):
             ).rowcount
             if changed != 1:
                 raise DefinitionChanged(before.name)
-            self._db.execute("UPDATE definitions_version SET version = version + 1")
+            tx.change_definitions()
 
     # -- pipelines ---------------------------------------------------------------
 
