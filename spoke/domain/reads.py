@@ -102,10 +102,15 @@ class TicketReader:
         id names no ticket (it may have been merged away, and its primary's history
         must come from the same snapshot): the caller reads again."""
         asked = [i for i in ids.values() if i]
-        known = _read_options(self._catalogue.cached(), properties, properties_with_history)
+        cached = self._catalogue.cached()
+        known = _read_options(cached, properties, properties_with_history)
         read = self._store.read_tickets_in_force(asked, known.history_names)
         catalogue = self._catalogue.at(read.definitions_version)
-        options = _read_options(catalogue, properties, properties_with_history)
+        options = (
+            known
+            if catalogue is cached
+            else _read_options(catalogue, properties, properties_with_history)
+        )
         tickets = {t.id: t for t in read.tickets}
         if options.history_names != known.history_names:
             return None

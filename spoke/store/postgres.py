@@ -105,14 +105,15 @@ _SELECT_TICKETS_IN_FORCE = (
     "SELECT t.id, t.property_values, t.archived_at, t.version, d.version "
     "FROM definitions_version d LEFT JOIN tickets t ON t.id = ANY(%b)"
 )
-#: Rows of three kinds: 0 a ticket, 1 one of its writes (newest first), 2 the version.
+#: Rows of three kinds: 0 a ticket (``TICKET_COLUMNS``), 1 one of its writes (the
+#: same places: ticket id, values, timestamp, version; then source type and id), newest
+#: first, 2 the definitions version.
 _SELECT_TICKETS_AND_WRITES_IN_FORCE = (
-    "SELECT 0, id, version, archived_at, NULL, NULL, property_values "
-    "FROM tickets WHERE id = ANY(%b) "
-    "UNION ALL SELECT 1, ticket_id, version, timestamp, source_type, source_id, property_values "
+    f"SELECT 0, {TICKET_COLUMNS}, NULL, NULL FROM tickets WHERE id = ANY(%b) "
+    "UNION ALL SELECT 1, ticket_id, property_values, timestamp, version, source_type, source_id "
     "FROM ticket_writes WHERE ticket_id = ANY(%b) "
-    "UNION ALL SELECT 2, version, 0, NULL, NULL, NULL, NULL FROM definitions_version "
-    "ORDER BY 1, 2, 3 DESC"
+    "UNION ALL SELECT 2, version, NULL, NULL, 0, NULL, NULL FROM definitions_version "
+    "ORDER BY 1, 2, 5 DESC"
 )
 
 #: A page of tickets in id order; archived ones through their own partial index (0002).
@@ -485,12 +486,9 @@ class PostgresStore(Store):
         version, tickets, writes = 0, [], []
         for kind, *row in db.execute(_SELECT_TICKETS_AND_WRITES_IN_FORCE, (list(ids),) * 2):
             if kind == 0:
-                ticket_id, ticket_version, archived_at, _, _, values = row
-                tickets.append(
-                    StoredTicket(ticket_id, orjson.loads(values), archived_at, ticket_version)
-                )
+                tickets.append(ticket_from_row(row))
             elif kind == 1:
-                ticket_id, _, timestamp, source_type, source_id, values = row
+                ticket_id, values, timestamp, _, source_type, source_id = row
                 writes.append((ticket_id, timestamp, source_type, source_id, values))
             else:
                 version = row[0]
