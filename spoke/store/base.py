@@ -271,10 +271,6 @@ class Store(ABC):
     @abstractmethod
     def custom_properties(self) -> list[PropertyDefinition]: ...
 
-    @abstractmethod
-    def create_property(self, definition: PropertyDefinition) -> None:
-        """Raises :class:`PropertyExists` when the name is taken."""
-
     # -- access tokens ---------------------------------------------------------
 
     @abstractmethod

@@ -541,23 +541,6 @@ class PostgresStore(Store):
         rows = self._connection().execute("SELECT definition FROM custom_properties ORDER BY name")
         return [msgspec.json.decode(row[0], type=PropertyDefinition) for row in rows]
 
-    def create_property(self, definition: PropertyDefinition) -> None:
-        # One statement, so atomic without an explicit transaction.
-        bumped = (
-            self._connection()
-            .execute(
-                "WITH added AS ("
-                " INSERT INTO custom_properties (name, definition) VALUES (%s, %s)"
-                " ON CONFLICT DO NOTHING RETURNING name)"
-                " UPDATE definitions_version SET version = version + 1"
-                " WHERE EXISTS (SELECT FROM added) RETURNING version",
-                (definition.name, msgspec.json.encode(definition).decode()),
-            )
-            .fetchone()
-        )
-        if bumped is None:
-            raise PropertyExists(definition.name)
-
     def insert_token(self, token: TokenRecord) -> None:
         self._connection().execute(
             "INSERT INTO access_tokens (token_hash, app_id, scopes, created_at, expires_at) "

@@ -415,17 +415,6 @@ class SQLiteStore(Store):
         rows = self._db.execute("SELECT definition FROM custom_properties ORDER BY name")
         return [msgspec.json.decode(row[0], type=PropertyDefinition) for row in rows]
 
-    def create_property(self, definition: PropertyDefinition) -> None:
-        with self.transaction() as tx:
-            try:
-                self._db.execute(
-                    "INSERT INTO custom_properties (name, definition) VALUES (?, ?)",
-                    (definition.name, msgspec.json.encode(definition).decode()),
-                )
-            except sqlite3.IntegrityError:
-                raise PropertyExists(definition.name) from None
-            tx.change_definitions()
-
     def insert_token(self, token: TokenRecord) -> None:
         with self.transaction():
             self._db.execute(

@@ -143,7 +143,7 @@ class Boom(Exception):
 def test_migrate_is_idempotent_and_keeps_data(store_factory: StoreFactory) -> None:
     store = store_factory()
     (created,) = create_tickets(store, 1, subject="kept")
-    store.create_property(PropertyDefinition("kept_prop", "Kept", PropertyType.STRING, "text"))
+    store.create_properties([PropertyDefinition("kept_prop", "Kept", PropertyType.STRING, "text")])
     version = store.definitions_version()
 
     store.migrate()
@@ -674,7 +674,7 @@ def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFa
 def test_custom_properties_come_in_code_point_order_of_their_names(store: Store) -> None:
     names = ["b", "B", "a_1", "a1", "A", "é", "z", "Z_", "_"]
     for name in names:
-        store.create_property(PropertyDefinition(name, name, PropertyType.STRING, "text"))
+        store.create_properties([PropertyDefinition(name, name, PropertyType.STRING, "text")])
     assert [d.name for d in store.custom_properties()] == sorted(names)
 
 
@@ -713,7 +713,7 @@ def test_custom_property_round_trips_and_moves_the_definitions_version(
     store, other = store_factory(), store_factory()
     before = store.definitions_version()
     definition = rich_definition()
-    store.create_property(definition)
+    store.create_properties([definition])
 
     after = store.definitions_version()
     assert after != before
@@ -725,21 +725,21 @@ def test_custom_property_round_trips_and_moves_the_definitions_version(
         assert all(type(o) is Option for o in read.options)
 
     plain = PropertyDefinition("a_plain_one", "Plain", PropertyType.NUMBER, "number")
-    store.create_property(plain)
+    store.create_properties([plain])
     assert store.definitions_version() not in (before, after)
     assert sorted(other.custom_properties(), key=lambda d: d.name) == [plain, definition]
 
 
 def test_creating_a_property_twice_raises_property_exists(store: Store) -> None:
     original = rich_definition("dup")
-    store.create_property(original)
+    store.create_properties([original])
     version = store.definitions_version()
     with pytest.raises(PropertyExists):
-        store.create_property(PropertyDefinition("dup", "Other", PropertyType.STRING, "text"))
+        store.create_properties([PropertyDefinition("dup", "Other", PropertyType.STRING, "text")])
     assert store.custom_properties() == [original]
     assert store.definitions_version() == version
     # The store stays usable.
-    store.create_property(PropertyDefinition("after_dup", "After", PropertyType.STRING, "text"))
+    store.create_properties([PropertyDefinition("after_dup", "After", PropertyType.STRING, "text")])
     assert len(store.custom_properties()) == 2
 
 
