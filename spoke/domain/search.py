@@ -43,22 +43,6 @@ MAX_RESULTS = 10_000
 #: What ``query`` searches: the tickets' default searchable properties.
 QUERY_PROPERTIES = ("content", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_id", "subject")
 
-OPERATORS = (
-    "EQ",
-    "NEQ",
-    "LT",
-    "LTE",
-    "GT",
-    "GTE",
-    "BETWEEN",
-    "IN",
-    "NOT_IN",
-    "HAS_PROPERTY",
-    "NOT_HAS_PROPERTY",
-    "CONTAINS_TOKEN",
-    "NOT_CONTAINS_TOKEN",
-)
-
 #: Each operator as the store's comparison, and whether it is negated.
 _COMPARISONS: dict[str, tuple[Comparison, bool]] = {
     "EQ": (Comparison.EQ, False),
@@ -75,6 +59,9 @@ _COMPARISONS: dict[str, tuple[Comparison, bool]] = {
     "CONTAINS_TOKEN": (Comparison.MATCHES, False),
     "NOT_CONTAINS_TOKEN": (Comparison.MATCHES, True),
 }
+
+#: HubSpot's search operators, in its documentation's order.
+OPERATORS = tuple(_COMPARISONS)
 
 _SORT_KINDS = {
     PropertyType.NUMBER: SortKind.NUMBER,

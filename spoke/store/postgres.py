@@ -220,7 +220,7 @@ class PostgresTransaction(Transaction):
         forgotten = [key for key in unsure if key in held]
         if forgotten:
             _forget_counts(self._db, forgotten)
-        moved = [delta for delta in deltas if delta[:2] in held]
+        moved = changes.deltas(held)
         if moved:
             names, values, amounts = zip(*moved, strict=True)
             self._db.execute(

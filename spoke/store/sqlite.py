@@ -368,8 +368,9 @@ class SQLiteStore(Store):
         with self.snapshot() if history_names else nullcontext():
             version = self.definitions_version()
             tickets = _read_tickets(self._db, ids)
-            found = [t.id for t in tickets]
-            history = self.read_history(found, history_names) if history_names else {}
+            history = {}
+            if history_names:
+                history = self.read_history([t.id for t in tickets], history_names)
         return TicketsRead(version, tickets, history)
 
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
