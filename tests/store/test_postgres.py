@@ -83,6 +83,32 @@ def test_a_store_reconnects_after_its_connection_ends(store: PostgresStore, url:
     assert store.count_tickets() == 0  # the next one gets a new connection
 
 
+def test_a_batch_read_prepares_its_statement_again_on_a_new_connection(
+    store: PostgresStore, url: str
+) -> None:
+    assert store.read_tickets_in_force([1]).tickets == []  # prepared on this connection
+    end_connection_of(store, url)
+    with pytest.raises(psycopg.OperationalError):
+        store.read_tickets_in_force([1])  # the request that finds out fails
+    with store.transaction() as tx:
+        (ticket_id,) = tx.allocate_ticket_ids(1)
+        tx.insert_tickets([StoredTicket(ticket_id, {"subject": "new"}, None, 1)], 1)
+    read = store.read_tickets_in_force([ticket_id])
+    assert read.tickets == [StoredTicket(ticket_id, {"subject": "new"}, None, 1)]
+
+
+def test_a_batch_read_survives_psycopg_deallocating_every_prepared_statement(
+    store: PostgresStore,
+) -> None:
+    assert store.read_tickets_in_force([1]).tickets == []  # prepared on this connection
+    with pytest.raises(RuntimeError), store.transaction():  # ROLLBACK
+        raise RuntimeError("refused")
+    store.count_tickets()  # psycopg's next statement comes after DEALLOCATE ALL
+    prepared = "SELECT name FROM pg_prepared_statements WHERE name LIKE 'spoke%'"
+    assert store._db.execute(prepared).fetchall() == []
+    assert store.read_tickets_in_force([1]).tickets == []
+
+
 def test_a_transaction_whose_connection_ends_raises_and_the_next_one_works(
     store: PostgresStore, url: str
 ) -> None:

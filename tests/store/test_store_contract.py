@@ -227,6 +227,7 @@ def test_any_character_round_trips_through_values_history_and_unique_values(
             [("external_key", value, i) for value, i in zip(ODD_VALUES, ids, strict=True)]
         )
     assert store.read_tickets([ids[0]]) == [StoredTicket(ids[0], values, None, 1)]
+    assert store.read_tickets_in_force([ids[0]]).tickets == [StoredTicket(ids[0], values, None, 1)]
     history = store.read_history([ids[0]], list(values))
     assert {name: values_of(history[ids[0], name]) for name in values} == {
         name: [value] for name, value in values.items()
@@ -257,6 +258,10 @@ def test_read_tickets_in_force_gives_the_definitions_version_with_the_tickets(
     store, other = store_factory(), store_factory()
     tickets = create_tickets(store, 2)
     ids = [t.id for t in tickets]
+    archived = StoredTicket(ids[1], tickets[1].values, 1_700_000_000_000, 2)
+    with store.transaction() as tx:
+        tx.update_tickets([archived], 2_000)
+    tickets[1] = archived
     version = store.definitions_version()
     read = store.read_tickets_in_force([ids[1], 424_242, ids[0]])
     assert (read.definitions_version, by_id(read.tickets), read.history) == (
