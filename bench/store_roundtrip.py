@@ -6,6 +6,9 @@ per call (median of many):
 - ``SELECT 1``: the bare round trip;
 - the 100-id query alone (SQLite ``IN (?, ...)``, PostgreSQL ``= ANY(%s)``, prepared);
 - ``Store.read_tickets`` of 100 ids (the query plus one ``orjson.loads`` per ticket);
+- ``Store.read_tickets_in_force`` of 100 ids (the batch read's statement), and on
+  PostgreSQL the CPU it costs the calling process and the database backend, each per
+  call, from ``/proc`` (the mean of 5,000 calls);
 - the same values kept as ``jsonb`` instead of ``text``: fetched as Python objects by
   psycopg's own loader, and cast back to text for ``orjson.loads``;
 - with asyncpg instead of psycopg, if it is installed (it is not a Spoke dependency).
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import secrets
 import sqlite3
@@ -39,7 +43,7 @@ from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.writes import TicketWriter, WriteSource
 from spoke.store import Store, open_store
-from spoke.store.postgres import connect
+from spoke.store.postgres import PostgresStore, connect
 
 QUERY_SQLITE = "SELECT id, property_values, archived_at, version FROM tickets WHERE id IN ({})"
 QUERY_PG = "SELECT id, property_values, archived_at, version FROM tickets WHERE id = ANY(%b)"
@@ -57,6 +61,27 @@ def per_call_us(work: Callable[[], object], seconds: float = 1.0) -> float:
             work()
         samples.append((time.perf_counter() - started) / 20 * 1e6)
     return statistics.median(samples)
+
+
+def cpu_per_call_us(
+    work: Callable[[], object], backend_pid: int, calls: int = 5000
+) -> tuple[float, float]:
+    """Mean CPU microseconds per call of ``work``: this process's, and the backend's."""
+    for _ in range(200):
+        work()
+    process, backend = time.process_time(), backend_cpu_s(backend_pid)
+    for _ in range(calls):
+        work()
+    return (
+        (time.process_time() - process) / calls * 1e6,
+        (backend_cpu_s(backend_pid) - backend) / calls * 1e6,
+    )
+
+
+def backend_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` (a PostgreSQL backend)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def seed(store: Store, count: int) -> None:
@@ -80,6 +105,7 @@ def measure_sqlite(path: Path, count: int, id_sets: list[list[int]]) -> dict[str
         "SELECT 1": per_call_us(lambda: db.execute("SELECT 1").fetchall()),
         "100-id query": per_call_us(lambda: db.execute(query, next(pick)).fetchall()),
         "read_tickets(100)": per_call_us(lambda: store.read_tickets(next(pick))),
+        "read_tickets_in_force(100)": per_call_us(lambda: store.read_tickets_in_force(next(pick))),
     }
     db.close()
     store.close()
@@ -112,7 +138,15 @@ def measure_postgres(url: str, count: int, id_sets: list[list[int]]) -> dict[str
             ).fetchall()
         ),
         "jsonb::text + orjson": per_call_us(jsonb_as_text),
+        "read_tickets_in_force(100)": per_call_us(lambda: store.read_tickets_in_force(next(pick))),
     }
+    assert isinstance(store, PostgresStore)
+    backend = store._db.info.backend_pid  # the store's own connection's backend
+    worker_cpu, backend_cpu = cpu_per_call_us(
+        lambda: store.read_tickets_in_force(next(pick)), backend
+    )
+    results["  its CPU here (mean)"] = worker_cpu
+    results["  its CPU in the backend (mean)"] = backend_cpu
     db.close()
     store.close()
     return results
