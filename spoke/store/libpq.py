@@ -1,9 +1,10 @@
-"""PostgreSQL statements run through libpq directly, for the batch read by id.
+"""PostgreSQL statements run through libpq directly, for the batch reads by id.
 
-A batch read of 100 tickets is Spoke's hottest statement. Through a psycopg cursor, part
-of the worker's CPU for it went to psycopg's own Python layer: dumping the id list one
-element at a time, the cursor's execution machinery, and loading every value. Here the
-statement is prepared once per connection and run with ``psycopg.pq`` (psycopg's libpq
+A batch read of 100 tickets is Spoke's hottest path. Through a psycopg cursor, part of
+the worker's CPU for its statement went to psycopg's own Python layer: dumping the id
+list one element at a time, the cursor's execution machinery, and loading every value.
+Here each of the two statements of ``Store.read_tickets_in_force`` (with and without
+history) is prepared once per connection and run with ``psycopg.pq`` (psycopg's libpq
 wrapper): the ids go as one array literal and each value is read as the bytes PostgreSQL
 sent. The measurements are in docs/decisions.md ("The batch read by id goes through
 libpq directly") and docs/benchmarks.md.
@@ -19,7 +20,8 @@ import orjson
 import psycopg
 from psycopg import pq
 
-from spoke.store.base import StoredTicket, TicketsRead
+from spoke.store.base import HistoryEntry, StoredTicket, TicketsRead
+from spoke.store.rows import history_from_writes
 
 #: PostgreSQL's type oid of ``bigint[]``.
 _BIGINT_ARRAY_OID = 1016
@@ -76,46 +78,98 @@ def bigint_array(ids: Sequence[int]) -> bytes:
 
 
 class TicketsInForceRead:
-    """``Store.read_tickets_in_force`` without history, for one store's connection.
+    """``Store.read_tickets_in_force``, for one store's connection.
 
-    The tickets that exist and the definitions version come from one statement: one
-    round trip and one snapshot. Without tickets, one row of NULLs holds the version.
+    Each read is one statement: one round trip and one snapshot, without BEGIN and
+    COMMIT. It returns the tickets that exist and the definitions version; with history,
+    also every write of those tickets.
 
-    The rows come sorted by id. Sorting makes PostgreSQL finish the read before it
-    sends the first row, so the rows (about 50 kB for 100 tickets) arrive in one burst:
-    the worker wakes about 4 times a read to receive them instead of about 6.4, which
-    saved it more CPU than the sort costs the database (docs/decisions.md).
+    The rows come sorted. Sorting makes PostgreSQL finish the read before it sends the
+    first row, so the rows (about 50 kB for 100 tickets) arrive in one burst: the worker
+    wakes about 4 times a read to receive them instead of about 6.4, which saved it more
+    CPU than the sort costs the database (docs/decisions.md).
     """
 
     def __init__(self) -> None:
-        self._statement = PreparedStatement(
+        # Without tickets, one row of NULLs holds the version.
+        self._tickets = PreparedStatement(
             "spoke_read_tickets_in_force",
             "SELECT t.id, t.property_values, t.archived_at, t.version, d.version "
             "FROM definitions_version d LEFT JOIN tickets t ON t.id = ANY($1) "
             "ORDER BY t.id",
             [_BIGINT_ARRAY_OID],
         )
+        # Rows of three kinds, first column: 0 a ticket (as above, without the version),
+        # 1 one of its writes (ticket id, values, timestamp, version, source type and
+        # id), each ticket's newest first, 2 the definitions version.
+        self._tickets_and_writes = PreparedStatement(
+            "spoke_read_tickets_and_writes_in_force",
+            "SELECT 0, id, property_values, archived_at, version, NULL, NULL "
+            "FROM tickets WHERE id = ANY($1) "
+            "UNION ALL SELECT 1, ticket_id, property_values, timestamp, version, source_type, "
+            "source_id FROM ticket_writes WHERE ticket_id = ANY($1) "
+            "UNION ALL SELECT 2, version, NULL, NULL, 0, NULL, NULL FROM definitions_version "
+            "ORDER BY 1, 2, 5 DESC",
+            [_BIGINT_ARRAY_OID],
+        )
 
-    def read(self, connection: psycopg.Connection, ids: Sequence[int]) -> TicketsRead:
-        result = self._statement.run(connection, [bigint_array(ids)])
+    def read(
+        self, connection: psycopg.Connection, ids: Sequence[int], history_names: Sequence[str]
+    ) -> TicketsRead:
+        parameters = [bigint_array(ids)]
+        if not history_names:
+            result = self._tickets.run(connection, parameters)
+            tickets = [
+                _ticket(result, row, 0)
+                for row in range(result.ntuples)
+                if result.get_value(row, 0) is not None
+            ]
+            return TicketsRead(_int(result, 0, 4), tickets, {})
+        result = self._tickets_and_writes.run(connection, parameters)
         value = result.get_value
-        tickets = []
+        version, tickets, writes = 0, [], []
         for row in range(result.ntuples):
-            ticket_id = value(row, 0)
-            if ticket_id is None:
-                continue
-            values = value(row, 1)
-            archived_at = value(row, 2)
-            version = value(row, 3)
-            assert values is not None and version is not None
-            tickets.append(
-                StoredTicket(
-                    int(ticket_id),
-                    orjson.loads(values),
-                    None if archived_at is None else int(archived_at),
-                    int(version),
+            kind = value(row, 0)
+            if kind == b"0":
+                tickets.append(_ticket(result, row, 1))
+            elif kind == b"1":
+                source_id = value(row, 6)
+                writes.append(
+                    (
+                        _int(result, row, 1),
+                        _int(result, row, 3),
+                        _text(result, row, 5),
+                        None if source_id is None else source_id.decode(),
+                        _bytes(result, row, 2),
+                    )
                 )
-            )
-        definitions_version = value(0, 4)
-        assert definitions_version is not None
-        return TicketsRead(int(definitions_version), tickets, {})
+            else:
+                version = _int(result, row, 1)
+        history: dict[tuple[int, str], list[HistoryEntry]] = {}
+        history_from_writes(writes, history_names, history)
+        return TicketsRead(version, tickets, history)
+
+
+def _ticket(result: pq.abc.PGresult, row: int, first: int) -> StoredTicket:
+    """The ticket in columns ``first`` on of ``row``: ``TICKET_COLUMNS``."""
+    archived_at = result.get_value(row, first + 2)
+    return StoredTicket(
+        _int(result, row, first),
+        orjson.loads(_bytes(result, row, first + 1)),
+        None if archived_at is None else int(archived_at),
+        _int(result, row, first + 3),
+    )
+
+
+def _bytes(result: pq.abc.PGresult, row: int, column: int) -> bytes:
+    value = result.get_value(row, column)
+    assert value is not None, f"NULL in column {column}"
+    return value
+
+
+def _int(result: pq.abc.PGresult, row: int, column: int) -> int:
+    return int(_bytes(result, row, column))
+
+
+def _text(result: pq.abc.PGresult, row: int, column: int) -> str:
+    return _bytes(result, row, column).decode()

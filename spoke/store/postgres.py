@@ -102,17 +102,6 @@ _UNIQUE_VALUES_LOCK = 0x5370_6F6B_6555
 #: Ids go as one binary ``bigint[]`` (``%b``): dumping 100 ids as text took 20-45 µs more.
 _SELECT_TICKETS = f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ANY(%b)"
 _LOCK_TICKETS = _SELECT_TICKETS + " ORDER BY id FOR UPDATE"
-#: Rows of three kinds: 0 a ticket (``TICKET_COLUMNS``), 1 one of its writes (the
-#: same places: ticket id, values, timestamp, version; then source type and id), newest
-#: first, 2 the definitions version.
-_SELECT_TICKETS_AND_WRITES_IN_FORCE = (
-    f"SELECT 0, {TICKET_COLUMNS}, NULL, NULL FROM tickets WHERE id = ANY(%b) "
-    "UNION ALL SELECT 1, ticket_id, property_values, timestamp, version, source_type, source_id "
-    "FROM ticket_writes WHERE ticket_id = ANY(%b) "
-    "UNION ALL SELECT 2, version, NULL, NULL, 0, NULL, NULL FROM definitions_version "
-    "ORDER BY 1, 2, 5 DESC"
-)
-
 #: A page of tickets in id order; archived ones through their own partial index (0002).
 _LIST_LIVE_TICKETS = (
     f"SELECT {TICKET_COLUMNS} FROM tickets "
@@ -475,22 +464,7 @@ class PostgresStore(Store):
     def read_tickets_in_force(
         self, ids: Sequence[int], history_names: Sequence[str] = ()
     ) -> TicketsRead:
-        # One statement, so one round trip and one snapshot, without BEGIN and COMMIT.
-        db = self._connection()
-        if not history_names:
-            return self._tickets_in_force.read(db, ids)
-        version, tickets, writes = 0, [], []
-        for kind, *row in db.execute(_SELECT_TICKETS_AND_WRITES_IN_FORCE, (list(ids),) * 2):
-            if kind == 0:
-                tickets.append(ticket_from_row(row))
-            elif kind == 1:
-                ticket_id, values, timestamp, _, source_type, source_id = row
-                writes.append((ticket_id, timestamp, source_type, source_id, values))
-            else:
-                version = row[0]
-        history: dict[tuple[int, str], list[HistoryEntry]] = {}
-        history_from_writes(writes, history_names, history)
-        return TicketsRead(version, tickets, history)
+        return self._tickets_in_force.read(self._connection(), ids, history_names)
 
     def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
         rows = (

@@ -232,6 +232,7 @@ def test_any_character_round_trips_through_values_history_and_unique_values(
     assert {name: values_of(history[ids[0], name]) for name in values} == {
         name: [value] for name, value in values.items()
     }
+    assert store.read_tickets_in_force([ids[0]], list(values)).history == history
     assert store.find_unique_values("external_key", [*ODD_VALUES, "nul ", "u and u"]) == dict(
         zip(ODD_VALUES, ids, strict=True)
     )
