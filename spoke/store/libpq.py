@@ -83,11 +83,6 @@ class TicketsInForceRead:
     Each read is one statement: one round trip and one snapshot, without BEGIN and
     COMMIT. It returns the tickets that exist and the definitions version; with history,
     also every write of those tickets.
-
-    The rows come sorted. Sorting makes PostgreSQL finish the read before it sends the
-    first row, so the rows (about 50 kB for 100 tickets) arrive in one burst: the worker
-    wakes about 4 times a read to receive them instead of about 6.4, which saved it more
-    CPU than the sort costs the database (docs/decisions.md).
     """
 
     def __init__(self) -> None:
@@ -95,8 +90,7 @@ class TicketsInForceRead:
         self._tickets = PreparedStatement(
             "spoke_read_tickets_in_force",
             "SELECT t.id, t.property_values, t.archived_at, t.version, d.version "
-            "FROM definitions_version d LEFT JOIN tickets t ON t.id = ANY($1) "
-            "ORDER BY t.id",
+            "FROM definitions_version d LEFT JOIN tickets t ON t.id = ANY($1)",
             [_BIGINT_ARRAY_OID],
         )
         # Rows of three kinds, first column: 0 a ticket (as above, without the version),
