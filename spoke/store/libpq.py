@@ -21,7 +21,7 @@ import psycopg
 from psycopg import pq
 
 from spoke.store.base import HistoryEntry, StoredTicket, TicketsRead
-from spoke.store.rows import history_from_writes
+from spoke.store.rows import TICKET_COLUMNS, history_from_writes
 
 #: PostgreSQL's type oid of ``bigint[]``.
 _BIGINT_ARRAY_OID = 1016
@@ -50,7 +50,8 @@ class PreparedStatement:
             self._prepare(pgconn)
         result = pgconn.exec_prepared(self._name, parameters)
         if (
-            result.error_field(pq.DiagnosticField.SQLSTATE) == _NO_SUCH_STATEMENT
+            result.status == pq.ExecStatus.FATAL_ERROR
+            and result.error_field(pq.DiagnosticField.SQLSTATE) == _NO_SUCH_STATEMENT
             and pgconn.transaction_status == pq.TransactionStatus.IDLE
         ):
             # psycopg deallocates every statement prepared on its connection after a
@@ -86,7 +87,7 @@ class TicketsInForceRead:
     """
 
     def __init__(self) -> None:
-        # Without tickets, one row of NULLs holds the version.
+        # A row per ticket found; when none is, one row of NULLs holds the version.
         self._tickets = PreparedStatement(
             "spoke_read_tickets_in_force",
             "SELECT t.id, t.property_values, t.archived_at, t.version, d.version "
@@ -98,8 +99,7 @@ class TicketsInForceRead:
         # id), each ticket's newest first, 2 the definitions version.
         self._tickets_and_writes = PreparedStatement(
             "spoke_read_tickets_and_writes_in_force",
-            "SELECT 0, id, property_values, archived_at, version, NULL, NULL "
-            "FROM tickets WHERE id = ANY($1) "
+            f"SELECT 0, {TICKET_COLUMNS}, NULL, NULL FROM tickets WHERE id = ANY($1) "
             "UNION ALL SELECT 1, ticket_id, property_values, timestamp, version, source_type, "
             "source_id FROM ticket_writes WHERE ticket_id = ANY($1) "
             "UNION ALL SELECT 2, version, NULL, NULL, 0, NULL, NULL FROM definitions_version "
@@ -113,11 +113,8 @@ class TicketsInForceRead:
         parameters = [bigint_array(ids)]
         if not history_names:
             result = self._tickets.run(connection, parameters)
-            tickets = [
-                _ticket(result, row, 0)
-                for row in range(result.ntuples)
-                if result.get_value(row, 0) is not None
-            ]
+            found = result.get_value(0, 0) is not None
+            tickets = [_ticket(result, row, 0) for row in range(result.ntuples if found else 0)]
             return TicketsRead(_int(result, 0, 4), tickets, {})
         result = self._tickets_and_writes.run(connection, parameters)
         value = result.get_value
