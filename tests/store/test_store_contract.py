@@ -33,6 +33,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 
@@ -119,6 +120,9 @@ def by_id(tickets: list[StoredTicket]) -> dict[int, StoredTicket]:
     found = {t.id: t for t in tickets}
     assert len(found) == len(tickets), f"a ticket was returned twice: {tickets}"
     return found
+
+
+T = TypeVar("T")
 
 
 def values_of(entries: list[HistoryEntry]) -> list[str]:
@@ -1111,43 +1115,60 @@ def test_pipeline_ids_are_numeric_new_and_increasing(store_factory: StoreFactory
     assert min(numbers) > 4, "above the default pipeline's ids"
 
 
-def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
-    """A second writer's lock_pipelines waits for the first writer's commit, then sees
-    what it saved: two writers cannot both check a label and both save it."""
-    first, second = store_factory(), store_factory()
-    locked, release = threading.Event(), threading.Event()
-    seen: list[list[Pipeline]] = []
+def second_waits_for_first(
+    first_store: Store,
+    first: Callable[[Transaction], object],
+    second_store: Store,
+    second: Callable[[Transaction], T],
+) -> T:
+    """Run ``first`` in a transaction held open, then ``second`` in another; check that
+    ``second`` waits until the first commits. Returns what ``second`` returned."""
+    started, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
+    results: list[T] = []
 
-    def write_first() -> None:
+    def run_first() -> None:
         try:
-            with first.transaction() as tx:
-                tx.lock_pipelines()
-                tx.save_pipeline(two_stage_pipeline(tx.allocate_pipeline_ids(3)))
-                locked.set()
+            with first_store.transaction() as tx:
+                first(tx)
+                started.set()
                 release.wait(timeout=10)
         except BaseException as error:  # reported in the main thread
             errors.append(error)
 
-    def write_second() -> None:
+    def run_second() -> None:
         try:
-            locked.wait(timeout=10)
-            with second.transaction() as tx:
-                seen.append(tx.lock_pipelines())
+            started.wait(timeout=10)
+            with second_store.transaction() as tx:
+                results.append(second(tx))
         except BaseException as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=write_first), threading.Thread(target=write_second)]
-    threads[0].start()
-    threads[1].start()
-    assert locked.wait(timeout=10)
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    assert started.wait(timeout=10)
     threads[1].join(timeout=0.3)
-    assert threads[1].is_alive(), "the second writer waits for the first"
+    assert threads[1].is_alive(), "the second transaction waits for the first"
     release.set()
     for thread in threads:
         thread.join(timeout=30)
     assert not errors, errors
-    (pipelines,) = seen
+    (result,) = results
+    return result
+
+
+def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
+    """A second writer's lock_pipelines waits for the first writer's commit, then sees
+    what it saved: two writers cannot both check a label and both save it."""
+
+    def save(tx: Transaction) -> None:
+        tx.lock_pipelines()
+        tx.save_pipeline(two_stage_pipeline(tx.allocate_pipeline_ids(3)))
+
+    pipelines = second_waits_for_first(
+        store_factory(), save, store_factory(), lambda tx: tx.lock_pipelines()
+    )
     assert [p.label for p in pipelines if p.id != "0"] == ["Escalations"]
 
 
@@ -1176,38 +1197,9 @@ def test_held_definitions_and_changes_of_them_wait_for_each_other(
     """A ticket write holds the definitions it validated against (hold_definitions)
     until it commits; a change of them (change_definitions, lock_pipelines) waits for
     it, and a write waits for a change, then finds the version it moved to."""
-    one, other = store_factory(), store_factory()
-    started, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def run_first() -> None:
-        try:
-            with one.transaction() as tx:
-                first(tx)
-                started.set()
-                release.wait(timeout=10)
-        except BaseException as error:  # reported in the main thread
-            errors.append(error)
-
-    def run_second() -> None:
-        try:
-            started.wait(timeout=10)
-            with other.transaction() as tx:
-                second(tx)
-        except BaseException as error:
-            errors.append(error)
-
+    one = store_factory()
     before = one.definitions_version()
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
-    for thread in threads:
-        thread.start()
-    assert started.wait(timeout=10)
-    threads[1].join(timeout=0.3)
-    assert threads[1].is_alive(), "the second transaction waits for the first"
-    release.set()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    second_waits_for_first(one, first, store_factory(), second)
     changes = sum(step is not hold for step in (first, second))
     with one.transaction() as tx:
         assert tx.hold_definitions() == before + changes
