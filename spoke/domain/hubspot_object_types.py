@@ -1,0 +1,159 @@
+"""HubSpot's CRM object types: the name and type id a path may use for each, and the
+scopes HubSpot requires to read and write its records and its definitions (properties,
+pipelines).
+
+Facts taken from HubSpot's own documents (docs/decisions.md, "HubSpot's scopes"):
+
+- object scopes: the ``security`` of each type's v3 object API in HubSpot's OpenAPI
+  documents. Read from the documents of contacts, tickets, line items, products, quotes,
+  taxes, discounts, calls, tasks, communications, postal mail and feedback submissions.
+  The activities (calls, tasks, communications, postal mail) take the contacts scopes,
+  taxes and discounts the line-item scopes; emails, meetings and notes are taken to follow
+  the other activities, and fees the other commerce adjustments. The other types take
+  ``crm.objects.<name>.read/write``, names as HubSpot's generic objects document lists
+  them;
+- definition scopes: the scopes HubSpot's properties and pipelines documents list
+  (``crm.schemas.<name>.read/write``, ``e-commerce`` for products and line items);
+- type ids: HubSpot's object type id table (``0-5`` for tickets, ``2-<n>`` for custom
+  objects).
+
+This is data about HubSpot; which types Spoke serves is decided elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Scopes = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HubSpotObjectType:
+    """One of HubSpot's CRM object types and the scopes each kind of request needs (any
+    one scope of a tuple is enough, as HubSpot's "One or more of the following scopes")."""
+
+    name: str
+    type_id: str
+    read: Scopes
+    write: Scopes
+    definitions_read: Scopes
+    definitions_write: Scopes
+
+
+def _granular(name: str, type_id: str, scope_name: str | None = None) -> HubSpotObjectType:
+    """A type with HubSpot's usual ``crm.objects.<x>`` and ``crm.schemas.<x>`` scopes."""
+    x = scope_name or name
+    return HubSpotObjectType(
+        name,
+        type_id,
+        (f"crm.objects.{x}.read",),
+        (f"crm.objects.{x}.write",),
+        (f"crm.schemas.{x}.read", f"crm.objects.{x}.read"),
+        (f"crm.schemas.{x}.write",),
+    )
+
+
+def _activity(name: str, type_id: str, schema_name: str | None = None) -> HubSpotObjectType:
+    """An activity (engagement): records take the contacts scopes."""
+    schemas_read = (f"crm.schemas.{schema_name}.read",) if schema_name else ()
+    return HubSpotObjectType(
+        name,
+        type_id,
+        ("crm.objects.contacts.read",),
+        ("crm.objects.contacts.write",),
+        (*schemas_read, "crm.schemas.contacts.read", "crm.objects.contacts.read"),
+        ("crm.schemas.contacts.write",),
+    )
+
+
+def _commerce(name: str, type_id: str) -> HubSpotObjectType:
+    """Products' companions on quotes: records take the line-item scopes."""
+    return HubSpotObjectType(
+        name,
+        type_id,
+        ("crm.objects.line_items.read",),
+        ("crm.objects.line_items.write",),
+        ("e-commerce", "crm.objects.line_items.read"),
+        ("e-commerce",),
+    )
+
+
+#: Every standard object type HubSpot's object APIs take, by name.
+HUBSPOT_OBJECT_TYPES: tuple[HubSpotObjectType, ...] = (
+    _granular("contacts", "0-1"),
+    _granular("companies", "0-2"),
+    _granular("deals", "0-3"),
+    HubSpotObjectType(
+        "tickets",
+        "0-5",
+        ("tickets",),
+        ("tickets",),
+        ("crm.schemas.tickets.read", "tickets"),
+        ("crm.schemas.tickets.write", "tickets"),
+    ),
+    HubSpotObjectType(
+        "products",
+        "0-7",
+        ("crm.objects.products.read",),
+        ("crm.objects.products.write",),
+        ("e-commerce", "crm.objects.products.read"),
+        ("e-commerce",),
+    ),
+    HubSpotObjectType(
+        "line_items",
+        "0-8",
+        ("crm.objects.line_items.read",),
+        ("crm.objects.line_items.write",),
+        ("crm.schemas.line_items.read", "e-commerce", "crm.objects.line_items.read"),
+        ("e-commerce",),
+    ),
+    _granular("quotes", "0-14"),
+    _activity("communications", "0-18"),
+    HubSpotObjectType(
+        "feedback_submissions",
+        "0-19",
+        ("crm.objects.contacts.read", "crm.objects.feedback_submissions.read"),
+        (),  # HubSpot's API only reads them
+        ("crm.objects.feedback_submissions.read",),
+        (),
+    ),
+    _activity("tasks", "0-27", "tasks"),
+    _activity("notes", "0-46", "notes"),
+    _activity("meetings", "0-47", "meetings"),
+    _activity("calls", "0-48", "calls"),
+    _activity("emails", "0-49", "emails"),
+    _granular("invoices", "0-53"),
+    _granular("marketing_events", "0-54"),
+    _granular("subscriptions", "0-69"),
+    _granular("goal_targets", "0-74", "goals"),
+    _commerce("discounts", "0-84"),
+    _commerce("fees", "0-85"),
+    _commerce("taxes", "0-86"),
+    _granular("commerce_payments", "0-101", "commercepayments"),
+    _granular("users", "0-115"),
+    _activity("postal_mail", "0-116"),
+    _granular("orders", "0-123"),
+    _granular("leads", "0-136"),
+    _granular("carts", "0-142"),
+    _granular("services", "0-162"),
+    _granular("courses", "0-410"),
+    _granular("listings", "0-420"),
+    _granular("appointments", "0-421"),
+    _granular("projects", "0-970"),
+)
+
+#: Custom objects: type ids ``2-<n>``, or fully qualified names ``p<portal>_<name>``.
+CUSTOM_OBJECTS = _granular("custom objects", "2-<n>", "custom")
+
+_BY_NAME = {t.name: t for t in HUBSPOT_OBJECT_TYPES} | {t.type_id: t for t in HUBSPOT_OBJECT_TYPES}
+_CUSTOM = re.compile(r"^(2-[0-9]+|p[0-9]+_[a-z0-9_]+)$")
+
+
+def hubspot_object_type(name: str) -> HubSpotObjectType | None:
+    """The HubSpot object type a path names (by name, type id, or as a custom object),
+    or ``None`` if HubSpot has no object type by that name."""
+    found = _BY_NAME.get(name)
+    if found is None and _CUSTOM.match(name):
+        return CUSTOM_OBJECTS
+    return found
