@@ -16,6 +16,7 @@ from spoke.api.http import error_response, json_response
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.ratelimit import RateLimiter
 from spoke.api.routes import route_table
+from spoke.api.unserved import unserved_paths
 from spoke.domain.tokens import Authenticator
 from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, ResourceNotFound
 from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
@@ -64,7 +65,7 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
         routes=routes,
         exception_handlers={
             HubSpotError: _hubspot_error,
-            HTTPException: _http_error,
+            HTTPException: unserved_paths(auth, limiter, _http_error),
             Exception: _unexpected_error,
         },
     )

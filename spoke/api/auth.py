@@ -15,11 +15,12 @@ from spoke.store.base import TokenRecord
 
 Handler = Callable[[Request, TokenRecord], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
-PathCheck = Callable[[Request], None]
-"""Raises a :class:`HubSpotError` when the path names something Spoke does not serve."""
+PathCheck = Callable[[Request, TokenRecord], None]
+"""Raises a :class:`HubSpotError` when the path names something Spoke does not serve (or
+something HubSpot has that the token may not use)."""
 
 
-def _no_path_check(request: Request) -> None:
+def _no_path_check(request: Request, token: TokenRecord) -> None:
     pass
 
 
@@ -40,7 +41,7 @@ def guarded(
 
     async def endpoint(request: Request) -> Response:
         token = auth.authenticate(request.headers.get("authorization"))
-        check_path(request)
+        check_path(request, token)
         require_scopes(token, scopes)
         return await handler(request, token)
 
@@ -63,7 +64,7 @@ def _rate_limited(
         verdict = limiter.take(token.app_id)
         if verdict.allowed:
             try:
-                check_path(request)
+                check_path(request, token)
                 require_scopes(token, scopes)
                 response = await handler(request, token)
             except HubSpotError as error:

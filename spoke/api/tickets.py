@@ -14,9 +14,10 @@ from spoke.api.http import (
     query_bool,
     query_list,
 )
+from spoke.api.hubspot_paths import check_hubspot_path
 from spoke.domain.instants import now_ms
 from spoke.domain.merge import TicketMerger
-from spoke.domain.object_types import require_tickets
+from spoke.domain.object_types import TICKET_OBJECT_TYPES, require_tickets
 from spoke.domain.reads import TicketReader
 from spoke.domain.writes import TicketUpdate, TicketWriter, WriteSource
 from spoke.errors import ObjectNotFound, ValidationError
@@ -154,6 +155,11 @@ def _refuse_associations(inputs: list[schemas.CreateInput]) -> None:
         )
 
 
-def require_ticket_path(request: Request) -> None:
-    """Refuses a request whose path names an object type other than tickets."""
-    require_tickets(request.path_params["object_type"])
+def require_ticket_path(request: Request, token: TokenRecord) -> None:
+    """Refuses a request whose path names an object type other than tickets: HubSpot's
+    400 or 403 first (a type it does not have, or one the token has no scope for), then
+    Spoke's 404 for a type it does not serve."""
+    object_type = request.path_params["object_type"]
+    if object_type not in TICKET_OBJECT_TYPES:
+        check_hubspot_path(request, token)
+    require_tickets(object_type)

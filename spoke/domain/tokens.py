@@ -79,8 +79,9 @@ class Authenticator:
 
 
 def require_scopes(token: TokenRecord, any_of: Sequence[str]) -> None:
-    """The token must hold at least one of ``any_of`` (HubSpot lists alternatives)."""
-    if not set(any_of) & set(token.scopes):
+    """The token must hold at least one of ``any_of`` (HubSpot lists alternatives); an
+    empty ``any_of`` asks for no scope."""
+    if any_of and not set(any_of) & set(token.scopes):
         raise MissingScopes(any_of)
 
 

@@ -562,12 +562,14 @@ def test_type_error_names_the_path_of_the_offending_value(api: Api, good_token: 
 
 # -- unknown paths and methods --------------------------------------------------------------
 
+#: Paths HubSpot does not have, and ticket paths it has (the token holds ``tickets``) that
+#: Spoke does not serve; HubSpot paths the token has no scope for are refused with a 403
+#: (tests/e2e/test_scopes.py).
 UNKNOWN_PATHS = [
     ("GET", "/nope"),
     ("GET", "/crm/v3/objects/tickets/1/extra"),
-    ("POST", "/crm/v3/objects/contacts/batch/read"),
     ("POST", "/crm/objects/2099-01/tickets/batch/read"),
-    ("GET", "/crm/v3/pipelines/deals"),
+    ("GET", "/crm/v3/pipelines/0-5"),
 ]
 
 
