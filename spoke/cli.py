@@ -10,10 +10,11 @@ import uvicorn
 
 from spoke import __version__
 from spoke.api.app import DATABASE_URL_VARIABLE, RATE_LIMIT_VARIABLE
+from spoke.api.unserved import served_scopes
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.search_index import ensure_search_index
-from spoke.domain.tokens import KNOWN_SCOPES, create_token
+from spoke.domain.tokens import create_token
 from spoke.domain.writes import TicketWriter, WriteSource
 from spoke.store import (
     DEFAULT_DATABASE_URL,
@@ -101,8 +102,9 @@ def serve(
             _seed(store, demo, progress=False)
             click.echo(f"Loaded {demo} demo tickets into {shown_url(database_url)}", err=True)
         if embedded:
-            token, _ = create_token(store, ["tickets"])
-            click.echo(_quickstart(host, port, token), err=True)
+            scopes = sorted(served_scopes(store))
+            token, _ = create_token(store, scopes)
+            click.echo(_quickstart(host, port, token, scopes), err=True)
     finally:
         store.close()
     os.environ[DATABASE_URL_VARIABLE] = database_url
@@ -168,7 +170,11 @@ def token() -> None:
 
 @token.command("create")
 @click.option(
-    "--scopes", default="tickets", show_default=True, help="Comma-separated scopes, e.g. tickets."
+    "--scopes",
+    default="tickets",
+    show_default=True,
+    help="Comma-separated HubSpot scopes, each one some route of Spoke accepts, e.g. "
+    "tickets,crm.schemas.tickets.read.",
 )
 @click.option("--app-id", type=int, default=None, help="App id writes are recorded with.")
 @click.option("--expires-in", type=click.IntRange(min=0), default=None, help="Lifetime in seconds.")
@@ -178,14 +184,16 @@ def token_create(
 ) -> None:
     """Create an access token and print it (alone) on stdout."""
     requested = [s.strip() for s in scopes.split(",") if s.strip()]
-    unknown = sorted(set(requested) - KNOWN_SCOPES)
-    if unknown:
-        raise click.BadParameter(
-            f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_SCOPES))}",
-            param_hint="--scopes",
-        )
     store = _open(database_url)
     try:
+        accepted = served_scopes(store)
+        refused = sorted(set(requested) - accepted)
+        if refused:
+            raise click.BadParameter(
+                f"Spoke serves nothing for the scope(s) {', '.join(refused)}; "
+                f"accepted scopes: {', '.join(sorted(accepted))}",
+                param_hint="--scopes",
+            )
         value, _ = create_token(store, requested, app_id, expires_in)
     finally:
         store.close()
@@ -200,12 +208,12 @@ def migrate(database_url: str) -> None:
     click.echo(f"Database {shown_url(database_url)} is up to date", err=True)
 
 
-def _quickstart(host: str, port: int, token: str) -> str:
+def _quickstart(host: str, port: int, token: str, scopes: list[str]) -> str:
     base = f"http://{host}:{port}"
     return f"""
 Spoke is starting on {base}  (API list: {base}/docs)
 
-Access token (scope: tickets):
+Access token (scopes: {", ".join(scopes)}):
   {token}
 
 Try it with curl:

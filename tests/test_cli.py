@@ -22,10 +22,11 @@ import pytest
 from click.testing import CliRunner, Result
 from servers import SPOKE_VARIABLES, STARTUP_SECONDS, serving, spoke_environment
 
+from spoke.api.unserved import served_scopes
 from spoke.cli import main
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.search import Filter, SearchRequest, TicketSearch
-from spoke.domain.tokens import KNOWN_SCOPES, Authenticator
+from spoke.domain.tokens import Authenticator
 from spoke.store import open_store
 
 BATCH_READ = "/crm/v3/objects/tickets/batch/read"
@@ -135,17 +136,43 @@ def test_token_app_id_is_the_source_id_of_its_writes(server: Any) -> None:
     assert version["sourceId"] == "4242"
 
 
-def test_unknown_scope_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "refused",
+    [
+        "automation",  # a HubSpot scope Spoke serves nothing for
+        "crm.objects.custom.read",  # one HubSpot lists for a path Spoke has no route for
+        "no-such-scope",
+    ],
+)
+def test_a_scope_spoke_serves_nothing_for_is_refused_with_a_clear_message(
+    tmp_path: Path, refused: str
+) -> None:
     url = database_url(tmp_path)
-    result = spoke(
-        "token", "create", "--scopes", "tickets,crm.objects.deals.read", "--database", url
-    )
+    result = spoke("token", "create", "--scopes", f"tickets,{refused}", "--database", url)
     assert result.exit_code != 0
     assert result.stdout == ""
     assert "--scopes" in result.stderr
-    assert "crm.objects.deals.read" in result.stderr
-    for known in KNOWN_SCOPES:
-        assert known in result.stderr
+    assert f"Spoke serves nothing for the scope(s) {refused}" in " ".join(result.stderr.split())
+    store = open_store(url)
+    try:
+        accepted = served_scopes(store)
+    finally:
+        store.close()
+    assert {"tickets", "crm.schemas.tickets.read", "crm.schemas.tickets.write"} <= accepted
+    for scope in accepted:
+        assert scope in result.stderr
+
+
+def test_every_scope_a_route_accepts_can_be_given_to_a_token(tmp_path: Path) -> None:
+    url = database_url(tmp_path)
+    assert spoke("migrate", "--database", url).exit_code == 0
+    store = open_store(url)
+    try:
+        accepted = sorted(served_scopes(store))
+    finally:
+        store.close()
+    result = spoke("token", "create", "--scopes", ",".join(accepted), "--database", url)
+    assert result.exit_code == 0, result.output
 
 
 def test_unsupported_database_url_is_refused() -> None:

@@ -14,7 +14,6 @@ from spoke.errors import ExpiredAuthentication, InvalidAuthentication, MissingSc
 from spoke.store.base import Store, TokenRecord
 
 TOKEN_PREFIX = "pat-na1-"
-KNOWN_SCOPES = frozenset({"tickets", "crm.schemas.tickets.read", "crm.schemas.tickets.write"})
 
 
 def hash_token(token: str) -> str:
