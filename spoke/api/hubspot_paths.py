@@ -14,8 +14,11 @@ feedback submissions are read-only).
 
 Sources (facts only; docs/decisions.md, "HubSpot's scopes"): the ``security`` of HubSpot's
 OpenAPI documents (HubSpot/HubSpot-public-api-spec-collection and the documents in
-/work/shared/reference), and HubSpot's reference pages for the legacy v1/v2 APIs.
-Families that no connector or SDK of issue 11 calls are left out.
+/work/shared/reference), HubSpot's reference pages for the legacy v1/v2 APIs, and the paths
+the connectors of issue 11 and HubSpot's SDKs call. HubSpot's APIs that take a developer
+API key instead of an access token (webhooks, custom workflow action definitions, CRM card,
+calling and video-conferencing settings, timeline event templates) are left out: no access
+token is ever accepted there.
 """
 
 from __future__ import annotations
@@ -26,7 +29,12 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from spoke.domain.hubspot_object_types import HubSpotObjectType, Scopes, hubspot_object_type
+from spoke.domain.hubspot_object_types import (
+    HUBSPOT_OBJECT_TYPES,
+    HubSpotObjectType,
+    Scopes,
+    hubspot_object_type,
+)
 from spoke.domain.tokens import require_scopes
 from spoke.errors import UnknownObjectType
 from spoke.store.base import TokenRecord
@@ -47,101 +55,139 @@ def _definitions(object_type: HubSpotObjectType, reads: bool) -> Scopes:
 
 ScopesOf = Callable[[HubSpotObjectType, bool], Scopes]
 
-#: Families whose scopes depend on the object type they name: (template, which scopes).
-OBJECT_TYPE_FAMILIES: tuple[tuple[str, ScopesOf], ...] = (
-    ("/crm/v3/objects/{objectType}", _records),
-    ("/crm/objects/{version}/{objectType}", _records),
-    ("/crm/v4/objects/{objectType}", _records),
-    ("/crm/v3/associations/{objectType}", _records),
-    ("/crm/v4/associations/{objectType}", _records),
-    ("/crm/associations/{version}/{objectType}", _records),
-    ("/crm/v3/properties/{objectType}", _definitions),
-    ("/crm/properties/{version}/{objectType}", _definitions),
-    ("/crm/v3/pipelines/{objectType}", _definitions),
-    ("/crm/pipelines/{version}/{objectType}", _definitions),
-    # legacy (v1/v2) definitions APIs
-    ("/properties/{version}/{objectType}", _definitions),
-    ("/crm-pipelines/v1/pipelines/{objectType}", _definitions),
+
+@dataclass(frozen=True)
+class Family:
+    """Paths starting with ``template``: ``read`` and ``write`` are the scopes HubSpot
+    requires, or, where the template names an object type, ``of_object_type`` gives them."""
+
+    template: str
+    read: Scopes = ()
+    write: Scopes = ()
+    of_object_type: ScopesOf | None = None
+
+
+def _of_type(template: str, scopes_of: ScopesOf) -> Family:
+    return Family(template, of_object_type=scopes_of)
+
+
+def _both(template: str, scopes: Scopes) -> Family:
+    return Family(template, scopes, scopes)
+
+
+#: Any object type's record scopes: HubSpot lists every one of them for the association
+#: definitions and usage reports, which span types.
+_ANY_RECORDS: Scopes = tuple(
+    dict.fromkeys(s for t in HUBSPOT_OBJECT_TYPES for s in (*t.read, *t.write))
 )
 
 _CONTACTS = ("crm.objects.contacts.read",), ("crm.objects.contacts.write",)
 _LISTS = ("crm.lists.read",), ("crm.lists.write",)
 _CUSTOM_SCHEMAS = ("crm.schemas.custom.read",), ("crm.schemas.custom.write",)
-_CONTENT = ("content",), ("content",)
-_FORMS = ("forms",), ("forms",)
-_AUTOMATION = ("automation",), ("automation",)
-_FILES = ("files",), ("files",)
-_OAUTH = ("oauth",), ("oauth",)
+_OWNERS = ("crm.objects.owners.read",), ()
 
-#: Every other family: (template, (read scopes, write scopes)).
-FAMILIES: tuple[tuple[str, tuple[Scopes, Scopes]], ...] = (
-    # CRM (OpenAPI documents)
-    ("/crm/v3/owners", (("crm.objects.owners.read",), ())),
-    ("/crm/owners/{version}", (("crm.objects.owners.read",), ())),
-    ("/crm/v3/schemas", _CUSTOM_SCHEMAS),
-    ("/crm-object-schemas/v3/schemas", _CUSTOM_SCHEMAS),
-    ("/crm/v3/lists", _LISTS),
-    ("/crm/lists/{version}", _LISTS),
-    ("/crm/v3/imports", (("crm.import",), ("crm.import",))),
-    ("/crm/v3/exports", (("crm.export",), ("crm.export",))),
-    ("/crm/v3/timeline", (("timeline",), ("timeline",))),
-    # legacy CRM APIs (HubSpot's legacy reference: lists need crm.lists.*, engagements and
-    # the v1 associations the contacts scopes)
-    ("/contacts/v1/lists", _LISTS),
-    ("/contacts/v1", _CONTACTS),
-    ("/companies/v2", (("crm.objects.companies.read",), ("crm.objects.companies.write",))),
-    ("/deals/v1", (("crm.objects.deals.read",), ("crm.objects.deals.write",))),
-    ("/engagements/v1", _CONTACTS),
-    ("/crm-associations/v1", _CONTACTS),
-    ("/owners/v2", (("crm.objects.owners.read",), ())),
+#: Every family Spoke knows of HubSpot's API.
+FAMILIES: tuple[Family, ...] = (
+    # CRM records and definitions, by object type (OpenAPI documents)
+    _of_type("/crm/v3/objects/{objectType}", _records),
+    _of_type("/crm/objects/{version}/{objectType}", _records),
+    _of_type("/crm/v4/objects/{objectType}", _records),
+    _of_type("/crm/v3/associations/{objectType}", _records),
+    _of_type("/crm/v4/associations/{objectType}", _records),
+    _of_type("/crm/associations/{version}/{objectType}", _records),
+    _of_type("/crm/v3/properties/{objectType}", _definitions),
+    _of_type("/crm/properties/{version}/{objectType}", _definitions),
+    _of_type("/crm/v3/pipelines/{objectType}", _definitions),
+    _of_type("/crm/pipelines/{version}/{objectType}", _definitions),
+    # association definitions and usage, across types
+    _both("/crm/v4/associations/definitions", _ANY_RECORDS),
+    _both("/crm/associations/{version}/definitions", _ANY_RECORDS),
+    _both("/crm/v4/associations/usage", _ANY_RECORDS),
+    _both("/crm/associations/{version}/usage", _ANY_RECORDS),
+    # CRM beyond the object types
+    Family("/crm/v3/owners", *_OWNERS),
+    Family("/crm/owners/{version}", *_OWNERS),
+    Family("/crm/v3/schemas", *_CUSTOM_SCHEMAS),
+    Family("/crm-object-schemas/v3/schemas", *_CUSTOM_SCHEMAS),
+    Family("/crm/v3/lists", *_LISTS),
+    Family("/crm/lists/{version}", *_LISTS),
+    _both("/crm/v3/imports", ("crm.import",)),
+    _both("/crm/v3/exports", ("crm.export",)),
+    _both("/crm/v3/timeline", ("timeline",)),
+    _both("/integrators/timeline/v3/events", ("timeline",)),
+    # legacy CRM APIs (HubSpot's legacy reference pages: lists need crm.lists.*, engagements
+    # and the v1 associations the contacts scopes)
+    _of_type("/properties/{version}/{objectType}", _definitions),
+    _of_type("/crm-pipelines/v1/pipelines/{objectType}", _definitions),
+    _of_type("/crm-objects/v1/objects/{objectType}", _records),
+    Family("/contacts/v1/lists", *_LISTS),
+    Family("/contacts/v1", *_CONTACTS),
+    Family("/companies/v2", ("crm.objects.companies.read",), ("crm.objects.companies.write",)),
+    Family("/deals/v1", ("crm.objects.deals.read",), ("crm.objects.deals.write",)),
+    Family("/engagements/v1", *_CONTACTS),
+    Family("/crm-associations/v1", *_CONTACTS),
+    Family("/owners/v2", *_OWNERS),
+    _both("/extensions/ecomm/v2", ("e-commerce",)),
     # marketing
-    ("/email/public/v1", _CONTENT),
-    ("/marketing/v3/emails", _CONTENT),
-    ("/marketing-emails/v1", _CONTENT),
-    ("/forms/v2", _FORMS),
-    ("/marketing/v3/forms", _FORMS),
-    ("/form-integrations/v1", _FORMS),
-    ("/marketing/v3/campaigns", (("marketing.campaigns.read",), ("marketing.campaigns.write",))),
-    (
+    _both("/email/public/v1", ("content",)),
+    _both("/marketing/v3/emails", ("content",)),
+    _both("/marketing-emails/v1", ("content",)),
+    _both("/forms/v2", ("forms",)),
+    _both("/marketing/v3/forms", ("forms",)),
+    _both("/form-integrations/v1", ("forms",)),
+    Family(
+        "/marketing/v3/campaigns", ("marketing.campaigns.read",), ("marketing.campaigns.write",)
+    ),
+    Family(
         "/marketing/v3/marketing-events",
-        (("crm.objects.marketing_events.read",), ("crm.objects.marketing_events.write",)),
+        ("crm.objects.marketing_events.read",),
+        ("crm.objects.marketing_events.write",),
     ),
-    ("/marketing/v3/transactional", (("transactional-email",), ("transactional-email",))),
-    ("/marketing/v4/email/single-send", (("marketing-email",), ("marketing-email",))),
-    (
+    _both("/marketing/v3/transactional", ("transactional-email",)),
+    _both("/marketing/v4/email/single-send", ("marketing-email",)),
+    Family(
         "/communication-preferences/v3",
-        (("communication_preferences.read",), ("communication_preferences.write",)),
+        ("communication_preferences.read",),
+        ("communication_preferences.write",),
     ),
+    _both("/broadcast/v1", ("social",)),
     # automation
-    ("/automation/v2", _AUTOMATION),
-    ("/automation/v3", _AUTOMATION),
-    ("/automation/v4/flows", _AUTOMATION),
-    (
+    _both("/automation/v2", ("automation",)),
+    _both("/automation/v3", ("automation",)),
+    _both("/automation/v4/flows", ("automation",)),
+    _both("/automation/v4/actions/callbacks", ("automation",)),
+    Family(
         "/automation/v4/sequences",
-        (("automation.sequences.read",), ("automation.sequences.enrollments.write",)),
+        ("automation.sequences.read",),
+        ("automation.sequences.enrollments.write",),
     ),
-    # CMS and files
-    ("/cms/v3/hubdb", (("hubdb",), ("hubdb",))),
-    ("/hubdb/api/v2", (("hubdb",), ("hubdb",))),
-    ("/cms/v3", _CONTENT),
-    ("/content/api/v2", _CONTENT),
-    ("/blogs/v3", _CONTENT),
-    ("/files/v3", _FILES),
-    ("/filemanager/api/v3", _FILES),
+    # CMS, files, media
+    _both("/cms/v3/hubdb", ("hubdb",)),
+    _both("/hubdb/api/v2", ("hubdb",)),
+    _both("/cms/v3", ("content",)),
+    _both("/content/api/v2", ("content",)),
+    _both("/blogs/v3", ("content",)),
+    _both("/files/v3", ("files",)),
+    _both("/filemanager/api/v3", ("files",)),
+    Family("/media-bridge/v1", ("media_bridge.read",), ("media_bridge.write",)),
     # conversations, events, settings, account
-    ("/conversations/v3", (("conversations.read",), ("conversations.write",))),
-    ("/events/v3/events", _OAUTH),
-    (
-        "/events/v3/send",
-        (("analytics.behavioral_events.send",), ("analytics.behavioral_events.send",)),
+    Family("/conversations/v3", ("conversations.read",), ("conversations.write",)),
+    Family(
+        "/visitor-identification/v3/tokens",
+        (),
+        ("conversations.visitor_identification.tokens.create",),
     ),
-    ("/settings/v3/users/teams", (("settings.users.teams.read",), ("settings.users.teams.write",))),
-    ("/settings/v3/users", (("settings.users.read",), ("settings.users.write",))),
-    ("/business-units/v3", (("business-units-view.read",), ())),
-    ("/account-info/v3", _OAUTH),
-    ("/account-info/{version}", _OAUTH),
-    ("/integrations/v1", _OAUTH),
-    ("/oauth/v1/access-tokens", _OAUTH),
+    _both("/events/v3/events", ("oauth",)),
+    _both("/events/v3/send", ("analytics.behavioral_events.send",)),
+    Family(
+        "/settings/v3/users/teams", ("settings.users.teams.read",), ("settings.users.teams.write",)
+    ),
+    Family("/settings/v3/users", ("settings.users.read",), ("settings.users.write",)),
+    Family("/business-units/v3", ("business-units-view.read",), ()),
+    _both("/account-info/v3", ("oauth",)),
+    _both("/account-info/{version}", ("oauth",)),
+    _both("/integrations/v1", ("oauth",)),
+    _both("/oauth/v1/access-tokens", ("oauth",)),
 )
 
 
@@ -159,21 +205,20 @@ def requirement(method: str, path: str) -> Requirement | None:
     """What HubSpot requires for ``method path``; ``None`` for a request HubSpot does not
     answer at all (a path outside its API, or a method it has no operation for)."""
     segments = _segments(path)
+    family = next(
+        (f for f in _MOST_SPECIFIC_FIRST if _matches(_segments(f.template), segments)), None
+    )
+    if family is None:
+        return None
     reads = _reads(method.upper(), segments)
-    for template, scopes_of in OBJECT_TYPE_FAMILIES:
-        named = _object_type_named(_segments(template), segments)
-        if named is None:
-            continue
+    scopes = family.read if reads else family.write
+    if family.of_object_type is not None:
+        named = segments[_segments(family.template).index(OBJECT_TYPE)]
         object_type = hubspot_object_type(named)
         if object_type is None:
-            return Requirement(template, (), unknown_object_type=named)
-        scopes = scopes_of(object_type, reads)
-        return Requirement(template, scopes) if scopes else None
-    for template, (read, write) in _FAMILIES_MOST_SPECIFIC_FIRST:
-        if _matches(_segments(template), segments):
-            scopes = read if reads else write
-            return Requirement(template, scopes) if scopes else None
-    return None
+            return Requirement(family.template, (), unknown_object_type=named)
+        scopes = family.of_object_type(object_type, reads)
+    return Requirement(family.template, scopes) if scopes else None
 
 
 def check_hubspot_path(request: Request, token: TokenRecord) -> None:
@@ -207,11 +252,10 @@ def _matches(template: list[str], segments: list[str]) -> bool:
     )
 
 
-def _object_type_named(template: list[str], segments: list[str]) -> str | None:
-    """The segment in the ``{objectType}`` place, if the path is of this family."""
-    if not _matches(template, segments):
-        return None
-    return segments[template.index(OBJECT_TYPE)]
+def _specificity(family: Family) -> tuple[int, int]:
+    """Longer templates first; of two as long, the one with more literal segments."""
+    parts = _segments(family.template)
+    return (-len(parts), -sum(part not in (OBJECT_TYPE, VERSION) for part in parts))
 
 
-_FAMILIES_MOST_SPECIFIC_FIRST = sorted(FAMILIES, key=lambda family: -len(_segments(family[0])))
+_MOST_SPECIFIC_FIRST = sorted(FAMILIES, key=_specificity)

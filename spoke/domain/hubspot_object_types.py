@@ -34,14 +34,14 @@ class HubSpotObjectType:
     one scope of a tuple is enough, as HubSpot's "One or more of the following scopes")."""
 
     name: str
-    type_id: str
+    type_id: str | None
     read: Scopes
     write: Scopes
     definitions_read: Scopes
     definitions_write: Scopes
 
 
-def _granular(name: str, type_id: str, scope_name: str | None = None) -> HubSpotObjectType:
+def _granular(name: str, type_id: str | None, scope_name: str | None = None) -> HubSpotObjectType:
     """A type with HubSpot's usual ``crm.objects.<x>`` and ``crm.schemas.<x>`` scopes."""
     x = scope_name or name
     return HubSpotObjectType(
@@ -141,12 +141,24 @@ HUBSPOT_OBJECT_TYPES: tuple[HubSpotObjectType, ...] = (
     _granular("listings", "0-420"),
     _granular("appointments", "0-421"),
     _granular("projects", "0-970"),
+    # Deal splits: HubSpot's own scope name is not in the documents read; this one is how
+    # third-party code records it. Their type id is not known here.
+    HubSpotObjectType(
+        "deal_split",
+        None,
+        ("crm.dealsplits.read_write",),
+        ("crm.dealsplits.read_write",),
+        ("crm.dealsplits.read_write",),
+        ("crm.dealsplits.read_write",),
+    ),
 )
 
 #: Custom objects: type ids ``2-<n>``, or fully qualified names ``p<portal>_<name>``.
 CUSTOM_OBJECTS = _granular("custom objects", "2-<n>", "custom")
 
-_BY_NAME = {t.name: t for t in HUBSPOT_OBJECT_TYPES} | {t.type_id: t for t in HUBSPOT_OBJECT_TYPES}
+_BY_NAME = {t.name: t for t in HUBSPOT_OBJECT_TYPES} | {
+    t.type_id: t for t in HUBSPOT_OBJECT_TYPES if t.type_id is not None
+}
 _CUSTOM = re.compile(r"^(2-[0-9]+|p[0-9]+_[a-z0-9_]+)$")
 
 
