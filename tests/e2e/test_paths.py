@@ -181,6 +181,7 @@ UNSERVED_TYPES = {
     "0-1": ("crm.objects.contacts.read", "crm.objects.contacts.write"),
     "line_items": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
     "2-123456": ("crm.objects.custom.read", "crm.objects.custom.write"),
+    "p12345_cars": ("crm.objects.custom.read", "crm.objects.custom.write"),
 }
 
 
