@@ -18,6 +18,7 @@ from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import now_ms
 from spoke.domain.properties import FIELD_TYPES, Option, PropertyDefinition, PropertyType
 from spoke.domain.property_groups import live_groups
+from spoke.domain.repeats import repeated
 from spoke.domain.search_index import NUMERIC_TYPES, reindex_property
 from spoke.domain.ticket_properties import OBJECT_TYPE_ID
 from spoke.errors import (
@@ -115,10 +116,9 @@ def define_properties(
 ) -> list[PropertyDefinition]:
     """Store new custom properties, all of them or (on any error) none."""
     _check_batch_size(len(definitions))
-    names = [d.name for d in definitions]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValidationError(f"Duplicate property names in batch input: {', '.join(repeated)}")
+    names = repeated(d.name for d in definitions)
+    if names:
+        raise ValidationError(f"Duplicate property names in batch input: {', '.join(names)}")
     groups = live_groups(store)
     current = catalogue.current()
     for definition in definitions:
@@ -341,8 +341,8 @@ def _check_bool_options(values: Sequence[str]) -> None:
 def _check_options(values: Sequence[str], external: bool) -> None:
     if not values and not external:
         raise ValidationError("Enumeration properties must have at least one option")
-    repeated = sorted({v for v in values if values.count(v) > 1})
-    if repeated:
-        raise ValidationError(f"Option values must be unique; repeated: {', '.join(repeated)}")
+    twice = repeated(values)
+    if twice:
+        raise ValidationError(f"Option values must be unique; repeated: {', '.join(twice)}")
     if any(";" in v or not v for v in values):
         raise ValidationError("Option values must be non-empty and must not contain ';'")

@@ -23,6 +23,7 @@ from spoke.domain.records import (
     parse_ticket_id,
     to_record,
 )
+from spoke.domain.repeats import repeated
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.domain.values import InvalidValue, RawValue, normalise
 from spoke.errors import (
@@ -279,10 +280,10 @@ def _check_batch_size(count: int) -> None:
 
 
 def _refuse_repeats(ids: Sequence[str]) -> None:
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
+    twice = repeated(ids)
+    if twice:
         raise ValidationError(
-            f"Duplicate IDs found in batch input: [{', '.join(repeated)}]. IDs must be unique"
+            f"Duplicate IDs found in batch input: [{', '.join(twice)}]. IDs must be unique"
         )
 
 
