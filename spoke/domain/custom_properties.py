@@ -35,6 +35,9 @@ UNIQUE_CAPABLE = frozenset({PropertyType.STRING, PropertyType.NUMBER, PropertyTy
 
 #: Inputs of one batch create or archive.
 MAX_BATCH_INPUTS = 100
+#: Characters of an enumeration option's label, value and description together
+#: (HubSpot's limit, "Property field types in HubSpot").
+MAX_OPTION_LENGTH = 3_000
 
 OBJECT_LABEL = "TICKET"
 
@@ -318,6 +321,7 @@ def _check(definition: PropertyDefinition) -> None:
             f"expected one of: {', '.join(sorted(allowed))}"
         )
     if definition.type is PropertyType.ENUMERATION:
+        _check_option_lengths(definition.options)
         _check_options([o.value for o in definition.options], definition.external_options)
     elif definition.type is PropertyType.BOOL:
         _check_bool_options([o.value for o in definition.options])
@@ -330,6 +334,18 @@ def _check(definition: PropertyDefinition) -> None:
             f"Properties of type {definition.type} cannot have unique values; "
             "only string, number and phone_number properties can"
         )
+
+
+def _check_option_lengths(options: Sequence[Option]) -> None:
+    """HubSpot's limit: an option holds at most 3,000 characters with its label and
+    description."""
+    for option in options:
+        length = len(option.label) + len(option.value) + len(option.description)
+        if length > MAX_OPTION_LENGTH:
+            raise ValidationError(
+                f"Option {option.value[:100]!r} has {length} characters in its label, value "
+                f"and description; an option may have at most {MAX_OPTION_LENGTH}"
+            )
 
 
 def _check_bool_options(values: Sequence[str]) -> None:
