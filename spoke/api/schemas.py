@@ -90,8 +90,7 @@ MAX_DESCRIPTION_LENGTH = 3_000
 MAX_OPTIONS = 5_000
 MAX_STAGES = 100
 
-#: A label: not blank is checked by the domain; no U+0000 (PostgreSQL's text cannot hold it).
-Label = Annotated[str, Meta(max_length=MAX_LABEL_LENGTH, pattern=r"^[^\x00]*$")]
+Label = Annotated[str, Meta(max_length=MAX_LABEL_LENGTH)]
 Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION_LENGTH)]
 
 
