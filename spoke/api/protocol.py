@@ -13,7 +13,10 @@ the request's buffers for ever):
   later request on it;
 - once the head is in, a body must keep arriving: :data:`BODY_IDLE_TIMEOUT` seconds
   without a byte of it close the connection (the application then sees the client
-  gone, which it logs as one line).
+  gone, which it logs as one line);
+- a head larger than :data:`MAX_HEAD_BYTES` is answered 431 and the connection closed:
+  the parser holds a head in memory until it is complete, so headers without end
+  would otherwise fill it.
 
 An idle keep-alive connection is closed after uvicorn's own ``timeout_keep_alive``.
 
@@ -24,11 +27,12 @@ and the test servers).
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from spoke.errors import ValidationError, error_body, new_correlation_id
+from spoke.errors import HubSpotError, error_body, new_correlation_id
 
 #: Seconds for a request's line and headers to arrive.
 HEAD_TIMEOUT = 10.0
@@ -36,6 +40,11 @@ HEAD_TIMEOUT = 10.0
 BODY_IDLE_TIMEOUT = 10.0
 #: Seconds an idle keep-alive connection stays open (uvicorn's default is 5).
 KEEP_ALIVE_TIMEOUT = 5
+#: Bytes of a request's line and headers: the parser keeps them all in memory until the
+#: head is complete (uvicorn itself refuses URLs from about 64 kB).
+MAX_HEAD_BYTES = 64 * 1024
+#: Seconds a refused connection is read (and what comes dropped) before it is closed.
+LINGER_SECONDS = 1.0
 
 
 def server_options(protocol: type[SpokeHttpProtocol] | None = None) -> dict[str, Any]:
@@ -56,6 +65,28 @@ class SpokeHttpProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._read_timer: asyncio.TimerHandle | None = None
+        self._reading_head = True
+        self._head_bytes = 0
+        self._discarding = False  # answered and closing: the rest of the input is dropped
+
+    # -- the size of a request's head ----------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if self._discarding:
+            return
+        if self._reading_head:
+            self._head_bytes += len(data)
+        super().data_received(data)
+        if (
+            self._reading_head
+            and self._head_bytes > MAX_HEAD_BYTES
+            and not self.transport.is_closing()
+        ):
+            self._refuse(
+                431,
+                f"The request line and headers are larger than the {MAX_HEAD_BYTES} bytes "
+                "Spoke reads; send fewer or shorter headers and query parameters",
+            )
 
     # -- time limits ---------------------------------------------------------------
 
@@ -72,6 +103,8 @@ class SpokeHttpProtocol(HttpToolsProtocol):
         self._arm(self.head_timeout)
 
     def on_headers_complete(self) -> None:
+        self._reading_head = False
+        self._head_bytes = 0
         super().on_headers_complete()
         self._arm(self.body_idle_timeout)
 
@@ -81,6 +114,7 @@ class SpokeHttpProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         self._disarm()
+        self._reading_head = True  # what follows is the next request's head
         super().on_message_complete()
 
     def _arm(self, seconds: float) -> None:
@@ -107,13 +141,16 @@ class SpokeHttpProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         """A request uvicorn could not parse: HubSpot's 400, then the connection closes."""
+        self._refuse(400, f"{msg} Check the request line and headers")
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer ``status`` with ``message`` in HubSpot's envelope and close the
+        connection (nothing more of the request is read)."""
         self._disarm()
         correlation_id = new_correlation_id()
-        body = error_body(
-            ValidationError(f"{msg} Check the request line and headers"), correlation_id
-        )
+        body = error_body(HubSpotError(message, status_code=status), correlation_id)
         head = [
-            b"HTTP/1.1 400 Bad Request",
+            b"HTTP/1.1 " + str(status).encode() + b" " + HTTPStatus(status).phrase.encode(),
             b"content-type: application/json;charset=utf-8",
             b"content-length: " + str(len(body)).encode(),
             b"x-hubspot-correlation-id: " + correlation_id.encode(),
@@ -122,4 +159,9 @@ class SpokeHttpProtocol(HttpToolsProtocol):
         ]
         head += [name + b": " + value for name, value in self.server_state.default_headers]
         self.transport.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
-        self.transport.close()
+        # Closing with the client's bytes unread would reset the connection, and the
+        # client could lose the answer: stop sending, drop what still comes, then close.
+        self._discarding = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)

@@ -9,8 +9,9 @@ memory or gets a 500, and every answer is HubSpot's JSON envelope with a correla
 - Malformed input: JSON nested too deeply, U+0000 in a label: 400s.
 - The HTTP layer: requests uvicorn cannot parse get the envelope; a trailing slash is a
   404, not a redirect; a 405 names every allowed method.
-- Slow clients: a request head or body that stops arriving closes the connection; a
-  client gone mid-body is one log line; an unexpected error is logged once.
+- Slow clients: a request head or body that stops arriving closes the connection, a
+  head over 64 KiB is a 431; a client gone mid-body is one log line; an unexpected
+  error is logged once.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def raw_exchange(server: LiveServer, request: bytes, timeout: float = 5) -> byte
     until it closed the connection (or ``timeout`` passed)."""
     host, port = server.base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as connection:
-        connection.sendall(request)
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            connection.sendall(request)  # the server may answer before reading it all
         received = b""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -351,6 +353,16 @@ def test_a_request_that_stops_arriving_is_closed(
     received = raw_exchange(quick_server, request_bytes, timeout=5)
     assert time.monotonic() - started < 4, "the server kept the connection open"
     assert not received or b"Traceback" not in received
+
+
+def test_a_head_without_end_is_a_431_not_held_in_memory(server: LiveServer) -> None:
+    headers = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"a" * 1_000) for i in range(200))
+    request = b"GET /crm/v3/objects/tickets HTTP/1.1\r\nHost: x\r\n" + headers  # no end
+    status, headers_received, body = parse_raw(raw_exchange(server, request))
+    assert status == 431, (status, body)
+    envelope = httpx.Response(status, headers=headers_received, content=body).json()
+    assert envelope["status"] == "error" and "65536 bytes" in envelope["message"], envelope
+    assert envelope["correlationId"] == headers_received["x-hubspot-correlation-id"]
 
 
 def test_a_client_gone_mid_body_is_one_log_line(
