@@ -9,7 +9,13 @@ import click
 import uvicorn
 
 from spoke import __version__
-from spoke.api.app import DATABASE_URL_VARIABLE, RATE_LIMIT_VARIABLE
+from spoke.api.app import (
+    DATABASE_URL_VARIABLE,
+    DEFAULT_STATEMENT_TIMEOUT,
+    RATE_LIMIT_VARIABLE,
+    STATEMENT_TIMEOUT_VARIABLE,
+)
+from spoke.api.protocol import server_options
 from spoke.api.unserved import served_scopes
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
@@ -83,6 +89,15 @@ def main() -> None:
     help="Requests each app may make in any rolling 10 seconds, counted per worker "
     f"(also ${RATE_LIMIT_VARIABLE}) [default: no limit].",
 )
+@click.option(
+    "--statement-timeout",
+    type=click.FloatRange(min=0.001, max=86_400),
+    default=DEFAULT_STATEMENT_TIMEOUT,
+    show_default=True,
+    envvar=STATEMENT_TIMEOUT_VARIABLE,
+    help="Seconds a database statement of a request may run before it is cancelled and "
+    f"the request answered with a 504 (also ${STATEMENT_TIMEOUT_VARIABLE}).",
+)
 @database_option
 def serve(
     *,
@@ -91,6 +106,7 @@ def serve(
     workers: int,
     demo_tickets: int | None,
     rate_limit: int | None,
+    statement_timeout: float,
     database_url: str,
 ) -> None:
     """Start the HTTP server."""
@@ -108,6 +124,7 @@ def serve(
     finally:
         store.close()
     os.environ[DATABASE_URL_VARIABLE] = database_url
+    os.environ[STATEMENT_TIMEOUT_VARIABLE] = str(statement_timeout)
     if rate_limit is None:
         os.environ.pop(RATE_LIMIT_VARIABLE, None)
     else:
@@ -123,9 +140,9 @@ def serve(
         port=port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
         access_log=False,
         log_level="warning",
+        **server_options(),
     )
 
 

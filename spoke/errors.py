@@ -19,7 +19,9 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     ├── PropertyAlreadyExists        409 OBJECT_ALREADY_EXISTS
     ├── PropertyGroupAlreadyExists   409 OBJECT_ALREADY_EXISTS (a property group)
     ├── MethodNotAllowed             405 for a path that exists with another method
+    ├── BodyTooLarge                 413 (a request body over Spoke's limit)
     ├── InternalError                500, only for a bug in Spoke
+    ├── StatementTimedOut            504 (a database statement ran past its time limit)
     ├── InvalidAuthentication        401 INVALID_AUTHENTICATION
     ├── ExpiredAuthentication        401 EXPIRED_AUTHENTICATION
     ├── MissingScopes                403 MISSING_SCOPES
@@ -239,6 +241,31 @@ class MethodNotAllowed(HubSpotError):
             f"Method {method} is not allowed on {path}",
             status_code=405,
             category="VALIDATION_ERROR",
+        )
+
+
+class BodyTooLarge(HubSpotError):
+    """413: the request body is larger than Spoke reads (docs/behaviour.md, "Limits")."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The request body is larger than the {limit} bytes Spoke accepts. "
+            "Send fewer inputs in each request",
+            status_code=413,
+            category="VALIDATION_ERROR",
+        )
+
+
+class StatementTimedOut(HubSpotError):
+    """504: the request's work in the database ran past its time limit and was cancelled;
+    HubSpot answers 502/504 when its processing limits are met."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The request took longer than Spoke's processing limit and was stopped. "
+            "Narrow it (fewer words, filters or values) and try again",
+            status_code=504,
+            category="TIMEOUT",
         )
 
 

@@ -39,12 +39,13 @@ import hubspot
 import pytest
 import uvicorn
 
-from spoke.api.app import create_app
+from spoke.api.app import DEFAULT_STATEMENT_TIMEOUT, create_app
+from spoke.api.protocol import SpokeHttpProtocol, server_options
 from spoke.domain.tokens import create_token
 from spoke.store import Store, open_store
 
 #: Environment variables ``spoke`` reads; servers run without the caller's.
-SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT")
+SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT", "SPOKE_STATEMENT_TIMEOUT")
 #: Seconds a server may take to answer its health check.
 STARTUP_SECONDS = 15
 HEALTH = "/_spoke/health"
@@ -277,17 +278,25 @@ class _ThreadedServer(uvicorn.Server):
 
 
 @contextmanager
-def live_server(database_url: str, rate_limit: int | None = None) -> Iterator[LiveServer]:
-    """A real server over ``database_url`` (migrated here), for as long as the block runs;
-    ``rate_limit`` is passed to ``create_app``."""
+def live_server(
+    database_url: str,
+    rate_limit: int | None = None,
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    protocol: type[SpokeHttpProtocol] | None = None,
+) -> Iterator[LiveServer]:
+    """A real server over ``database_url`` (migrated here), with the protocol and limits
+    of ``spoke serve``, for as long as the block runs; ``rate_limit`` and
+    ``statement_timeout`` are passed to ``create_app``, ``protocol`` (a subclass with
+    shorter read time limits) to uvicorn."""
     store = open_store(database_url)
     store.migrate()
     config = uvicorn.Config(
-        create_app(store, rate_limit=rate_limit),
+        create_app(store, rate_limit=rate_limit, statement_timeout=statement_timeout),
         host="127.0.0.1",
         port=0,
         log_level="warning",
         lifespan="off",
+        **server_options(protocol),
     )
     running = _ThreadedServer(config)
 

@@ -2,37 +2,46 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from spoke.api.auth import guarded
 from spoke.api.http import error_response, json_response
+from spoke.api.limits import RequestLimits
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.ratelimit import RateLimiter
 from spoke.api.routes import route_table
 from spoke.api.unserved import unserved_paths
 from spoke.domain.tokens import Authenticator
-from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, ResourceNotFound
-from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
+from spoke.errors import HubSpotError, MethodNotAllowed, ResourceNotFound
+from spoke.store import DEFAULT_DATABASE_URL, Store, open_store, timed_out
 
 DATABASE_URL_VARIABLE = "SPOKE_DATABASE_URL"
 RATE_LIMIT_VARIABLE = "SPOKE_RATE_LIMIT"
+STATEMENT_TIMEOUT_VARIABLE = "SPOKE_STATEMENT_TIMEOUT"
+#: Seconds a database statement of a request may run (docs/decisions.md, "Time limits").
+DEFAULT_STATEMENT_TIMEOUT = 10.0
 
-logger = logging.getLogger("spoke")
 
-
-def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
+def create_app(
+    store: Store,
+    rate_limit: int | None = None,
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+) -> Starlette:
     """Spoke's HTTP API over ``store`` (already migrated).
 
     ``rate_limit``: requests each app may make in any rolling ten seconds, counted in
     this app object (so per worker process); ``None``, the default, means no limit.
+    ``statement_timeout``: seconds after which a statement of ``store`` is cancelled and
+    its request answered with HubSpot's 504 (set on ``store`` here).
     """
+    store.limit_statement_time(round(statement_timeout * 1000))
     limiter = RateLimiter(rate_limit) if rate_limit is not None else None
     auth = Authenticator(store)
     table = route_table(store)
@@ -61,21 +70,47 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
         Route("/docs", docs, methods=["GET"]),
         Route("/_spoke/health", health, methods=["GET"]),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
+        middleware=[Middleware(RequestLimits, timed_out=timed_out)],
         exception_handlers={
             HubSpotError: _hubspot_error,
             HTTPException: unserved_paths(auth, limiter, _http_error),
-            Exception: _unexpected_error,
         },
     )
+    # A path with a trailing slash is not found (404 in HubSpot's envelope), not
+    # redirected with a bare 307.
+    app.router.redirect_slashes = False
+    return app
 
 
 def app_from_environment() -> Starlette:
     """The app over the database named by ``SPOKE_DATABASE_URL``, limited to
-    ``SPOKE_RATE_LIMIT`` requests per app per ten seconds if set (for server workers)."""
+    ``SPOKE_RATE_LIMIT`` requests per app per ten seconds if set, its statements to
+    ``SPOKE_STATEMENT_TIMEOUT`` seconds (for server workers)."""
     store = open_store(os.environ.get(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL))
-    return create_app(store, rate_limit=rate_limit_from_environment())
+    return create_app(
+        store,
+        rate_limit=rate_limit_from_environment(),
+        statement_timeout=statement_timeout_from_environment(),
+    )
+
+
+def statement_timeout_from_environment() -> float:
+    """``SPOKE_STATEMENT_TIMEOUT`` in seconds; unset or empty means the default."""
+    raw = os.environ.get(STATEMENT_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_STATEMENT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0.001 <= seconds <= 86_400:
+        raise ValueError(
+            f"{STATEMENT_TIMEOUT_VARIABLE} must be a number of seconds from 0.001 to 86400, "
+            f"not {raw!r}"
+        )
+    return seconds
 
 
 def rate_limit_from_environment() -> int | None:
@@ -96,10 +131,19 @@ async def _hubspot_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        return error_response(MethodNotAllowed(request.method, request.url.path))
+        response = error_response(MethodNotAllowed(request.method, request.url.path))
+        response.headers["allow"] = ", ".join(_allowed_methods(request))
+        return response
     return error_response(ResourceNotFound(f"No resource at {request.method} {request.url.path}"))
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path)
-    return error_response(InternalError())
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves on the request's path (Starlette's own 405 names
+    only the first route that matched the path)."""
+    methods = {
+        method
+        for route in request.app.routes
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE
+        for method in route.methods or ()
+    }
+    return sorted(methods)

@@ -59,6 +59,8 @@ async def decode_body(request: Request, kind: type[T]) -> T:
         raise (_syntax_error(body) or InvalidJson(1, 1, str(invalid))) from None
     except (msgspec.DecodeError, UnicodeDecodeError):
         raise (_syntax_error(body) or InvalidJson(1, 1, "malformed JSON")) from None
+    except RecursionError:
+        raise _too_deep() from None
 
 
 def _syntax_error(body: bytes) -> InvalidJson | None:
@@ -71,7 +73,15 @@ def _syntax_error(body: bytes) -> InvalidJson | None:
     except UnicodeDecodeError:
         line, column = _line_and_column(body, _first_invalid_utf8(body))
         return InvalidJson(line, column, "the body is not valid UTF-8")
+    except RecursionError:
+        return _too_deep()
     return None
+
+
+def _too_deep() -> InvalidJson:
+    """msgspec's nesting limit was reached (Python's recursion limit: about a thousand
+    arrays or objects in one another)."""
+    return InvalidJson(1, 1, "arrays and objects are nested too deeply")
 
 
 def _position(body: bytes, message: str) -> tuple[int, int]:

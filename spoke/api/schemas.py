@@ -82,6 +82,18 @@ class MergeInput(Struct):
     objectIdToMerge: Id
 
 
+#: Lengths and counts Spoke accepts in definitions (docs/behaviour.md, "Limits").
+MAX_LABEL_LENGTH = 1_000
+MAX_DESCRIPTION_LENGTH = 3_000
+#: HubSpot's limits: 5,000 options, each at most 3,000 characters with its label and
+#: description (checked by the domain).
+MAX_OPTIONS = 5_000
+MAX_STAGES = 100
+
+Label = Annotated[str, Meta(max_length=MAX_LABEL_LENGTH)]
+Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION_LENGTH)]
+
+
 class OptionInput(Struct):
     label: str
     value: str
@@ -91,6 +103,7 @@ class OptionInput(Struct):
 
 
 Int32 = Annotated[int, Meta(ge=-(2**31), le=2**31 - 1)]
+Options = Annotated[list[OptionInput], Meta(max_length=MAX_OPTIONS)]
 PropertyName = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)]
 
 
@@ -101,12 +114,12 @@ PropertyTypeName = Literal[
 
 class PropertyCreate(Struct):
     name: PropertyName
-    label: str
+    label: Label
     type: PropertyTypeName
     fieldType: str
     groupName: str
-    description: str = ""
-    options: list[OptionInput] = []
+    description: Description = ""
+    options: Options = []
     displayOrder: Int32 = -1
     hasUniqueValue: bool = False
     hidden: bool = False
@@ -119,12 +132,12 @@ class PropertyUpdate(Struct, forbid_unknown_fields=True):
     ``hasUniqueValue`` may be sent back unchanged; the display hints are accepted and not
     kept (Spoke has no display)."""
 
-    label: str | None = None
-    description: str | None = None
+    label: Label | None = None
+    description: Description | None = None
     groupName: str | None = None
     type: PropertyTypeName | None = None
     fieldType: str | None = None
-    options: list[OptionInput] | None = None
+    options: Options | None = None
     displayOrder: Int32 | None = None
     hidden: bool | None = None
     formField: bool | None = None
@@ -160,12 +173,12 @@ GroupName = Annotated[str, Meta(pattern=r"^[a-z0-9_]+$", max_length=100)]
 
 class PropertyGroupCreate(Struct):
     name: GroupName
-    label: str
+    label: Label
     displayOrder: Int32 = -1
 
 
 class PropertyGroupUpdate(Struct, forbid_unknown_fields=True):
-    label: str | None = None
+    label: Label | None = None
     displayOrder: Int32 | None = None
     name: str | None = None
 
@@ -366,7 +379,7 @@ class PipelineStageInput(Struct, forbid_unknown_fields=True):
     """A stage to create, or to replace; in a pipeline replace, ``stageId`` names a
     stage to keep (else the stage with the same label is kept)."""
 
-    label: str
+    label: Label
     displayOrder: Int32
     metadata: dict[str, str]
     stageId: str | None = None
@@ -376,9 +389,9 @@ class PipelineInput(Struct, forbid_unknown_fields=True):
     """A pipeline to create, or to replace; ``pipelineId`` is accepted and ignored (Spoke
     gives every new pipeline a numeric id)."""
 
-    label: str
+    label: Label
     displayOrder: Int32
-    stages: list[PipelineStageInput]
+    stages: Annotated[list[PipelineStageInput], Meta(max_length=MAX_STAGES)]
     pipelineId: str | None = None
 
 
@@ -386,7 +399,7 @@ class PipelinePatchInput(Struct, forbid_unknown_fields=True):
     """A partial update: absent (or ``null``) fields keep their value; ``archived: false``
     restores a deleted pipeline."""
 
-    label: str | None = None
+    label: Label | None = None
     displayOrder: Int32 | None = None
     archived: bool | None = None
 
@@ -395,7 +408,7 @@ class PipelineStagePatchInput(Struct, forbid_unknown_fields=True):
     """A partial update: absent (or ``null``) fields keep their value; ``archived: false``
     restores a deleted stage."""
 
-    label: str | None = None
+    label: Label | None = None
     displayOrder: Int32 | None = None
     metadata: dict[str, str] | None = None
     archived: bool | None = None

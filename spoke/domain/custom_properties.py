@@ -18,6 +18,7 @@ from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import now_ms
 from spoke.domain.properties import FIELD_TYPES, Option, PropertyDefinition, PropertyType
 from spoke.domain.property_groups import live_groups
+from spoke.domain.repeats import repeated
 from spoke.domain.search_index import NUMERIC_TYPES, reindex_property
 from spoke.domain.ticket_properties import OBJECT_TYPE_ID
 from spoke.errors import (
@@ -34,6 +35,9 @@ UNIQUE_CAPABLE = frozenset({PropertyType.STRING, PropertyType.NUMBER, PropertyTy
 
 #: Inputs of one batch create or archive.
 MAX_BATCH_INPUTS = 100
+#: Characters of an enumeration option's label, value and description together
+#: (HubSpot's limit, "Property field types in HubSpot").
+MAX_OPTION_LENGTH = 3_000
 
 OBJECT_LABEL = "TICKET"
 
@@ -115,10 +119,9 @@ def define_properties(
 ) -> list[PropertyDefinition]:
     """Store new custom properties, all of them or (on any error) none."""
     _check_batch_size(len(definitions))
-    names = [d.name for d in definitions]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValidationError(f"Duplicate property names in batch input: {', '.join(repeated)}")
+    names = repeated(d.name for d in definitions)
+    if names:
+        raise ValidationError(f"Duplicate property names in batch input: {', '.join(names)}")
     groups = live_groups(store)
     current = catalogue.current()
     for definition in definitions:
@@ -318,6 +321,7 @@ def _check(definition: PropertyDefinition) -> None:
             f"expected one of: {', '.join(sorted(allowed))}"
         )
     if definition.type is PropertyType.ENUMERATION:
+        _check_option_lengths(definition.options)
         _check_options([o.value for o in definition.options], definition.external_options)
     elif definition.type is PropertyType.BOOL:
         _check_bool_options([o.value for o in definition.options])
@@ -332,6 +336,18 @@ def _check(definition: PropertyDefinition) -> None:
         )
 
 
+def _check_option_lengths(options: Sequence[Option]) -> None:
+    """HubSpot's limit: an option holds at most 3,000 characters with its label and
+    description."""
+    for option in options:
+        length = len(option.label) + len(option.value) + len(option.description)
+        if length > MAX_OPTION_LENGTH:
+            raise ValidationError(
+                f"Option {option.value[:100]!r} has {length} characters in its label, value "
+                f"and description; an option may have at most {MAX_OPTION_LENGTH}"
+            )
+
+
 def _check_bool_options(values: Sequence[str]) -> None:
     """A bool property may label its two values (HubSpot's are Yes/true and No/false)."""
     if not set(values) <= {"true", "false"} or len(values) != len(set(values)):
@@ -341,8 +357,8 @@ def _check_bool_options(values: Sequence[str]) -> None:
 def _check_options(values: Sequence[str], external: bool) -> None:
     if not values and not external:
         raise ValidationError("Enumeration properties must have at least one option")
-    repeated = sorted({v for v in values if values.count(v) > 1})
-    if repeated:
-        raise ValidationError(f"Option values must be unique; repeated: {', '.join(repeated)}")
+    twice = repeated(values)
+    if twice:
+        raise ValidationError(f"Option values must be unique; repeated: {', '.join(twice)}")
     if any(";" in v or not v for v in values):
         raise ValidationError("Option values must be non-empty and must not contain ';'")

@@ -31,6 +31,7 @@ def find_group(store: Store, name: str) -> PropertyGroup:
 
 def create_group(store: Store, group: PropertyGroup) -> PropertyGroup:
     """Store a new group; an archived group of that name is replaced by it."""
+    _check_label(group.label)
     existing = {g.name: g for g in store.property_groups()}.get(group.name)
     if existing is not None and existing.archived_at is None:
         raise PropertyGroupAlreadyExists(group.name)
@@ -57,6 +58,8 @@ def update_group(
         raise ValidationError(
             f"The name of property group {name} cannot be changed (asked for {new_name})"
         )
+    if label is not None:
+        _check_label(label)
     current = find_group(store, name)
     updated = replace(
         current,
@@ -79,6 +82,11 @@ def archive_group(store: Store, catalogue: Catalogue, name: str) -> None:
             "Move them to another group, or archive them, first"
         )
     _replace(store, current, replace(current, archived_at=now_ms()))
+
+
+def _check_label(label: str) -> None:
+    if "\x00" in label:  # PostgreSQL's text cannot hold it
+        raise ValidationError("A property group label may not contain the character U+0000")
 
 
 def _replace(store: Store, before: PropertyGroup, after: PropertyGroup) -> None:

@@ -39,6 +39,14 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
 #: No search pages past this many results (HubSpot's cap).
 MAX_RESULTS = 10_000
+#: A full-text ``query``'s characters and words (docs/behaviour.md, "Limits").
+MAX_QUERY_LENGTH = 3_000
+MAX_QUERY_WORDS = 100
+#: Values of an ``IN``/``NOT_IN`` filter, and characters of any filter value.
+MAX_FILTER_VALUES = 500
+MAX_FILTER_VALUE_LENGTH = 65_536
+#: Characters of a ``CONTAINS_TOKEN`` token.
+MAX_TOKEN_LENGTH = 1_000
 
 #: What ``query`` searches: the tickets' default searchable properties.
 QUERY_PROPERTIES = ("content", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_id", "subject")
@@ -194,10 +202,16 @@ def _condition(catalogue: Properties, given: Filter) -> Condition:
         )
     comparison, negated = _COMPARISONS[given.operator]
     name = definition.name
+    _check_sizes(given)
     if comparison is Comparison.MATCHES:
         token = _required(given, given.value, "value")
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise ValidationError(
+                f"The {given.operator} filter on {name} has a token of {len(token)} "
+                f"characters; a token may have at most {MAX_TOKEN_LENGTH}"
+            )
         return Condition(
-            (name,), comparison, (_token_pattern(token),), negated=negated, hint=_hint(token)
+            (name,), comparison, (_token_pattern(token),), negated=negated, hints=_hints([token])
         )
     keys: tuple[SearchKey, ...] = ()
     if comparison is Comparison.IN:
@@ -215,6 +229,23 @@ def _condition(catalogue: Properties, given: Filter) -> Condition:
         keys = (_key(definition, _required(given, given.value, "value"), given.operator),)
     numeric = definition.type in NUMERIC_TYPES
     return Condition((name,), comparison, keys, numeric=numeric, negated=negated)
+
+
+def _check_sizes(given: Filter) -> None:
+    """At most :data:`MAX_FILTER_VALUES` values, none longer than a property value may be."""
+    values = given.values or ()
+    if len(values) > MAX_FILTER_VALUES:
+        raise ValidationError(
+            f"The {given.operator} filter on {given.property_name} has {len(values)} values; "
+            f"a filter may have at most {MAX_FILTER_VALUES}"
+        )
+    for value in (given.value, given.high_value, *values):
+        if value is not None and len(value) > MAX_FILTER_VALUE_LENGTH:
+            raise ValidationError(
+                f"A value of the {given.operator} filter on {given.property_name} has "
+                f"{len(value)} characters; a filter value may have at most "
+                f"{MAX_FILTER_VALUE_LENGTH}"
+            )
 
 
 def _required(given: Filter, value: str | None, field: str) -> str:
@@ -278,22 +309,32 @@ def _token_pattern(token: str) -> str:
 
 
 def _query_conditions(query: str | None) -> tuple[Condition, ...]:
-    """The full-text ``query``: every word starts a token of some searchable property."""
-    return tuple(
-        Condition(
-            QUERY_PROPERTIES,
-            Comparison.MATCHES,
-            (rf"(?i)(?<!\w){re.escape(word)}",),
-            hint=_hint(word),
+    """The full-text ``query`` as one condition (none if it has no words): every word
+    starts a token of some searchable property. One condition, a key per word, so the
+    SQL grows by one test per word (a condition per word made PostgreSQL plan a join per
+    word: 150 words took 7.8 s on 50 tickets)."""
+    text = query or ""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            f"The query has {len(text)} characters; a search query may have at most "
+            f"{MAX_QUERY_LENGTH}"
         )
-        for word in (query or "").replace("\x00", "\ufffd").split()  # PostgreSQL takes no NUL
-    )
+    words = text.replace("\x00", "\ufffd").split()  # PostgreSQL takes no NUL
+    if len(words) > MAX_QUERY_WORDS:
+        raise ValidationError(
+            f"The query has {len(words)} words; a search query may have at most {MAX_QUERY_WORDS}"
+        )
+    if not words:
+        return ()
+    keys = tuple(dict.fromkeys(rf"(?i)(?<!\w){re.escape(word)}" for word in words))
+    return (Condition(QUERY_PROPERTIES, Comparison.MATCHES, keys, hints=_hints(words)),)
 
 
-def _hint(token: str) -> str | None:
-    """The longest run of ASCII letters and digits in ``token``: a match holds it."""
-    runs = re.findall(r"[A-Za-z0-9]+", token)
-    return max(runs, key=len) if runs else None
+def _hints(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The longest run of ASCII letters and digits in each token (a match holds it),
+    without repeats."""
+    hints = (max(runs, key=len) for t in tokens if (runs := re.findall(r"[A-Za-z0-9]+", t)))
+    return tuple(dict.fromkeys(hints))
 
 
 def _sort(catalogue: Properties, sorts: Sequence[Sort]) -> SearchSort | None:

@@ -28,6 +28,10 @@ from spoke.errors import InvalidPropertyValue
 
 RawValue = str | int | float | bool | None
 
+#: The longest value a property may hold, in characters: HubSpot's limit for text
+#: entered through the CRM ("Property field types in HubSpot").
+MAX_VALUE_LENGTH = 65_536
+
 #: An instant exactly as :func:`format_instant` prints it.
 _CANONICAL_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z")
 
@@ -66,8 +70,14 @@ def normalise(definition: PropertyDefinition, raw: RawValue) -> str:
     Raises :class:`InvalidValue` when HubSpot would refuse the value.
     """
     kind = definition.type
-    if type(raw) is str and (kind is PropertyType.STRING or raw in definition.option_values):
-        return raw
+    if type(raw) is str:
+        if len(raw) > MAX_VALUE_LENGTH:
+            raise InvalidValue(
+                "VALUE_TOO_LONG",
+                f"A value may hold at most {MAX_VALUE_LENGTH} characters; this one has {len(raw)}",
+            )
+        if kind is PropertyType.STRING or raw in definition.option_values:
+            return raw
     text = as_text(raw)
     if text == "":
         return ""

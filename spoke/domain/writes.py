@@ -6,8 +6,9 @@ request. Every change is appended to the property's history with its source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from spoke.domain import search_index
 from spoke.domain.catalogue import Catalogue, Properties
@@ -23,6 +24,7 @@ from spoke.domain.records import (
     parse_ticket_id,
     to_record,
 )
+from spoke.domain.repeats import repeated
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.domain.values import InvalidValue, RawValue, normalise
 from spoke.errors import (
@@ -38,6 +40,7 @@ from spoke.store.base import Store, StoredTicket, TicketWrite, Transaction, Uniq
 from spoke.store.search import SearchEntry
 
 PropertyInput = Mapping[str, RawValue]
+T = TypeVar("T")
 
 #: Tries at finding the holders of unique values while other writers move them.
 _MAX_LOOKUPS = 3
@@ -179,16 +182,23 @@ class TicketWriter:
                 source,
                 now,
             )
-            created = _insert_tickets(
-                tx,
-                catalogue,
-                [c for i, c in zip(held, changes, strict=True) if i is None],
-                source,
-                now,
-            )
+            try:
+                created = _insert_tickets(
+                    tx,
+                    catalogue,
+                    [c for i, c in zip(held, changes, strict=True) if i is None],
+                    source,
+                    now,
+                )
+            except Conflict as conflict:
+                if (conflict.context or {}).get("propertyName") == [id_property]:
+                    raise _CreatedMeanwhile(conflict) from None
+                raise
             return held, updated, created
 
-        held, updated, created = self._catalogue.write_in_force(upsert)
+        held, updated, created = _retried_on_lost_creates(
+            lambda: self._catalogue.write_in_force(upsert)
+        )
         updated_iter, created_iter = iter(updated), iter(created)
         return [
             (_full_record(next(created_iter)), True)
@@ -212,6 +222,28 @@ class TicketWriter:
             tx.unindex_values(search_index.entries_of(catalogue, live))
 
         self._catalogue.write_in_force(archive)
+
+
+class _CreatedMeanwhile(Exception):
+    """An upsert found no ticket holding a value, but another writer created one with it
+    before this one could (PostgreSQL runs writers side by side, in READ COMMITTED)."""
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__(str(conflict))
+        self.conflict = conflict
+
+
+def _retried_on_lost_creates(write: Callable[[], T]) -> T:
+    """``write`` (a whole transaction), run again from the start when it lost the race
+    to create a ticket with a unique value: the next run finds that ticket and updates
+    it, as an upsert must. After :data:`_MAX_LOOKUPS` runs, the 409."""
+    for attempt in range(_MAX_LOOKUPS):
+        try:
+            return write()
+        except _CreatedMeanwhile as lost:
+            if attempt == _MAX_LOOKUPS - 1:
+                raise lost.conflict from None
+    raise AssertionError("unreachable")
 
 
 def _insert_tickets(
@@ -279,10 +311,10 @@ def _check_batch_size(count: int) -> None:
 
 
 def _refuse_repeats(ids: Sequence[str]) -> None:
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
+    twice = repeated(ids)
+    if twice:
         raise ValidationError(
-            f"Duplicate IDs found in batch input: [{', '.join(repeated)}]. IDs must be unique"
+            f"Duplicate IDs found in batch input: [{', '.join(twice)}]. IDs must be unique"
         )
 
 

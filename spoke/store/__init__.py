@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlparse
+
+import psycopg
 
 from spoke.store import postgres
 from spoke.store.base import DatabaseUnavailable, Store
@@ -40,6 +43,17 @@ def open_store(url: str) -> Store:
     )
 
 
+def timed_out(error: BaseException) -> bool:
+    """Whether ``error`` is a statement cancelled at its time limit
+    (:meth:`Store.limit_statement_time`), on either backend."""
+    if isinstance(error, psycopg.errors.QueryCanceled):
+        return True
+    return (
+        isinstance(error, sqlite3.OperationalError)
+        and error.sqlite_errorcode == sqlite3.SQLITE_INTERRUPT
+    )
+
+
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "DatabaseUnavailable",
@@ -47,4 +61,5 @@ __all__ = [
     "UnsupportedDatabase",
     "open_store",
     "shown_url",
+    "timed_out",
 ]

@@ -218,6 +218,13 @@ class Store(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
+    def limit_statement_time(self, milliseconds: int) -> None:
+        """From now on, cancel any statement of this store that runs longer than
+        ``milliseconds`` (the driver's error then passes :func:`spoke.store.timed_out`;
+        a transaction it was part of is rolled back). For serving requests: bulk work
+        (seeding, migrating, building the index) runs without a limit."""
+
+    @abstractmethod
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
     # -- tickets -----------------------------------------------------------------

@@ -421,12 +421,22 @@ class PostgresStore(Store):
         self.url = url
         self._db = connect(url)
         self._tickets_in_force = TicketsInForceRead()
+        self._statement_timeout_ms = 0  # PostgreSQL's "no limit"
 
     def _connection(self) -> Connection:
         """The store's connection, opened again if the last one broke."""
         if self._db.closed:
             self._db = connect(self.url)
+            self._set_statement_timeout()
         return self._db
+
+    def limit_statement_time(self, milliseconds: int) -> None:
+        self._statement_timeout_ms = milliseconds
+        self._set_statement_timeout()
+
+    def _set_statement_timeout(self) -> None:
+        # For the session, so no request pays a round trip for it.
+        self._db.execute(f"SET statement_timeout = {int(self._statement_timeout_ms)}")
 
     def migrate(self) -> None:
         apply_migrations("postgres", yoyo_url(self.url))

@@ -54,8 +54,10 @@ class Comparison(StrEnum):
     BETWEEN = "BETWEEN"
     HAS_PROPERTY = "HAS_PROPERTY"
     MATCHES = "MATCHES"
-    """The stored value (not the key, which may be shortened) matches the regular
-    expression ``keys[0]``: token and full-text search, which read every live ticket."""
+    """For every regular expression of ``keys``, a stored value (not the key, which may
+    be shortened) of one of the properties matches it: token and full-text search, which
+    read every live ticket. The test is one expression on the ticket's row, its size
+    linear in the keys (a full-text ``query`` is one condition, a key per word)."""
 
 
 class SortKind(StrEnum):
@@ -74,9 +76,10 @@ class Condition:
     keys: tuple[SearchKey, ...] = ()
     numeric: bool = False
     negated: bool = False
-    hint: str | None = None
-    """For MATCHES: ASCII letters and digits that every matching value contains, in any
-    case; a cheap test on the whole stored row that spares most rows the expression."""
+    hints: tuple[str, ...] = ()
+    """For MATCHES: runs of ASCII letters and digits that every matching ticket's stored
+    values contain, in any case; cheap tests on the whole stored row that spare most rows
+    the expressions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,18 +357,21 @@ class SearchSql:
         return f"{_LIVE_IDS} AND ({test})", params
 
     def _matching_test(self, condition: Condition) -> tuple[str, list[Any]]:
-        """Whether a tickets row's value of any of the properties matches."""
+        """Whether, for every key, a tickets row's value of one of the properties matches
+        it; the cheap tests of the hints come first."""
         dialect = self._dialect
-        test = f"{dialect.value_expression} {dialect.regex_operator} {dialect.placeholder}"
-        params: list[Any] = []
-        for name in condition.properties:
-            params.extend([dialect.property_path.format(name=name), condition.keys[0]])
-        any_matches = " OR ".join([test] * len(condition.properties))
-        if condition.hint is not None:
-            like = f"property_values {dialect.like_operator} {dialect.placeholder}"
-            any_matches = f"{like} AND ({any_matches})"
-            params.insert(0, f"%{condition.hint}%")
-        return f"({any_matches})", params
+        p = dialect.placeholder
+        like = f"property_values {dialect.like_operator} {p}"
+        tests = [like] * len(condition.hints)
+        params: list[Any] = [f"%{hint}%" for hint in condition.hints]
+        test = f"{dialect.value_expression} {dialect.regex_operator} {p}"
+        any_matches = "(" + " OR ".join([test] * len(condition.properties)) + ")"
+        paths = [dialect.property_path.format(name=name) for name in condition.properties]
+        for key in condition.keys:
+            tests.append(any_matches)
+            for path in paths:
+                params.extend([path, key])
+        return f"({' AND '.join(tests)})", params
 
     def _comparison(self, column: str, condition: Condition) -> tuple[str, list[Any]]:
         p = self._dialect.placeholder

@@ -7,11 +7,14 @@ never fails half-way on a lock, and writers in other processes wait (busy timeou
 from __future__ import annotations
 
 import functools
+import math
 import re
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import orjson
@@ -97,6 +100,31 @@ _LIST_ARCHIVED_TICKETS = (
     f"SELECT {TICKET_COLUMNS} FROM tickets "
     "WHERE id > ? AND archived_at IS NOT NULL ORDER BY id LIMIT ?"
 )
+
+
+#: SQLite virtual machine instructions between two checks of a statement's time limit
+#: (a check is one Python call; a 100-ticket read runs a few tens of thousands).
+_PROGRESS_INSTRUCTIONS = 10_000
+
+
+class _TimedConnection(sqlite3.Connection):
+    """A connection that notes when each statement starts, for its time limit: SQLite
+    has no statement timeout of its own, only a progress handler."""
+
+    deadline = math.inf
+    limit_seconds = math.inf
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        self.deadline = time.monotonic() + self.limit_seconds
+        return super().execute(*args)
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        self.deadline = time.monotonic() + self.limit_seconds
+        return super().executemany(*args)
+
+    def past_deadline(self) -> bool:
+        """The progress handler: a true answer makes SQLite interrupt the statement."""
+        return time.monotonic() > self.deadline
 
 
 _SEARCH_SQL = SearchSql(
@@ -322,7 +350,11 @@ class SQLiteStore(Store):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, cached_statements=512
+            path,
+            isolation_level=None,
+            check_same_thread=False,
+            cached_statements=512,
+            factory=_TimedConnection,
         )
         for pragma in _PRAGMAS:
             self._db.execute(pragma)
@@ -338,6 +370,10 @@ class SQLiteStore(Store):
     def close(self) -> None:
         self._db.close()
 
+    def limit_statement_time(self, milliseconds: int) -> None:
+        self._db.limit_seconds = milliseconds / 1000
+        self._db.set_progress_handler(self._db.past_deadline, _PROGRESS_INSTRUCTIONS)
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         self._db.execute("BEGIN IMMEDIATE")
@@ -346,7 +382,8 @@ class SQLiteStore(Store):
             yield transaction
             transaction.move_kept_counts()
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # an interrupted write has rolled it back already
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 
@@ -356,7 +393,8 @@ class SQLiteStore(Store):
         try:
             yield
         finally:
-            self._db.execute("COMMIT")
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
 
     def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
         return _read_tickets(self._db, ids)

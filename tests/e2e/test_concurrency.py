@@ -7,6 +7,8 @@ requests really overlap, within a process and across both.
 
 - Unique values: sixteen simultaneous creates carrying one unique value, split across both
   processes, let exactly one win (201); every other gets HubSpot's 409 CONFLICT error.
+  Thirty-two simultaneous upserts of one new unique value all succeed (200) and make one
+  ticket: the ones that lose the race to create it update it.
 - Lost updates: sixteen simultaneous PATCHes of one ticket, from both processes, all
   succeed and every value lands in the property's history exactly once, newest first.
   A longer run of sequential PATCHes per thread checks that order in detail: each thread's
@@ -38,6 +40,7 @@ from spoke.store import open_store
 BATCH_READ = f"{TICKETS}/batch/read"
 BATCH_UPDATE = f"{TICKETS}/batch/update"
 BATCH_CREATE = f"{TICKETS}/batch/create"
+BATCH_UPSERT = f"{TICKETS}/batch/upsert"
 PROPERTIES = "/crm/v3/properties/tickets"
 
 #: Threads wait at most this long for each other at a start line.
@@ -252,6 +255,53 @@ def test_concurrent_creates_with_one_unique_value_across_processes_let_exactly_o
         assert [r["id"] for r in results] == [winner["id"]], results
         assert results[0]["properties"]["race_key"] == "RACE-1"
     servers.assert_servers_healthy()
+
+
+def test_concurrent_upserts_of_one_new_unique_value_all_succeed_on_one_ticket(
+    servers: Cluster,
+) -> None:
+    define_unique_property(servers, "upsert_key")
+    for value in ("UPSERT-1", "UPSERT-2", "UPSERT-3"):  # the race is lost only sometimes
+        _race_upserts(servers, value, racers=32)
+    servers.assert_servers_healthy()
+
+
+def _race_upserts(servers: Cluster, value: str, racers: int) -> None:
+    before = servers.count_tickets()
+    start = threading.Barrier(racers)
+    responses: list[httpx.Response | None] = [None] * racers
+
+    def race(n: int) -> None:
+        server = servers.servers[n % 2]
+        with servers.client(server) as http:
+            warm = http.post(
+                BATCH_READ, json={"inputs": [{"id": "1"}], "properties": ["upsert_key"]}
+            )
+            assert warm.status_code in (200, 207), warm.text
+            start.wait(timeout=BARRIER_SECONDS)
+            responses[n] = http.post(
+                BATCH_UPSERT,
+                json={
+                    "inputs": [
+                        {
+                            "idProperty": "upsert_key",
+                            "id": value,
+                            "properties": {"subject": f"racer {n}", "hs_pipeline_stage": "1"},
+                        }
+                    ]
+                },
+            )
+
+    errors = run_together(racers, race)
+    assert not errors, f"{errors}\n{servers.logs()}"
+    done = [r for r in responses if r is not None]
+    statuses = sorted(r.status_code for r in done)
+    assert statuses == [200] * racers, f"{statuses}\n" + "\n".join(r.text for r in done)
+    ids = {r.json()["results"][0]["id"] for r in done}
+    assert len(ids) == 1, ids
+    created = [r.json()["results"][0]["new"] for r in done]
+    assert created.count(True) == 1, created
+    assert servers.count_tickets() == before + 1, "one ticket holds the value"
 
 
 # -- no lost updates across processes -----------------------------------------------------
