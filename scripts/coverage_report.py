@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spoke.api.routes import PATH_PARAMETER_VALUES, route_table
-from spoke.domain.object_types import TICKETS_NAME
+from spoke.api.routes import route_table
+from spoke.domain.object_types import ObjectTypes
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.store import open_store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
@@ -110,32 +111,44 @@ def sdk_version() -> str:
 # -- Spoke ------------------------------------------------------------------------------
 
 
-def spoke_routes() -> list[tuple[str, str]]:
-    """``(method, path template)`` of every operation in Spoke's route table."""
+@dataclass(frozen=True)
+class SpokeRoute:
+    method: str
+    template: str
+    """The path, with ``{parameters}``."""
+    parameter_values: Mapping[str, Sequence[str]]
+    """The values a parameter may take, where they are few (the object type's names)."""
+
+
+def spoke_routes() -> list[SpokeRoute]:
+    """Every operation in Spoke's route table."""
     # The handlers are never called, so an empty in-memory database will do.
     store = open_store("sqlite:///:memory:")
     try:
-        return [(op.method, op.path) for op in route_table(store)]
+        table = route_table(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+        return [SpokeRoute(op.method, op.path, op.path_parameter_values) for op in table]
     finally:
         store.close()
 
 
-def serves(route: tuple[str, str], method: SdkMethod) -> bool:
+def serves(route: SpokeRoute, method: SdkMethod) -> bool:
     """Whether Spoke's ``route`` answers what ``method`` sends, for tickets."""
-    route_method, template = route
-    if route_method != method.http_method:
+    if route.method != method.http_method:
         return False
-    ours = template.strip("/").split("/")
-    theirs = method.path.replace(SDK_OBJECT_TYPE, TICKETS_NAME).strip("/").split("/")
-    return len(ours) == len(theirs) and all(map(_segment_matches, ours, theirs))
+    ours = route.template.strip("/").split("/")
+    theirs = method.path.replace(SDK_OBJECT_TYPE, TICKETS.name).strip("/").split("/")
+    return len(ours) == len(theirs) and all(
+        _segment_matches(route.parameter_values, our, their)
+        for our, their in zip(ours, theirs, strict=True)
+    )
 
 
-def _segment_matches(ours: str, theirs: str) -> bool:
+def _segment_matches(values: Mapping[str, Sequence[str]], ours: str, theirs: str) -> bool:
     """A literal matches itself; a parameter of ours with few values matches those
     literals; any other parameter matches only a parameter."""
     our_parameter = _PARAMETER.match(ours)
-    if our_parameter and our_parameter.group(1) in PATH_PARAMETER_VALUES:
-        return theirs in PATH_PARAMETER_VALUES[our_parameter.group(1)]
+    if our_parameter and our_parameter.group(1) in values:
+        return theirs in values[our_parameter.group(1)]
     if our_parameter or _PARAMETER.match(theirs):
         return bool(our_parameter and _PARAMETER.match(theirs))
     return ours == theirs
@@ -144,7 +157,7 @@ def _segment_matches(ours: str, theirs: str) -> bool:
 # -- the page ---------------------------------------------------------------------------
 
 
-def render(methods: Sequence[SdkMethod], routes: Sequence[tuple[str, str]], version: str) -> str:
+def render(methods: Sequence[SdkMethod], routes: Sequence[SpokeRoute], version: str) -> str:
     served = {m: any(serves(route, m) for route in routes) for m in methods}
     groups: Mapping[str, list[SdkMethod]] = {
         group: [m for m in methods if m.group == group] for group in SDK_GROUPS

@@ -12,9 +12,11 @@ from spoke import __version__
 from spoke.api.app import DATABASE_URL_VARIABLE, RATE_LIMIT_VARIABLE
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
+from spoke.domain.object_types import ObjectTypes
 from spoke.domain.search_index import ensure_search_index
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.domain.tokens import KNOWN_SCOPES, create_token
-from spoke.domain.writes import TicketWriter, WriteSource
+from spoke.domain.writes import ObjectWriter, WriteSource
 from spoke.store import (
     DEFAULT_DATABASE_URL,
     DatabaseUnavailable,
@@ -51,9 +53,9 @@ def _open(database_url: str) -> Store:
     except DatabaseUnavailable as unavailable:
         raise click.ClickException(str(unavailable)) from None
     store.migrate()
-    indexed = ensure_search_index(store, Catalogue(store))
+    indexed = ensure_search_index(store, _catalogue(store))
     if indexed:
-        click.echo(f"Built the search index of {indexed} existing tickets", err=True)
+        click.echo(f"Built the search index of {indexed} existing records", err=True)
     return store
 
 
@@ -97,7 +99,7 @@ def serve(
     store = _open(database_url)
     try:
         demo = demo_tickets if demo_tickets is not None else (1000 if embedded else 0)
-        if demo and store.count_tickets() == 0:
+        if demo and store.count_objects(TICKETS.type_id) == 0:
             _seed(store, demo, progress=False)
             click.echo(f"Loaded {demo} demo tickets into {shown_url(database_url)}", err=True)
         if embedded:
@@ -146,8 +148,12 @@ def seed(count: int, random_seed: int, database_url: str) -> None:
         store.close()
 
 
+def _catalogue(store: Store) -> Catalogue:
+    return Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+
+
 def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> None:
-    writer = TicketWriter(store, Catalogue(store))
+    writer = ObjectWriter(store, _catalogue(store))
     source = WriteSource.integration(DEMO_APP_ID)
     tickets = demo_tickets(count, random_seed)
     with click.progressbar(
@@ -156,7 +162,7 @@ def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> 
         remaining = count
         while remaining:
             chunk = [next(tickets) for _ in range(min(SEED_CHUNK, remaining))]
-            writer.import_tickets(chunk, source)
+            writer.import_objects(TICKETS, chunk, source)
             remaining -= len(chunk)
             bar.update(len(chunk))
 

@@ -40,8 +40,11 @@ import pytest
 import uvicorn
 
 from spoke.api.app import create_app
+from spoke.domain.object_types import ObjectType
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.domain.tokens import create_token
 from spoke.store import Store, open_store
+from spoke.store.default_definitions import install_default_definitions
 
 #: Environment variables ``spoke`` reads; servers run without the caller's.
 SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT")
@@ -277,13 +280,19 @@ class _ThreadedServer(uvicorn.Server):
 
 
 @contextmanager
-def live_server(database_url: str, rate_limit: int | None = None) -> Iterator[LiveServer]:
-    """A real server over ``database_url`` (migrated here), for as long as the block runs;
+def live_server(
+    database_url: str,
+    rate_limit: int | None = None,
+    object_types: Sequence[ObjectType] = STANDARD_OBJECT_TYPES,
+) -> Iterator[LiveServer]:
+    """A real server over ``database_url`` (migrated here), serving ``object_types`` (with
+    their default groups and pipelines installed), for as long as the block runs;
     ``rate_limit`` is passed to ``create_app``."""
     store = open_store(database_url)
     store.migrate()
+    install_default_definitions(store, object_types)
     config = uvicorn.Config(
-        create_app(store, rate_limit=rate_limit),
+        create_app(store, rate_limit=rate_limit, object_types=object_types),
         host="127.0.0.1",
         port=0,
         log_level="warning",

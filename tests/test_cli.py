@@ -24,7 +24,9 @@ from servers import SPOKE_VARIABLES, STARTUP_SECONDS, serving, spoke_environment
 
 from spoke.cli import main
 from spoke.domain.catalogue import Catalogue
-from spoke.domain.search import Filter, SearchRequest, TicketSearch
+from spoke.domain.object_types import ObjectTypes
+from spoke.domain.search import Filter, ObjectSearch, SearchRequest
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.domain.tokens import KNOWN_SCOPES, Authenticator
 from spoke.store import open_store
 
@@ -43,7 +45,7 @@ def spoke(*args: str) -> Result:
 def count_tickets(url: str) -> int:
     store = open_store(url)
     try:
-        return store.count_tickets()
+        return store.count_objects(TICKETS.type_id)
     finally:
         store.close()
 
@@ -229,18 +231,18 @@ def test_migrate_builds_the_search_index_of_tickets_that_predate_it(tmp_path: Pa
 
     result = spoke("migrate", "--database", url)
     assert result.exit_code == 0, result.output
-    assert "Built the search index of 40 existing tickets" in result.stderr
+    assert "Built the search index of 40 existing records" in result.stderr
 
     store = open_store(url)
     try:
-        tickets = store.read_tickets(range(1, 41))
+        tickets = store.read_objects(TICKETS.type_id, range(1, 41))
         priority = tickets[0].values["hs_ticket_priority"]
         wanted = sorted(t.id for t in tickets if t.values["hs_ticket_priority"] == priority)
-        search = TicketSearch(store, Catalogue(store))
+        search = ObjectSearch(store, Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES)))
         request = SearchRequest(
             filter_groups=((Filter("hs_ticket_priority", "EQ", priority.lower()),),), limit=100
         )
-        page = search.search(request)
+        page = search.search(TICKETS, request)
         assert (page.total, [r.id for r in page.records]) == (len(wanted), wanted)
     finally:
         store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -16,6 +17,8 @@ from spoke.api.http import error_response, json_response
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.ratelimit import RateLimiter
 from spoke.api.routes import route_table
+from spoke.domain.object_types import ObjectType, ObjectTypes
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.domain.tokens import Authenticator
 from spoke.errors import HubSpotError, InternalError, MethodNotAllowed, ResourceNotFound
 from spoke.store import DEFAULT_DATABASE_URL, Store, open_store
@@ -26,15 +29,19 @@ RATE_LIMIT_VARIABLE = "SPOKE_RATE_LIMIT"
 logger = logging.getLogger("spoke")
 
 
-def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
-    """Spoke's HTTP API over ``store`` (already migrated).
+def create_app(
+    store: Store,
+    rate_limit: int | None = None,
+    object_types: Sequence[ObjectType] = STANDARD_OBJECT_TYPES,
+) -> Starlette:
+    """Spoke's HTTP API over ``store`` (already migrated), serving ``object_types``.
 
     ``rate_limit``: requests each app may make in any rolling ten seconds, counted in
     this app object (so per worker process); ``None``, the default, means no limit.
     """
     limiter = RateLimiter(rate_limit) if rate_limit is not None else None
     auth = Authenticator(store)
-    table = route_table(store)
+    table = route_table(store, ObjectTypes(object_types))
     document = openapi_document(table)
     page = docs_page(document)
 
@@ -47,14 +54,11 @@ def create_app(store: Store, rate_limit: int | None = None) -> Starlette:
     async def health(request: Request) -> Response:
         return json_response({"status": "ok"})
 
-    routes = [
-        Route(
-            op.path,
-            guarded(auth, op.scopes, op.handler, limiter, op.path_check),
-            methods=[op.method],
-        )
-        for op in table
-    ]
+    routes = []
+    for op in table:
+        assert op.type_of is not None, op.path
+        endpoint = guarded(auth, op.access, op.type_of, op.handler, limiter)
+        routes.append(Route(op.path, endpoint, methods=[op.method]))
     routes += [
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),

@@ -1,58 +1,56 @@
-"""Bearer-token authentication, and the optional rate limit, for every HubSpot route."""
+"""Bearer-token authentication, the object type a path names, the scopes it needs, and the
+optional rate limit, for every HubSpot route."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from spoke.api.http import error_response
 from spoke.api.ratelimit import PORTAL_ID, RateLimiter
+from spoke.domain.object_types import Access, ObjectType
 from spoke.domain.tokens import Authenticator, require_scopes
 from spoke.errors import HubSpotError, RateLimited
 from spoke.store.base import TokenRecord
 
-Handler = Callable[[Request, TokenRecord], Awaitable[Response]]
+Handler = Callable[[Request, TokenRecord, ObjectType], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
-PathCheck = Callable[[Request], None]
-"""Raises a :class:`HubSpotError` when the path names something Spoke does not serve."""
-
-
-def _no_path_check(request: Request) -> None:
-    pass
+TypeOfPath = Callable[[Request], ObjectType]
+"""The object type a request's path names; raises a :class:`HubSpotError` when it names
+none that Spoke serves there."""
 
 
 def guarded(
     auth: Authenticator,
-    scopes: Sequence[str],
+    access: Access,
+    type_of: TypeOfPath,
     handler: Handler,
     limiter: RateLimiter | None = None,
-    path_check: PathCheck | None = None,
 ) -> Endpoint:
     """``handler``, run only for a request whose token is known and live, whose path
-    passes ``path_check`` (checked after the token, before the scopes: the scopes needed
-    depend on what the path names) and whose token holds one of ``scopes`` (and, with a
-    ``limiter``, whose app is within its rate limit)."""
-    check_path = path_check or _no_path_check
+    names an object type served there (``type_of``, checked after the token, before the
+    scopes: the scopes needed depend on the type) and whose token holds one of the type's
+    scopes for ``access`` (and, with a ``limiter``, whose app is within its rate limit)."""
     if limiter is not None:
-        return _rate_limited(auth, scopes, handler, limiter, check_path)
+        return _rate_limited(auth, access, type_of, handler, limiter)
 
     async def endpoint(request: Request) -> Response:
         token = auth.authenticate(request.headers.get("authorization"))
-        check_path(request)
-        require_scopes(token, scopes)
-        return await handler(request, token)
+        object_type = type_of(request)
+        require_scopes(token, object_type.scopes.for_access(access))
+        return await handler(request, token, object_type)
 
     return endpoint
 
 
 def _rate_limited(
     auth: Authenticator,
-    scopes: Sequence[str],
+    access: Access,
+    type_of: TypeOfPath,
     handler: Handler,
     limiter: RateLimiter,
-    check_path: PathCheck,
 ) -> Endpoint:
     """``guarded`` with a rate limit: every authenticated request counts against its
     app, and every answer to one (success, HubSpot error or 429) carries the
@@ -63,9 +61,9 @@ def _rate_limited(
         verdict = limiter.take(token.app_id)
         if verdict.allowed:
             try:
-                check_path(request)
-                require_scopes(token, scopes)
-                response = await handler(request, token)
+                object_type = type_of(request)
+                require_scopes(token, object_type.scopes.for_access(access))
+                response = await handler(request, token, object_type)
             except HubSpotError as error:
                 response = error_response(error)
         else:

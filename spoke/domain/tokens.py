@@ -10,11 +10,13 @@ import secrets
 from collections.abc import Sequence
 
 from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
 from spoke.store.base import Store, TokenRecord
 
 TOKEN_PREFIX = "pat-na1-"
-KNOWN_SCOPES = frozenset({"tickets", "crm.schemas.tickets.read", "crm.schemas.tickets.write"})
+#: Every scope an operation of a standard object type takes.
+KNOWN_SCOPES = frozenset(scope for t in STANDARD_OBJECT_TYPES for scope in t.scopes.all())
 
 
 def hash_token(token: str) -> str:

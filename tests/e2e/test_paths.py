@@ -2,12 +2,13 @@
 
 Every tickets object operation answers on HubSpot's generic path
 ``/crm/v3/objects/{objectType}/...`` and on the dated ``/crm/objects/2026-03/{objectType}/...``,
-for the object type ``tickets`` and its type id ``0-5``: one set of handlers, so one test
-walks every operation once per path prefix. Any other object type is refused before the
-token's scopes are looked at: HubSpot's 400 ``Unable to infer object type from: <name>``
-for a name HubSpot has no object type for, a 404 for a HubSpot object type Spoke does not
-serve (``contacts``, ``0-1``, a custom ``2-…``); such requests count against the rate
-limit like any other.
+for the object type's name ``tickets``, its singular ``ticket`` and its type id ``0-5``: one
+set of handlers, so one test walks every operation once per path prefix. The properties
+and pipelines APIs answer on their dated paths too. Any other object type is refused
+before the token's scopes are looked at: HubSpot's 400 ``Unable to infer object type
+from: <name>`` for a name HubSpot has no object type for, a 404 for a HubSpot object type
+Spoke does not serve (``line_items``, ``0-8``, a custom ``2-…``); such requests count
+against the rate limit like any other.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from hubspot.crm.objects import (
     SimplePublicObjectInputForCreate,
 )
 
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+
 if TYPE_CHECKING:
     from conftest import LiveServer
 
 Json = dict[str, Any]
 
 VERSIONS = ("/crm/v3/objects", "/crm/objects/2026-03")
-OBJECT_TYPES = ("tickets", "0-5")
+OBJECT_TYPES = ("tickets", "ticket", "0-5")
 PREFIXES = [f"{version}/{object_type}" for version in VERSIONS for object_type in OBJECT_TYPES]
+
+#: What the 404 for a HubSpot object type Spoke does not serve lists.
+SERVED = ", ".join(f"{t.name} (object type {t.type_id})" for t in STANDARD_OBJECT_TYPES)
 
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
@@ -159,7 +165,7 @@ def test_the_generic_objects_sdk_works_with_either_object_type(
 # -- other object types --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("object_type", ["widgets", "Tickets", "ticket", "0-5-1"])
+@pytest.mark.parametrize("object_type", ["widgets", "Tickets", "0-5-1"])
 def test_an_object_type_hubspot_does_not_have_gets_hubspots_400(
     http: httpx.Client, object_type: str
 ) -> None:
@@ -173,8 +179,8 @@ def test_an_object_type_hubspot_does_not_have_gets_hubspots_400(
             )
 
 
-@pytest.mark.parametrize("object_type", ["contacts", "deals", "0-1", "2-123456"])
-def test_a_hubspot_object_type_other_than_tickets_gets_404(
+@pytest.mark.parametrize("object_type", ["line_items", "line_item", "0-8", "2-123456"])
+def test_a_hubspot_object_type_spoke_does_not_serve_gets_404(
     server: LiveServer, http: httpx.Client, object_type: str
 ) -> None:
     for version in VERSIONS:
@@ -183,11 +189,11 @@ def test_a_hubspot_object_type_other_than_tickets_gets_404(
                 call(http, method, f"{version}/{object_type}{rest}", body),
                 404,
                 "OBJECT_NOT_FOUND",
-                f"Spoke serves only tickets (object type 0-5), not {object_type}",
+                f"Spoke serves only {SERVED}, not {object_type}",
             )
     store = server.open_store()
     try:
-        assert store.count_tickets() == 0, "a refused request wrote a ticket"
+        assert store.count_objects(TICKETS.type_id) == 0, "a refused request wrote a ticket"
     finally:
         store.close()
 
@@ -197,10 +203,10 @@ def test_object_type_is_checked_after_the_token_and_before_its_scopes(
 ) -> None:
     with server.http() as anonymous:
         assert anonymous.get("/crm/v3/objects/widgets").status_code == 401
-        assert anonymous.get("/crm/v3/objects/contacts").status_code == 401
-    with server.http(server.token(scopes=["crm.objects.contacts.read"])) as unscoped:
+        assert anonymous.get("/crm/v3/objects/line_items").status_code == 401
+    with server.http(server.token(scopes=["crm.objects.line_items.read"])) as unscoped:
         assert unscoped.get("/crm/v3/objects/widgets").status_code == 400
-        assert unscoped.get("/crm/v3/objects/contacts").status_code == 404
+        assert unscoped.get("/crm/v3/objects/line_items").status_code == 404
         assert unscoped.get("/crm/v3/objects/0-5").status_code == 403
         assert unscoped.get("/crm/objects/2026-03/tickets").status_code == 403
 
@@ -210,6 +216,6 @@ def test_a_refused_object_type_counts_against_the_rate_limit(server: LiveServer)
     with server.http(server.token()) as http:
         remaining = [
             http.get(f"/crm/v3/objects/{object_type}").headers["x-hubspot-ratelimit-remaining"]
-            for object_type in ("widgets", "contacts", "tickets")
+            for object_type in ("widgets", "line_items", "tickets")
         ]
     assert remaining == ["4", "3", "2"]
