@@ -13,12 +13,11 @@ from spoke.domain.object_types import ObjectType
 from spoke.domain.pipeline_editor import (
     PipelineChanges,
     PipelineEditor,
-    PipelineInput,
     StageChanges,
-    StageInput,
     pipeline_not_found,
     stage_not_found,
 )
+from spoke.domain.pipeline_rules import PipelineInput, StageInput
 from spoke.domain.pipelines import Pipeline
 from spoke.store.base import Store, TokenRecord
 

@@ -18,11 +18,25 @@ pipeline (tickets' ``0``) cannot be deleted at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from spoke.domain.instants import now_ms
 from spoke.domain.object_types import ObjectType, PipelineModel
+from spoke.domain.pipeline_rules import (
+    CheckedStage,
+    PipelineInput,
+    StageInput,
+    changed_stage,
+    checked_label,
+    checked_metadata,
+    checked_stages,
+    label_key,
+    listed,
+    match_stages,
+    refuse_taken_stage_label,
+    with_stage,
+)
 from spoke.domain.pipelines import (
     CREATE,
     DELETE,
@@ -39,23 +53,6 @@ from spoke.store.search import Comparison, Condition, SearchQuery
 
 #: How many of the records that keep a pipeline or stage in use a refusal names.
 NAMED_RECORDS = 10
-
-
-@dataclass(frozen=True)
-class StageInput:
-    """A stage as a create or replace gives it; ``stage_id`` names a stage to keep."""
-
-    label: str
-    display_order: int
-    metadata: Mapping[str, str]
-    stage_id: str | None = None
-
-
-@dataclass(frozen=True)
-class PipelineInput:
-    label: str
-    display_order: int
-    stages: Sequence[StageInput]
 
 
 @dataclass(frozen=True)
@@ -92,14 +89,6 @@ def stage_not_found(
     )
 
 
-@dataclass(frozen=True)
-class _CheckedStage:
-    label: str
-    display_order: int
-    metadata: Mapping[str, str]
-    stage_id: str | None
-
-
 class PipelineEditor:
     """Changes the pipelines of one object type (one that has pipelines)."""
 
@@ -131,48 +120,11 @@ class PipelineEditor:
             [PipelineAudit(action, now, pipeline, stage_id) for action, stage_id in changes],
         )
 
-    def _checked_stages(self, given: Sequence[StageInput]) -> list[_CheckedStage]:
-        if not given:
-            raise ValidationError("A pipeline needs at least one stage")
-        seen: set[str] = set()
-        checked: list[_CheckedStage] = []
-        for stage in given:
-            label = _checked_label(stage.label, "A stage")
-            if _label_key(label) in seen:
-                raise ValidationError(
-                    f"Stage labels must be unique within a pipeline: '{label}' is given twice"
-                )
-            seen.add(_label_key(label))
-            metadata = self._checked_metadata(stage.metadata, label)
-            checked.append(_CheckedStage(label, stage.display_order, metadata, stage.stage_id))
-        return checked
-
-    def _checked_metadata(self, given: Mapping[str, str], label: str) -> dict[str, str]:
-        """The stage metadata the type keeps, from what was ``given``: each key its
-        stages have, checked (defaults for those not given that have one)."""
-        checked: dict[str, str] = {}
-        for field in self._model.stage_metadata:
-            value = given.get(field.name)
-            if value is None:
-                if field.default is None:
-                    raise ValidationError(
-                        f"Stage '{label}' has no metadata.{field.name}: every stage of a "
-                        f"{self._type.singular} pipeline needs {field.name} {field.describe()}"
-                    )
-                value = field.default
-            elif not field.accepts(value):
-                raise ValidationError(
-                    f"Invalid {field.name} '{value}' for stage '{label}': it must be "
-                    f"{field.describe()}"
-                )
-            checked[field.name] = value
-        return checked
-
     # -- pipelines -------------------------------------------------------------------
 
     def create(self, given: PipelineInput) -> Pipeline:
-        label = _checked_label(given.label, "A pipeline")
-        stages = self._checked_stages(given.stages)
+        label = checked_label(given.label, "A pipeline")
+        stages = checked_stages(self._type, given.stages)
         with self._store.transaction() as tx:
             current = self._lock(tx)
             self._refuse_taken_label(current, label, None)
@@ -196,21 +148,21 @@ class PipelineEditor:
         """Replace label, display order and stages. A given stage keeps the id of the live
         stage its ``stageId`` names, else of the live stage with its label; live stages
         left over are deleted (archived), unless live records are in them."""
-        label = _checked_label(given.label, "A pipeline")
-        stages = self._checked_stages(given.stages)
+        label = checked_label(given.label, "A pipeline")
+        stages = checked_stages(self._type, given.stages)
         with self._store.transaction() as tx:
             current = self._lock(tx)
             stored = current.get(pipeline_id)
             if stored is None:
                 raise self._not_found(pipeline_id)
             self._refuse_taken_label(current, label, pipeline_id)
-            kept = _match_stages(stored, stages)
+            kept = match_stages(stored, stages)
             removed = [s for s in stored.live_stages if s not in kept.values()]
             self._refuse_in_use(
                 stored.id,
                 [s.id for s in removed],
                 f"Pipeline {stored.id} cannot be replaced without its stages "
-                f"{_listed(s.id for s in removed)}",
+                f"{listed(s.id for s in removed)}",
             )
             new_ids = iter(tx.allocate_pipeline_ids(len(stages) - len(kept)))
             now = now_ms()
@@ -229,7 +181,7 @@ class PipelineEditor:
                     )
                     changes.append((CREATE, stage.id))
                 else:
-                    stage = _changed_stage(old, given_stage, now)
+                    stage = changed_stage(old, given_stage, now)
                     if stage != old:
                         changes.append((UPDATE, stage.id))
                 result.append(stage)
@@ -262,7 +214,7 @@ class PipelineEditor:
                 )
             label = stored.label
             if changes.label is not None:
-                label = _checked_label(changes.label, "A pipeline")
+                label = checked_label(changes.label, "A pipeline")
             display_order = (
                 stored.display_order if changes.display_order is None else changes.display_order
             )
@@ -304,12 +256,12 @@ class PipelineEditor:
     # -- stages ----------------------------------------------------------------------
 
     def create_stage(self, pipeline_id: str, given: StageInput) -> Stage:
-        (checked,) = self._checked_stages([given])
+        (checked,) = checked_stages(self._type, [given])
         with self._store.transaction() as tx:
             stored = self._lock(tx).get(pipeline_id)
             if stored is None:
                 raise self._not_found(pipeline_id)
-            _refuse_taken_stage_label(stored, checked.label, None)
+            refuse_taken_stage_label(stored, checked.label, None)
             (stage_id,) = tx.allocate_pipeline_ids(1)
             now = now_ms()
             stage = Stage(
@@ -320,14 +272,14 @@ class PipelineEditor:
         return stage
 
     def replace_stage(self, pipeline_id: str, stage_id: str, given: StageInput) -> Stage:
-        (checked,) = self._checked_stages([given])
+        (checked,) = checked_stages(self._type, [given])
         with self._store.transaction() as tx:
             stored, old = self._live_stage(self._lock(tx), pipeline_id, stage_id)
-            _refuse_taken_stage_label(stored, checked.label, stage_id)
+            refuse_taken_stage_label(stored, checked.label, stage_id)
             now = now_ms()
-            stage = _changed_stage(old, checked, now)
+            stage = changed_stage(old, checked, now)
             if stage != old:
-                self._save(tx, _with_stage(stored, stage, now), now, [(UPDATE, stage_id)])
+                self._save(tx, with_stage(stored, stage, now), now, [(UPDATE, stage_id)])
         return stage
 
     def update_stage(self, pipeline_id: str, stage_id: str, changes: StageChanges) -> Stage:
@@ -343,22 +295,22 @@ class PipelineEditor:
                     "archived may only be given to restore a deleted stage; "
                     f"stage {stage_id} is not deleted (DELETE it to archive it)"
                 )
-            label = old.label if changes.label is None else _checked_label(changes.label, "A stage")
+            label = old.label if changes.label is None else checked_label(changes.label, "A stage")
             metadata = old.metadata
             if changes.metadata is not None:
-                metadata = self._checked_metadata(changes.metadata, label)
-            checked = _CheckedStage(
+                metadata = checked_metadata(self._type, changes.metadata, label)
+            checked = CheckedStage(
                 label,
                 old.display_order if changes.display_order is None else changes.display_order,
                 metadata,
                 stage_id,
             )
-            _refuse_taken_stage_label(stored, checked.label, stage_id)
+            refuse_taken_stage_label(stored, checked.label, stage_id)
             now = now_ms()
-            stage = replace(_changed_stage(old, checked, now), archived_at=None)
+            stage = replace(changed_stage(old, checked, now), archived_at=None)
             if stage != old:
                 stage = replace(stage, updated_at=now)
-                self._save(tx, _with_stage(stored, stage, now), now, [(UPDATE, stage_id)])
+                self._save(tx, with_stage(stored, stage, now), now, [(UPDATE, stage_id)])
         return stage
 
     def archive_stage(self, pipeline_id: str, stage_id: str) -> None:
@@ -377,7 +329,7 @@ class PipelineEditor:
             )
             now = now_ms()
             stage = replace(old, archived_at=now, updated_at=now)
-            self._save(tx, _with_stage(stored, stage, now), now, [(DELETE, stage_id)])
+            self._save(tx, with_stage(stored, stage, now), now, [(DELETE, stage_id)])
 
     # -- audits ----------------------------------------------------------------------
 
@@ -413,7 +365,7 @@ class PipelineEditor:
 
     def _refuse_taken_label(self, pipelines: Pipelines, label: str, own_id: str | None) -> None:
         for other in pipelines.live():
-            if other.id != own_id and _label_key(other.label) == _label_key(label):
+            if other.id != own_id and label_key(other.label) == label_key(label):
                 raise ValidationError(
                     f"A {self._type.singular} pipeline labelled '{other.label}' already "
                     f"exists: pipeline {other.id}"
@@ -450,60 +402,3 @@ class PipelineEditor:
             conditions.append(Condition((model.stage_property,), Comparison.IN, stages))
         query = SearchQuery(self._type_id, (tuple(conditions),), limit)
         return self._store.search_objects(query).ids
-
-
-def _checked_label(label: str, what: str) -> str:
-    if not label.strip():
-        raise ValidationError(f"{what} needs a label that is not blank")
-    if "\x00" in label:
-        raise ValidationError(f"{what} label may not contain the character U+0000")
-    return label
-
-
-def _label_key(label: str) -> str:
-    return label.strip().casefold()
-
-
-def _refuse_taken_stage_label(pipeline: Pipeline, label: str, own_id: str | None) -> None:
-    for other in pipeline.live_stages:
-        if other.id != own_id and _label_key(other.label) == _label_key(label):
-            raise ValidationError(
-                f"Pipeline {pipeline.id} already has a stage labelled '{other.label}': "
-                f"stage {other.id}"
-            )
-
-
-def _match_stages(stored: Pipeline, given: Sequence[_CheckedStage]) -> dict[int, Stage]:
-    """For each given stage (by index) that keeps a live stored stage, that stage."""
-    unmatched = {s.id: s for s in stored.live_stages}
-    kept: dict[int, Stage] = {}
-    for index, stage in enumerate(given):
-        if stage.stage_id is not None and stage.stage_id in unmatched:
-            kept[index] = unmatched.pop(stage.stage_id)
-    for index, stage in enumerate(given):
-        if index in kept:
-            continue
-        same = next(
-            (s for s in unmatched.values() if _label_key(s.label) == _label_key(stage.label)),
-            None,
-        )
-        if same is not None:
-            kept[index] = unmatched.pop(same.id)
-    return kept
-
-
-def _changed_stage(old: Stage, given: _CheckedStage, now: int) -> Stage:
-    """``old`` with the label, display order and metadata given (touched if changed)."""
-    new = replace(
-        old, label=given.label, display_order=given.display_order, metadata=given.metadata
-    )
-    return new if new == old else replace(new, updated_at=now)
-
-
-def _with_stage(pipeline: Pipeline, stage: Stage, now: int) -> Pipeline:
-    stages = tuple(stage if s.id == stage.id else s for s in pipeline.stages)
-    return replace(pipeline, stages=stages, updated_at=now)
-
-
-def _listed(ids: Iterable[str]) -> str:
-    return "[" + ", ".join(ids) + "]"
