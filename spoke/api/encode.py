@@ -187,7 +187,7 @@ def stage(value: Stage) -> Json:
     body: Json = {
         "label": value.label,
         "displayOrder": value.display_order,
-        "metadata": {"ticketState": value.ticket_state},
+        "metadata": dict(value.metadata),
         "id": value.id,
         "createdAt": format_instant(value.created_at),
         "updatedAt": format_instant(value.updated_at),

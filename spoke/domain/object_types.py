@@ -10,11 +10,56 @@ Spoke serves tickets under both. Any other type HubSpot has (a standard name suc
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from spoke.domain.pipelines import Pipeline
+from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.domain.ticket_properties import OBJECT_TYPE_ID
 from spoke.errors import ObjectTypeNotServed, UnknownObjectType
 
 TICKETS_NAME = "tickets"
+
+
+@dataclass(frozen=True)
+class ObjectScopes:
+    """HubSpot's scope names for one object type; a token needs any one of a tuple."""
+
+    read: tuple[str, ...]  # object reads (list, get, batch read, search)
+    write: tuple[str, ...]  # object writes (create, update, upsert, archive, merge)
+    schema_read: tuple[str, ...]  # properties and pipelines reads
+    schema_write: tuple[str, ...]  # properties and pipelines writes
+
+
+@dataclass(frozen=True)
+class PipelineModel:
+    """How an object type's records sit in pipelines (only types that have pipelines)."""
+
+    pipeline_property: str  # tickets "hs_pipeline", deals "pipeline"
+    stage_property: str  # tickets "hs_pipeline_stage", deals "dealstage"
+    defaults: tuple[Pipeline, ...]  # the pipelines every portal starts with
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    type_id: str  # HubSpot's object type id: "0-5"
+    name: str  # the plural name object paths take: "tickets"
+    singular: str  # "ticket" (HubSpot's paths accept it too)
+    label: str  # as in HubSpot's messages: "TICKET"
+    # ("Could not get some TICKET objects, they may be deleted ...")
+    properties: tuple[PropertyDefinition, ...]  # HubSpot's standard properties of the type
+    groups: tuple[PropertyGroup, ...]  # HubSpot's standard property groups of the type
+    default_properties: tuple[str, ...]  # returned when a read names no properties
+    created_property: str  # "createdate" (engagements: "hs_createdate")
+    modified_property: str  # "hs_lastmodifieddate" (contacts: "lastmodifieddate")
+    query_properties: tuple[str, ...]  # what a search's full-text `query` searches
+    scopes: ObjectScopes
+    pipelines: PipelineModel | None = None  # None: the type has no pipelines
+    id_properties: tuple[str, ...] = ()
+    """Standard properties that hold the record's own id, set on create (tickets: hs_ticket_id)."""
+    lookup_properties: tuple[str, ...] = ()
+    """Standard properties HubSpot accepts as ``idProperty`` and keeps unique per record
+    (contacts: ("email",)), although their definitions say hasUniqueValue false."""
+
 
 #: The object type names a path may use for tickets.
 TICKET_OBJECT_TYPES = (TICKETS_NAME, OBJECT_TYPE_ID)

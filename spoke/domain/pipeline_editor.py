@@ -91,6 +91,10 @@ class _CheckedStage:
     ticket_state: str
     stage_id: str | None
 
+    @property
+    def metadata(self) -> dict[str, str]:
+        return {"ticketState": self.ticket_state}
+
 
 class PipelineEditor:
     def __init__(self, store: Store) -> None:
@@ -111,7 +115,7 @@ class PipelineEditor:
                 label=label,
                 display_order=given.display_order,
                 stages=tuple(
-                    Stage(i, s.label, s.display_order, s.ticket_state, now, now)
+                    Stage(i, s.label, s.display_order, s.metadata, now, now)
                     for i, s in zip(ids[1:], stages, strict=True)
                 ),
                 created_at=now,
@@ -151,7 +155,7 @@ class PipelineEditor:
                         next(new_ids),
                         given_stage.label,
                         given_stage.display_order,
-                        given_stage.ticket_state,
+                        given_stage.metadata,
                         now,
                         now,
                     )
@@ -239,7 +243,7 @@ class PipelineEditor:
             (stage_id,) = tx.allocate_pipeline_ids(1)
             now = now_ms()
             stage = Stage(
-                stage_id, checked.label, checked.display_order, checked.ticket_state, now, now
+                stage_id, checked.label, checked.display_order, checked.metadata, now, now
             )
             pipeline = replace(stored, stages=(*stored.stages, stage), updated_at=now)
             _save(tx, pipeline, now, [(CREATE, stage_id)])
@@ -270,7 +274,7 @@ class PipelineEditor:
                     f"stage {stage_id} is not deleted (DELETE it to archive it)"
                 )
             label = old.label if changes.label is None else _checked_label(changes.label, "A stage")
-            ticket_state = old.ticket_state
+            ticket_state = old.metadata["ticketState"]
             if changes.metadata is not None:
                 ticket_state = _ticket_state(changes.metadata, label)
             checked = _CheckedStage(
@@ -435,7 +439,7 @@ def _match_stages(stored: Pipeline, given: Sequence[_CheckedStage]) -> dict[int,
 def _changed_stage(old: Stage, given: _CheckedStage, now: int) -> Stage:
     """``old`` with the label, display order and ticket state given (touched if changed)."""
     new = replace(
-        old, label=given.label, display_order=given.display_order, ticket_state=given.ticket_state
+        old, label=given.label, display_order=given.display_order, metadata=given.metadata
     )
     return new if new == old else replace(new, updated_at=now)
 

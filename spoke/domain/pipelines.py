@@ -33,7 +33,8 @@ class Stage:
     id: str
     label: str
     display_order: int
-    ticket_state: str  # OPEN or CLOSED
+    metadata: Mapping[str, str]
+    """HubSpot's stage ``metadata`` as it sends it (tickets: ``{"ticketState": "OPEN"}``)."""
     created_at: int = BUILT_IN_AT
     updated_at: int = BUILT_IN_AT
     archived_at: int | None = None
@@ -82,10 +83,10 @@ SUPPORT_PIPELINE = Pipeline(
     label="Support Pipeline",
     display_order=0,
     stages=(
-        Stage("1", "New", 0, "OPEN"),
-        Stage("2", "Waiting on contact", 1, "OPEN"),
-        Stage("3", "Waiting on us", 2, "OPEN"),
-        Stage("4", "Closed", 3, "CLOSED"),
+        Stage("1", "New", 0, {"ticketState": "OPEN"}),
+        Stage("2", "Waiting on contact", 1, {"ticketState": "OPEN"}),
+        Stage("3", "Waiting on us", 2, {"ticketState": "OPEN"}),
+        Stage("4", "Closed", 3, {"ticketState": "CLOSED"}),
     ),
 )
 """The default pipeline as migration 0004 creates it."""

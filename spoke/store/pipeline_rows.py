@@ -32,7 +32,7 @@ def stage_rows(pipeline: Pipeline) -> list[tuple[Any, ...]]:
             s.id,
             s.label,
             s.display_order,
-            s.ticket_state,
+            s.metadata["ticketState"],
             s.created_at,
             s.updated_at,
             s.archived_at,
@@ -60,7 +60,10 @@ def pipelines_from_rows(rows: Iterable[Sequence[Any]]) -> list[Pipeline]:
         heads.setdefault(pipeline_id, row[:6])
         found = stages.setdefault(pipeline_id, [])
         if row[6] is not None:
-            found.append(Stage(*row[6:]))
+            stage_id, label, order, state, created, updated, archived = row[6:]
+            found.append(
+                Stage(stage_id, label, order, {"ticketState": state}, created, updated, archived)
+            )
     return [
         Pipeline(
             id=pipeline_id,

@@ -1043,8 +1043,8 @@ def two_stage_pipeline(ids: list[str], label: str = "Escalations") -> Pipeline:
         label=label,
         display_order=1,
         stages=(
-            Stage(first, "Open", 0, "OPEN", 5_000, 5_000),
-            Stage(second, "Gone", 1, "CLOSED", 5_000, 6_000, archived_at=6_000),
+            Stage(first, "Open", 0, {"ticketState": "OPEN"}, 5_000, 5_000),
+            Stage(second, "Gone", 1, {"ticketState": "CLOSED"}, 5_000, 6_000, archived_at=6_000),
         ),
         created_at=5_000,
         updated_at=6_000,
