@@ -115,6 +115,9 @@ def test_field_types_fit_property_types(object_type: ObjectType) -> None:
 @TYPES
 def test_enumeration_options_are_unique_and_present(object_type: ObjectType) -> None:
     for p in object_type.properties:
+        if p.type is PropertyType.BOOL:
+            assert [(o.value, o.label) for o in p.options] == [("true", "True"), ("false", "False")]
+            continue
         if p.type is not PropertyType.ENUMERATION:
             assert p.options == (), p.name
             continue

@@ -24,6 +24,10 @@ def groups(*triples: tuple[str, str, int]) -> tuple[PropertyGroup, ...]:
     return tuple(PropertyGroup(name, label, order) for name, label, order in triples)
 
 
+#: The options HubSpot gives every ``bool`` property.
+BOOL_OPTIONS = options(("true", "True"), ("false", "False"))
+
+
 def hubspot_property(
     name: str,
     label: str,
@@ -37,7 +41,10 @@ def hubspot_property(
     description: str = "",
 ) -> PropertyDefinition:
     """A HubSpot-defined property: its definition can't be changed or archived, and a
-    ``read_only`` one takes no value from a client (HubSpot sets it)."""
+    ``read_only`` one takes no value from a client (HubSpot sets it). A ``bool`` one has
+    HubSpot's True/False options."""
+    if type_ is BOOL and not options:
+        options = BOOL_OPTIONS
     return PropertyDefinition(
         name=name,
         label=label,
