@@ -140,12 +140,12 @@ def test_token_app_id_is_the_source_id_of_its_writes(server: Any) -> None:
 def test_unknown_scope_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     url = database_url(tmp_path)
     result = spoke(
-        "token", "create", "--scopes", "tickets,crm.objects.deals.read", "--database", url
+        "token", "create", "--scopes", "tickets,crm.objects.line_items.read", "--database", url
     )
     assert result.exit_code != 0
     assert result.stdout == ""
     assert "--scopes" in result.stderr
-    assert "crm.objects.deals.read" in result.stderr
+    assert "crm.objects.line_items.read" in result.stderr
     for known in KNOWN_SCOPES:
         assert known in result.stderr
 

@@ -586,9 +586,9 @@ def test_type_error_names_the_path_of_the_offending_value(api: Api, good_token: 
 UNKNOWN_PATHS = [
     ("GET", "/nope"),
     ("GET", "/crm/v3/objects/tickets/1/extra"),
-    ("POST", "/crm/v3/objects/contacts/batch/read"),
+    ("POST", "/crm/v3/objects/line_items/batch/read"),
     ("POST", "/crm/objects/2099-01/tickets/batch/read"),
-    ("GET", "/crm/v3/pipelines/deals"),
+    ("GET", "/crm/v3/pipelines/line_items"),
 ]
 
 

@@ -23,6 +23,7 @@ import pytest
 
 from spoke.api import schemas
 from spoke.api.app import create_app
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 
 Json = dict[str, Any]
 T = TypeVar("T")
@@ -179,14 +180,32 @@ def test_document_lists_exactly_the_served_operations(server: Any, document: Jso
 
 
 def expected_scopes(method: str, path: str) -> list[str]:
-    """HubSpot's specs accept the schema scopes as alternatives on properties and pipelines."""
-    if path.startswith(SCHEMA_FAMILIES):
-        reads = method == "get" or path.endswith("/batch/read")
-        return ["tickets", f"crm.schemas.tickets.{'read' if reads else 'write'}"]
-    return ["tickets"]
+    """Every scope some served type accepts for the operation: its object read or write
+    scopes on object paths; on properties and pipelines its schema scopes, which are
+    alternatives there in HubSpot's specs (tickets: ``tickets``, and
+    ``crm.schemas.tickets.read`` or ``.write``). Pipelines: only types with pipelines."""
+    reads = method == "get" or path.endswith(("/batch/read", "/search"))
+    schema = path.startswith(SCHEMA_FAMILIES)
+    access = ("schema_" if schema else "") + ("read" if reads else "write")
+    types = [
+        t for t in STANDARD_OBJECT_TYPES if t.pipelines is not None or "/pipelines/" not in path
+    ]
+    return list(dict.fromkeys(s for t in types for s in getattr(t.scopes, access)))
 
 
-def test_every_operation_needs_a_bearer_token_with_tickets_scope(document: Json) -> None:
+def test_tickets_keep_their_scopes(document: Json) -> None:
+    operation = document["paths"]["/crm/v3/properties/{objectType}"]
+    for method, scope in (
+        ("get", "crm.schemas.tickets.read"),
+        ("post", "crm.schemas.tickets.write"),
+    ):
+        accepted = {s for r in operation[method]["security"] for s in r["bearer"]}
+        assert {"tickets", scope} <= accepted
+    objects = document["paths"]["/crm/v3/objects/{objectType}"]["get"]["security"]
+    assert {"tickets"} <= {s for r in objects for s in r["bearer"]}
+
+
+def test_every_operation_needs_a_bearer_token_with_a_scope_of_its_types(document: Json) -> None:
     """Each security requirement is an alternative: one bearer token with one scope."""
     schemes = document["components"]["securitySchemes"]
     for path, methods in document["paths"].items():
@@ -252,7 +271,13 @@ def test_object_type_is_documented_with_the_values_spoke_serves(document: Json) 
         for operation in methods.values():
             for parameter in operation["parameters"]:
                 if parameter["name"] == "objectType":
-                    enum = ["tickets", "ticket", "0-5"]
+                    pipelines = "/pipelines" in path
+                    enum = [
+                        name
+                        for t in STANDARD_OBJECT_TYPES
+                        if t.pipelines is not None or not pipelines
+                        for name in t.names
+                    ]
                     assert parameter["schema"] == {"type": "string", "enum": enum}
                     assert path.startswith((*TEMPLATES, *SCHEMA_TEMPLATES))
                     documented.add(path.split("/{objectType}")[0])
@@ -515,7 +540,7 @@ def test_error_responses_match_the_error_schema(
             http.get("/crm/v3/objects/tickets/999999"),
             http.get("/crm/v3/properties/tickets/no_such_property"),
             http.get("/crm/v3/pipelines/tickets/no_such_pipeline"),
-            http.get("/crm/v3/objects/contacts"),
+            http.get("/crm/v3/objects/line_items"),
             http.get("/no/such/path"),
         ],
         405: [http.put(batch_read, json={})],
