@@ -10,7 +10,7 @@ metadata follow captured pipeline responses (docs/behaviour.md, "Standard object
 from __future__ import annotations
 
 from spoke.domain.object_types import ObjectType, PipelineModel
-from spoke.domain.pipelines import Pipeline, Stage
+from spoke.domain.pipelines import Pipeline, Stage, StageMetadataField
 from spoke.domain.properties import Option
 from spoke.domain.standard_objects.building import (
     DATETIME,
@@ -173,6 +173,14 @@ DEALS = ObjectType(
     query_properties=("dealname", "pipeline", "dealstage", "description", "dealtype"),
     scopes=crm_object_scopes("deals"),
     pipelines=PipelineModel(
-        pipeline_property="pipeline", stage_property="dealstage", defaults=(SALES_PIPELINE,)
+        pipeline_property="pipeline",
+        stage_property="dealstage",
+        defaults=(SALES_PIPELINE,),
+        stage_metadata=(
+            # Whether deals in the stage are closed; HubSpot answers it on every deal stage.
+            StageMetadataField("isClosed", choices=("true", "false"), default="false"),
+            # HubSpot requires it of every deal stage, from 0.0 to 1.0 (its pipelines guide).
+            StageMetadataField("probability"),
+        ),
     ),
 )
