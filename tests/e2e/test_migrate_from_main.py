@@ -27,6 +27,7 @@ from servers import live_server
 from yoyo import get_backend, read_migrations
 
 from spoke.cli import main
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.store.postgres import yoyo_url
 
 FIXTURE = json.loads(
@@ -194,3 +195,16 @@ def test_a_database_made_by_main_keeps_working(migrated_url: str) -> None:
 
 def _eq(name: str, value: str) -> dict[str, str]:
     return {"propertyName": name, "operator": "EQ", "value": value}
+
+
+def test_a_database_made_by_main_gets_every_types_groups_and_pipelines(migrated_url: str) -> None:
+    scopes = sorted({s for t in STANDARD_OBJECT_TYPES for s in t.scopes.all()})
+    with live_server(migrated_url) as server, server.http(server.token(scopes=scopes)) as http:
+        for object_type in STANDARD_OBJECT_TYPES:
+            groups = http.get(f"/crm/v3/properties/{object_type.name}/groups").json()
+            names = {g["name"] for g in groups["results"]}
+            assert {g.name for g in object_type.groups} <= names, object_type.name
+            if object_type.pipelines is not None:
+                pipelines = http.get(f"/crm/v3/pipelines/{object_type.name}").json()
+                ids = {p["id"] for p in pipelines["results"]}
+                assert {p.id for p in object_type.pipelines.defaults} <= ids, object_type.name
