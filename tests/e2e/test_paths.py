@@ -124,6 +124,25 @@ def test_every_ticket_operation_answers_on_the_path(http: httpx.Client, prefix: 
     assert [r["id"] for r in http.get(prefix).json()["results"]] == [others[1]]
 
 
+@pytest.mark.parametrize("object_type", OBJECT_TYPES)
+def test_properties_and_pipelines_answer_on_their_dated_paths(
+    http: httpx.Client, object_type: str
+) -> None:
+    for family in ("properties", "pipelines"):
+        v3 = http.get(f"/crm/v3/{family}/tickets")
+        dated = http.get(f"/crm/{family}/2026-03/{object_type}")
+        assert (dated.status_code, dated.json()) == (200, v3.json()), family
+    group = {"name": f"dated_{object_type.replace('-', '_')}", "label": "Dated"}
+    created = http.post(f"/crm/properties/2026-03/{object_type}/groups", json=group)
+    assert created.status_code == 201, created.text
+    assert http.get(f"/crm/v3/properties/tickets/groups/{group['name']}").status_code == 200
+    stage = {"label": "Dated", "displayOrder": 9, "metadata": {"ticketState": "OPEN"}}
+    added = http.post(f"/crm/pipelines/2026-03/{object_type}/0/stages", json=stage)
+    assert added.status_code == 201, added.text
+    stages = http.get("/crm/v3/pipelines/tickets/0/stages").json()["results"]
+    assert added.json()["id"] in [s["id"] for s in stages]
+
+
 def test_a_list_reads_the_same_on_every_path(http: httpx.Client) -> None:
     for _ in range(3):
         assert http.post(PREFIXES[0], json=NEW_TICKET).status_code == 201
