@@ -189,7 +189,11 @@ class SqliteDatabase:
             return None
         try:
             with contextlib.closing(self._connect()) as db:
-                return int(db.execute("SELECT count(*) FROM tickets").fetchone()[0])
+                return int(
+                    db.execute("SELECT count(*) FROM objects WHERE object_type = '0-5'").fetchone()[
+                        0
+                    ]
+                )
         except sqlite3.Error:
             return None
 
@@ -231,7 +235,10 @@ class SqliteDatabase:
     def live_ticket_ids(self) -> list[int]:
         with contextlib.closing(self._connect()) as db:
             return [
-                row[0] for row in db.execute("SELECT id FROM tickets WHERE archived_at IS NULL")
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM objects WHERE object_type = '0-5' AND archived_at IS NULL"
+                )
             ]
 
     def server_pids(self) -> list[int]:
@@ -274,7 +281,7 @@ class PostgresDatabase:
             yield connection
 
     def _state(self) -> tuple[bool, str | None, int | None]:
-        """(exists, label, tickets or None when it has no tickets table)."""
+        """(exists, label, tickets or None when it has no objects table)."""
         with self._admin() as admin:
             row = admin.execute(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
@@ -283,10 +290,14 @@ class PostgresDatabase:
         if row is None:
             return False, None, None
         with contextlib.closing(psycopg.connect(self.url, connect_timeout=5)) as db:
-            found = db.execute("SELECT to_regclass('public.tickets') IS NOT NULL").fetchone()
+            found = db.execute("SELECT to_regclass('public.objects') IS NOT NULL").fetchone()
             count = None
             if found and found[0]:
-                count = int(db.execute("SELECT count(*) FROM tickets").fetchone()[0])
+                count = int(
+                    db.execute("SELECT count(*) FROM objects WHERE object_type = '0-5'").fetchone()[
+                        0
+                    ]
+                )
         return True, row[0], count
 
     def prepare(self, tickets: int, reuse: bool) -> SeedFigures | None:
@@ -320,7 +331,10 @@ class PostgresDatabase:
     def live_ticket_ids(self) -> list[int]:
         with contextlib.closing(psycopg.connect(self.url)) as db:
             return [
-                row[0] for row in db.execute("SELECT id FROM tickets WHERE archived_at IS NULL")
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM objects WHERE object_type = '0-5' AND archived_at IS NULL"
+                )
             ]
 
     def server_pids(self) -> list[int]:

@@ -549,27 +549,29 @@ def measure_http(
 def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], None]]:
     """The batch-read handler itself, called without a server: decode -> domain -> encode.
 
-    Builds the same ``TicketEndpoints`` that ``create_app`` builds and calls its
-    ``batch_read`` with a Starlette request whose body is already there, so the timing
-    covers exactly the handler's code (body decode, domain call, encode to bytes) and
-    leaves out the HTTP server, routing and the token check. Returns the handler and a
-    function that closes the store.
+    Builds the same ``ObjectEndpoints`` that ``create_app`` builds and calls its
+    ``batch_read`` for tickets with a Starlette request whose body is already there, so the
+    timing covers exactly the handler's code (body decode, domain call, encode to bytes)
+    and leaves out the HTTP server, routing, the object type's lookup and the token check.
+    Returns the handler and a function that closes the store.
     """
     from starlette.requests import Request  # noqa: PLC0415
 
-    from spoke.api.tickets import TicketEndpoints  # noqa: PLC0415
+    from spoke.api.objects import ObjectEndpoints  # noqa: PLC0415
     from spoke.domain.catalogue import Catalogue  # noqa: PLC0415
-    from spoke.domain.merge import TicketMerger  # noqa: PLC0415
-    from spoke.domain.reads import TicketReader  # noqa: PLC0415
-    from spoke.domain.writes import TicketWriter  # noqa: PLC0415
+    from spoke.domain.merge import ObjectMerger  # noqa: PLC0415
+    from spoke.domain.object_types import ObjectTypes  # noqa: PLC0415
+    from spoke.domain.reads import ObjectReader  # noqa: PLC0415
+    from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS  # noqa: PLC0415
+    from spoke.domain.writes import ObjectWriter  # noqa: PLC0415
     from spoke.store import open_store  # noqa: PLC0415
 
     store = open_store(url)
-    catalogue = Catalogue(store)
-    endpoints = TicketEndpoints(
-        TicketReader(store, catalogue),
-        TicketWriter(store, catalogue),
-        TicketMerger(store, catalogue),
+    catalogue = Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+    endpoints = ObjectEndpoints(
+        ObjectReader(store, catalogue),
+        ObjectWriter(store, catalogue),
+        ObjectMerger(store, catalogue),
     )
     scope = {
         "type": "http",
@@ -584,7 +586,8 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": payload, "more_body": False}
 
-        response = _finish(endpoints.batch_read(Request(scope, receive), None))  # type: ignore[arg-type]
+        request = Request(scope, receive)
+        response = _finish(endpoints.batch_read(request, None, TICKETS))  # type: ignore[arg-type]
         return bytes(response.body)
 
     return handle, store.close

@@ -1,7 +1,7 @@
 """How SQLite's ``mmap_size`` changes a 100-ticket read on a database larger than it.
 
 Opens an existing SQLite database (seeded by bench/batch_read.py or bench/search.py) and
-times ``SQLiteStore.read_tickets`` of 100 random ids, in process, with each mapping size
+times ``SQLiteStore.read_objects`` of 100 random ticket ids, in process, with each mapping size
 given, alternating them for several rounds. A 1,000,000-ticket database with its search
 index is about 1.7 GB: past 1 GiB, pages are copied through SQLite's page cache.
 
@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with sqlite3.connect(args.database) as db:
-        (highest,) = db.execute("SELECT max(id) FROM tickets").fetchone()
+        (highest,) = db.execute("SELECT max(id) FROM objects").fetchone()
     random.seed(1)
     bodies = [random.sample(range(1, highest + 1), 100) for _ in range(args.reads)]
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -39,10 +39,10 @@ def main() -> None:
             store = SQLiteStore(args.database)
             store._db.execute(f"PRAGMA mmap_size = {size}")
             for ids in bodies[:500]:  # warm up
-                store.read_tickets(ids)
+                store.read_objects("0-5", ids)
             started = time.perf_counter()
             for ids in bodies:
-                store.read_tickets(ids)
+                store.read_objects("0-5", ids)
             per_read = (time.perf_counter() - started) / len(bodies) * 1e6
             store.close()
             print(f"round {round_number}: mmap_size {size >> 20} MiB: {per_read:.0f} µs a read")

@@ -5,8 +5,8 @@ per call (median of many):
 
 - ``SELECT 1``: the bare round trip;
 - the 100-id query alone (SQLite ``IN (?, ...)``, PostgreSQL ``= ANY(%s)``, prepared);
-- ``Store.read_tickets`` of 100 ids (the query plus one ``orjson.loads`` per ticket);
-- ``Store.read_tickets_in_force`` of 100 ids (the batch read's statement), and on
+- ``Store.read_objects`` of 100 ticket ids (the query plus one ``orjson.loads`` per ticket);
+- ``Store.read_objects_in_force`` of 100 ids (the batch read's statement), and on
   PostgreSQL the CPU it costs the calling process and the database backend, each per
   call, from ``/proc`` (the mean of 5,000 calls);
 - the same values kept as ``jsonb`` instead of ``text``: fetched as Python objects by
@@ -41,12 +41,20 @@ from psycopg import sql
 
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
-from spoke.domain.writes import TicketWriter, WriteSource
+from spoke.domain.object_types import ObjectTypes
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+from spoke.domain.writes import ObjectWriter, WriteSource
 from spoke.store import Store, open_store
 from spoke.store.postgres import PostgresStore, connect
 
-QUERY_SQLITE = "SELECT id, property_values, archived_at, version FROM tickets WHERE id IN ({})"
-QUERY_PG = "SELECT id, property_values, archived_at, version FROM tickets WHERE id = ANY(%b)"
+QUERY_SQLITE = (
+    "SELECT id, property_values, archived_at, version FROM objects "
+    "WHERE id IN ({}) AND object_type = '0-5'"
+)
+QUERY_PG = (
+    "SELECT id, property_values, archived_at, version FROM objects "
+    "WHERE id = ANY(%b) AND object_type = '0-5'"
+)
 
 
 def per_call_us(work: Callable[[], object], seconds: float = 1.0) -> float:
@@ -86,10 +94,11 @@ def backend_cpu_s(pid: int) -> float:
 
 def seed(store: Store, count: int) -> None:
     store.migrate()
-    writer = TicketWriter(store, Catalogue(store))
+    writer = ObjectWriter(store, Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES)))
     tickets = demo_tickets(count, 5)
     for start in range(0, count, 5000):
-        writer.import_tickets(
+        writer.import_objects(
+            TICKETS,
             [next(tickets) for _ in range(min(5000, count - start))],
             WriteSource.integration(1000000),
         )
@@ -104,8 +113,10 @@ def measure_sqlite(path: Path, count: int, id_sets: list[list[int]]) -> dict[str
     results = {
         "SELECT 1": per_call_us(lambda: db.execute("SELECT 1").fetchall()),
         "100-id query": per_call_us(lambda: db.execute(query, next(pick)).fetchall()),
-        "read_tickets(100)": per_call_us(lambda: store.read_tickets(next(pick))),
-        "read_tickets_in_force(100)": per_call_us(lambda: store.read_tickets_in_force(next(pick))),
+        "read_objects(100)": per_call_us(lambda: store.read_objects(TICKETS.type_id, next(pick))),
+        "read_objects_in_force(100)": per_call_us(
+            lambda: store.read_objects_in_force(TICKETS.type_id, next(pick))
+        ),
     }
     db.close()
     store.close()
@@ -116,7 +127,7 @@ def measure_postgres(url: str, count: int, id_sets: list[list[int]]) -> dict[str
     store = open_store(url)
     seed(store, count)
     db = connect(url)  # configured as the store's own connection
-    db.execute("CREATE TABLE tickets_jsonb AS SELECT id, property_values::jsonb AS v FROM tickets")
+    db.execute("CREATE TABLE tickets_jsonb AS SELECT id, property_values::jsonb AS v FROM objects")
     db.execute("ALTER TABLE tickets_jsonb ADD PRIMARY KEY (id)")
     db.execute("VACUUM ANALYZE")
     pick = cycle(id_sets)
@@ -131,19 +142,21 @@ def measure_postgres(url: str, count: int, id_sets: list[list[int]]) -> dict[str
     results = {
         "SELECT 1": per_call_us(lambda: db.execute("SELECT 1").fetchall()),
         "100-id query": per_call_us(lambda: db.execute(QUERY_PG, (next(pick),)).fetchall()),
-        "read_tickets(100)": per_call_us(lambda: store.read_tickets(next(pick))),
+        "read_objects(100)": per_call_us(lambda: store.read_objects(TICKETS.type_id, next(pick))),
         "jsonb, psycopg's loader": per_call_us(
             lambda: db.execute(
                 "SELECT id, v FROM tickets_jsonb WHERE id = ANY(%b)", (next(pick),)
             ).fetchall()
         ),
         "jsonb::text + orjson": per_call_us(jsonb_as_text),
-        "read_tickets_in_force(100)": per_call_us(lambda: store.read_tickets_in_force(next(pick))),
+        "read_objects_in_force(100)": per_call_us(
+            lambda: store.read_objects_in_force(TICKETS.type_id, next(pick))
+        ),
     }
     assert isinstance(store, PostgresStore)
     backend = store._db.info.backend_pid  # the store's own connection's backend
     worker_cpu, backend_cpu = cpu_per_call_us(
-        lambda: store.read_tickets_in_force(next(pick)), backend
+        lambda: store.read_objects_in_force(TICKETS.type_id, next(pick)), backend
     )
     results["  its CPU here (mean)"] = worker_cpu
     results["  its CPU in the backend (mean)"] = backend_cpu
@@ -174,7 +187,7 @@ def measure_asyncpg(url: str, id_sets: list[list[int]]) -> dict[str, float]:
         await timed(200)
         result = statistics.median([await timed() for _ in range(5)])
         await connection.close()
-        return {"read_tickets(100) equivalent": result}
+        return {"read_objects(100) equivalent": result}
 
     return asyncio.run(run())
 

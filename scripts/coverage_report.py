@@ -1,9 +1,10 @@
 """Writes docs/coverage.md: which methods of HubSpot's official Python SDK Spoke serves.
 
-For the tickets, properties and pipelines API classes of ``hubspot-api-client`` (the
-version installed), each method's HTTP method and path are read from the SDK's generated
-code: the ``self.api_client.call_api(path, method, ...)`` call in the method's
-``*_with_http_info`` twin. Each is then matched against Spoke's route table
+For the API classes of ``hubspot-api-client`` (the version installed) of the object types
+Spoke serves, of the generic objects API, and of properties and pipelines, each method's
+HTTP method and path are read from the SDK's generated code: the
+``self.api_client.call_api(path, method, ...)`` call in the method's ``*_with_http_info``
+twin. Each is then matched against Spoke's route table
 (:func:`spoke.api.routes.route_table`), with ``{objectType}`` taken as ``tickets``.
 
     .venv/bin/python scripts/coverage_report.py           # rewrite docs/coverage.md
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spoke.api.routes import PATH_PARAMETER_VALUES, route_table
-from spoke.domain.object_types import TICKETS_NAME
+from spoke.api.routes import route_table
+from spoke.domain.object_types import ObjectTypes
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.store import open_store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
@@ -37,6 +39,15 @@ SDK_DISTRIBUTION = "hubspot-api-client"
 #: The SDK's API groups covered: how a client reaches them, and the module of their classes.
 SDK_GROUPS = {
     "crm.tickets": "hubspot.crm.tickets",
+    "crm.contacts": "hubspot.crm.contacts",
+    "crm.companies": "hubspot.crm.companies",
+    "crm.deals": "hubspot.crm.deals",
+    "crm.objects.calls": "hubspot.crm.objects.calls",
+    "crm.objects.emails": "hubspot.crm.objects.emails",
+    "crm.objects.meetings": "hubspot.crm.objects.meetings",
+    "crm.objects.notes": "hubspot.crm.objects.notes",
+    "crm.objects.tasks": "hubspot.crm.objects.tasks",
+    "crm.objects": "hubspot.crm.objects",
     "crm.properties": "hubspot.crm.properties",
     "crm.pipelines": "hubspot.crm.pipelines",
 }
@@ -110,32 +121,44 @@ def sdk_version() -> str:
 # -- Spoke ------------------------------------------------------------------------------
 
 
-def spoke_routes() -> list[tuple[str, str]]:
-    """``(method, path template)`` of every operation in Spoke's route table."""
+@dataclass(frozen=True)
+class SpokeRoute:
+    method: str
+    template: str
+    """The path, with ``{parameters}``."""
+    parameter_values: Mapping[str, Sequence[str]]
+    """The values a parameter may take, where they are few (the object type's names)."""
+
+
+def spoke_routes() -> list[SpokeRoute]:
+    """Every operation in Spoke's route table."""
     # The handlers are never called, so an empty in-memory database will do.
     store = open_store("sqlite:///:memory:")
     try:
-        return [(op.method, op.path) for op in route_table(store)]
+        table = route_table(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+        return [SpokeRoute(op.method, op.path, op.path_parameter_values) for op in table]
     finally:
         store.close()
 
 
-def serves(route: tuple[str, str], method: SdkMethod) -> bool:
+def serves(route: SpokeRoute, method: SdkMethod) -> bool:
     """Whether Spoke's ``route`` answers what ``method`` sends, for tickets."""
-    route_method, template = route
-    if route_method != method.http_method:
+    if route.method != method.http_method:
         return False
-    ours = template.strip("/").split("/")
-    theirs = method.path.replace(SDK_OBJECT_TYPE, TICKETS_NAME).strip("/").split("/")
-    return len(ours) == len(theirs) and all(map(_segment_matches, ours, theirs))
+    ours = route.template.strip("/").split("/")
+    theirs = method.path.replace(SDK_OBJECT_TYPE, TICKETS.name).strip("/").split("/")
+    return len(ours) == len(theirs) and all(
+        _segment_matches(route.parameter_values, our, their)
+        for our, their in zip(ours, theirs, strict=True)
+    )
 
 
-def _segment_matches(ours: str, theirs: str) -> bool:
+def _segment_matches(values: Mapping[str, Sequence[str]], ours: str, theirs: str) -> bool:
     """A literal matches itself; a parameter of ours with few values matches those
     literals; any other parameter matches only a parameter."""
     our_parameter = _PARAMETER.match(ours)
-    if our_parameter and our_parameter.group(1) in PATH_PARAMETER_VALUES:
-        return theirs in PATH_PARAMETER_VALUES[our_parameter.group(1)]
+    if our_parameter and our_parameter.group(1) in values:
+        return theirs in values[our_parameter.group(1)]
     if our_parameter or _PARAMETER.match(theirs):
         return bool(our_parameter and _PARAMETER.match(theirs))
     return ours == theirs
@@ -144,7 +167,7 @@ def _segment_matches(ours: str, theirs: str) -> bool:
 # -- the page ---------------------------------------------------------------------------
 
 
-def render(methods: Sequence[SdkMethod], routes: Sequence[tuple[str, str]], version: str) -> str:
+def render(methods: Sequence[SdkMethod], routes: Sequence[SpokeRoute], version: str) -> str:
     served = {m: any(serves(route, m) for route in routes) for m in methods}
     groups: Mapping[str, list[SdkMethod]] = {
         group: [m for m in methods if m.group == group] for group in SDK_GROUPS
@@ -155,11 +178,11 @@ def render(methods: Sequence[SdkMethod], routes: Sequence[tuple[str, str]], vers
         "<!-- Generated by scripts/coverage_report.py; do not edit by hand. -->",
         "",
         f"Every method of the official Python SDK (`{SDK_DISTRIBUTION}` {version}) for",
-        "tickets, their properties and their pipelines, and whether Spoke serves it. The",
-        "HTTP method and path of each are read from the SDK's generated code and matched",
-        "against Spoke's route table, with `{objectType}` taken as `tickets`.",
-        "The group helpers `client.crm.tickets.get_all()` and friends page through",
-        "`basic_api.get_page`, so they work wherever it does.",
+        "the object types Spoke serves, the generic objects API, properties and pipelines,",
+        "and whether Spoke serves it. The HTTP method and path of each are read from the",
+        "SDK's generated code and matched against Spoke's route table, with `{objectType}`",
+        "taken as `tickets`. The group helpers `client.crm.tickets.get_all()` and friends",
+        "page through `basic_api.get_page`, so they work wherever it does.",
         "",
         "Regenerate with `.venv/bin/python scripts/coverage_report.py`;",
         "`tests/test_coverage_doc.py` fails when this page is out of date.",

@@ -16,12 +16,13 @@ from spoke.api.app import (
     STATEMENT_TIMEOUT_VARIABLE,
 )
 from spoke.api.protocol import server_options
-from spoke.api.unserved import served_scopes
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
+from spoke.domain.object_types import ObjectTypes
 from spoke.domain.search_index import ensure_search_index
-from spoke.domain.tokens import create_token
-from spoke.domain.writes import TicketWriter, WriteSource
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+from spoke.domain.tokens import KNOWN_SCOPES, create_token
+from spoke.domain.writes import ObjectWriter, WriteSource
 from spoke.store import (
     DEFAULT_DATABASE_URL,
     DatabaseUnavailable,
@@ -58,9 +59,9 @@ def _open(database_url: str) -> Store:
     except DatabaseUnavailable as unavailable:
         raise click.ClickException(str(unavailable)) from None
     store.migrate()
-    indexed = ensure_search_index(store, Catalogue(store))
+    indexed = ensure_search_index(store, _catalogue(store))
     if indexed:
-        click.echo(f"Built the search index of {indexed} existing tickets", err=True)
+        click.echo(f"Built the search index of {indexed} existing records", err=True)
     return store
 
 
@@ -114,11 +115,11 @@ def serve(
     store = _open(database_url)
     try:
         demo = demo_tickets if demo_tickets is not None else (1000 if embedded else 0)
-        if demo and store.count_tickets() == 0:
+        if demo and store.count_objects(TICKETS.type_id) == 0:
             _seed(store, demo, progress=False)
             click.echo(f"Loaded {demo} demo tickets into {shown_url(database_url)}", err=True)
         if embedded:
-            scopes = sorted(served_scopes(store))
+            scopes = sorted(KNOWN_SCOPES)
             token, _ = create_token(store, scopes)
             click.echo(_quickstart(host, port, token, scopes), err=True)
     finally:
@@ -165,8 +166,12 @@ def seed(count: int, random_seed: int, database_url: str) -> None:
         store.close()
 
 
+def _catalogue(store: Store) -> Catalogue:
+    return Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+
+
 def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> None:
-    writer = TicketWriter(store, Catalogue(store))
+    writer = ObjectWriter(store, _catalogue(store))
     source = WriteSource.integration(DEMO_APP_ID)
     tickets = demo_tickets(count, random_seed)
     with click.progressbar(
@@ -175,7 +180,7 @@ def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> 
         remaining = count
         while remaining:
             chunk = [next(tickets) for _ in range(min(SEED_CHUNK, remaining))]
-            writer.import_tickets(chunk, source)
+            writer.import_objects(TICKETS, chunk, source)
             remaining -= len(chunk)
             bar.update(len(chunk))
 
@@ -203,7 +208,7 @@ def token_create(
     requested = [s.strip() for s in scopes.split(",") if s.strip()]
     store = _open(database_url)
     try:
-        accepted = served_scopes(store)
+        accepted = KNOWN_SCOPES
         refused = sorted(set(requested) - accepted)
         if refused:
             raise click.BadParameter(

@@ -10,11 +10,12 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     │   ├── InvalidPageRequest       a list's limit or paging cursor is not usable
     │   ├── InvalidIdProperty        idProperty unknown or not unique
     │   ├── UnknownObjectType        the path names no object type HubSpot has
+    │   ├── ObjectTypeWithoutPipelines  pipelines of a served type that has none
     │   ├── PropertyValuesNotValid   a write carried invalid property values
     │   └── PipelineInUse            a pipeline or stage to delete still has live tickets
     ├── ObjectNotFound               404 OBJECT_NOT_FOUND
     ├── ResourceNotFound             404 for paths and definitions (no such property, pipeline)
-    │   └── ObjectTypeNotServed      a HubSpot object type other than tickets
+    │   └── ObjectTypeNotServed      a HubSpot object type Spoke does not serve
     ├── Conflict                     409 CONFLICT (a unique value is taken)
     ├── PropertyAlreadyExists        409 OBJECT_ALREADY_EXISTS
     ├── PropertyGroupAlreadyExists   409 OBJECT_ALREADY_EXISTS (a property group)
@@ -141,6 +142,16 @@ class UnknownObjectType(ValidationError):
         super().__init__(f"Unable to infer object type from: {object_type}")
 
 
+class ObjectTypeWithoutPipelines(ValidationError):
+    """The pipelines API was asked for an object type that has no pipelines."""
+
+    def __init__(self, name: str, type_id: str, with_pipelines: Sequence[str]) -> None:
+        super().__init__(
+            f"Object type {name} ({type_id}) has no pipelines; pipelines exist for "
+            f"{', '.join(with_pipelines)}"
+        )
+
+
 @dataclass
 class InvalidPropertyValue:
     """One entry of the ``Property values were not valid`` list."""
@@ -197,7 +208,7 @@ class ResourceNotFound(HubSpotError):
 
 
 class ObjectTypeNotServed(ResourceNotFound):
-    """The path names a HubSpot object type that Spoke does not serve (only tickets)."""
+    """The path names a HubSpot object type that Spoke does not serve."""
 
     def __init__(self, object_type: str, served: str) -> None:
         super().__init__(f"Spoke serves only {served}, not {object_type}")

@@ -28,7 +28,7 @@ import pytest
 from psycopg import sql
 from servers import LiveServer, live_server
 
-from spoke.store import open_store, shown_url
+from spoke.store import Store, open_store, shown_url
 
 #: Every storage backend; tests that take ``database_url`` or ``server`` run on each.
 BACKENDS = ("sqlite", "postgres")
@@ -190,6 +190,37 @@ def module_database_url(
         yield url
     finally:
         databases.drop(url)
+
+
+# -- stores --------------------------------------------------------------------------------
+
+#: Opens a new, migrated store on the test's own database.
+StoreFactory = Callable[[], Store]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_factory(
+    request: pytest.FixtureRequest, fresh_database: DatabaseFactory
+) -> Iterator[StoreFactory]:
+    """Opens migrated stores, all on one fresh database of the backend under test."""
+    opened: list[Store] = []
+    url = fresh_database(request.param)
+
+    def open_one() -> Store:
+        store = open_store(url)
+        opened.append(store)
+        store.migrate()
+        return store
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory) -> Store:
+    """A migrated store on a fresh database, of each backend in turn."""
+    return store_factory()
 
 
 # -- live servers -------------------------------------------------------------------------

@@ -41,8 +41,11 @@ import uvicorn
 
 from spoke.api.app import DEFAULT_STATEMENT_TIMEOUT, create_app
 from spoke.api.protocol import SpokeHttpProtocol, server_options
+from spoke.domain.object_types import ObjectType
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.domain.tokens import create_token
 from spoke.store import Store, open_store
+from spoke.store.default_definitions import install_default_definitions
 
 #: Environment variables ``spoke`` reads; servers run without the caller's.
 SPOKE_VARIABLES = ("SPOKE_DATABASE_URL", "SPOKE_RATE_LIMIT", "SPOKE_STATEMENT_TIMEOUT")
@@ -283,15 +286,23 @@ def live_server(
     rate_limit: int | None = None,
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
     protocol: type[SpokeHttpProtocol] | None = None,
+    object_types: Sequence[ObjectType] = STANDARD_OBJECT_TYPES,
 ) -> Iterator[LiveServer]:
-    """A real server over ``database_url`` (migrated here), with the protocol and limits
-    of ``spoke serve``, for as long as the block runs; ``rate_limit`` and
-    ``statement_timeout`` are passed to ``create_app``, ``protocol`` (a subclass with
-    shorter read time limits) to uvicorn."""
+    """A real server over ``database_url`` (migrated here), serving ``object_types`` (with
+    their default groups and pipelines installed), with the protocol and limits of ``spoke
+    serve``, for as long as the block runs; ``rate_limit`` and ``statement_timeout`` are
+    passed to ``create_app``, ``protocol`` (a subclass with shorter read time limits) to
+    uvicorn."""
     store = open_store(database_url)
     store.migrate()
+    install_default_definitions(store, object_types)
     config = uvicorn.Config(
-        create_app(store, rate_limit=rate_limit, statement_timeout=statement_timeout),
+        create_app(
+            store,
+            rate_limit=rate_limit,
+            statement_timeout=statement_timeout,
+            object_types=object_types,
+        ),
         host="127.0.0.1",
         port=0,
         log_level="warning",

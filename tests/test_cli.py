@@ -22,11 +22,12 @@ import pytest
 from click.testing import CliRunner, Result
 from servers import SPOKE_VARIABLES, STARTUP_SECONDS, serving, spoke_environment
 
-from spoke.api.unserved import served_scopes
 from spoke.cli import main
 from spoke.domain.catalogue import Catalogue
-from spoke.domain.search import Filter, SearchRequest, TicketSearch
-from spoke.domain.tokens import Authenticator
+from spoke.domain.object_types import ObjectTypes
+from spoke.domain.search import Filter, ObjectSearch, SearchRequest
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+from spoke.domain.tokens import KNOWN_SCOPES, Authenticator
 from spoke.store import open_store
 
 BATCH_READ = "/crm/v3/objects/tickets/batch/read"
@@ -44,7 +45,7 @@ def spoke(*args: str) -> Result:
 def count_tickets(url: str) -> int:
     store = open_store(url)
     try:
-        return store.count_tickets()
+        return store.count_objects(TICKETS.type_id)
     finally:
         store.close()
 
@@ -153,11 +154,7 @@ def test_a_scope_spoke_serves_nothing_for_is_refused_with_a_clear_message(
     assert result.stdout == ""
     assert "--scopes" in result.stderr
     assert f"Spoke serves nothing for the scope(s) {refused}" in " ".join(result.stderr.split())
-    store = open_store(url)
-    try:
-        accepted = served_scopes(store)
-    finally:
-        store.close()
+    accepted = KNOWN_SCOPES
     assert {"tickets", "crm.schemas.tickets.read", "crm.schemas.tickets.write"} <= accepted
     for scope in accepted:
         assert scope in result.stderr
@@ -166,12 +163,7 @@ def test_a_scope_spoke_serves_nothing_for_is_refused_with_a_clear_message(
 def test_every_scope_a_route_accepts_can_be_given_to_a_token(tmp_path: Path) -> None:
     url = database_url(tmp_path)
     assert spoke("migrate", "--database", url).exit_code == 0
-    store = open_store(url)
-    try:
-        accepted = sorted(served_scopes(store))
-    finally:
-        store.close()
-    result = spoke("token", "create", "--scopes", ",".join(accepted), "--database", url)
+    result = spoke("token", "create", "--scopes", ",".join(sorted(KNOWN_SCOPES)), "--database", url)
     assert result.exit_code == 0, result.output
 
 
@@ -256,18 +248,18 @@ def test_migrate_builds_the_search_index_of_tickets_that_predate_it(tmp_path: Pa
 
     result = spoke("migrate", "--database", url)
     assert result.exit_code == 0, result.output
-    assert "Built the search index of 40 existing tickets" in result.stderr
+    assert "Built the search index of 40 existing records" in result.stderr
 
     store = open_store(url)
     try:
-        tickets = store.read_tickets(range(1, 41))
+        tickets = store.read_objects(TICKETS.type_id, range(1, 41))
         priority = tickets[0].values["hs_ticket_priority"]
         wanted = sorted(t.id for t in tickets if t.values["hs_ticket_priority"] == priority)
-        search = TicketSearch(store, Catalogue(store))
+        search = ObjectSearch(store, Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES)))
         request = SearchRequest(
             filter_groups=((Filter("hs_ticket_priority", "EQ", priority.lower()),),), limit=100
         )
-        page = search.search(request)
+        page = search.search(TICKETS, request)
         assert (page.total, [r.id for r in page.records]) == (len(wanted), wanted)
     finally:
         store.close()

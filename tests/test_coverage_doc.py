@@ -81,5 +81,5 @@ def test_a_literal_segment_never_matches_an_id_parameter(report: ModuleType) -> 
         for m in report.sdk_methods()
         if (m.group, m.call) == ("crm.properties", "groups_api.get_all")
     ]
-    route = ("GET", "/crm/v3/properties/tickets/{property_name}")
+    route = report.SpokeRoute("GET", "/crm/v3/properties/tickets/{property_name}", {})
     assert not report.serves(route, groups)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -11,13 +12,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match, Route
 
-from spoke.api.auth import guarded
+from spoke.api.auth import guarded, typed
 from spoke.api.http import error_response, json_response
 from spoke.api.limits import RequestLimits
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.ratelimit import RateLimiter
 from spoke.api.routes import route_table
 from spoke.api.unserved import unserved_paths
+from spoke.domain.object_types import ObjectType, ObjectTypes
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.domain.tokens import Authenticator
 from spoke.errors import HubSpotError, MethodNotAllowed, ResourceNotFound
 from spoke.store import DEFAULT_DATABASE_URL, Store, open_store, timed_out
@@ -33,8 +36,9 @@ def create_app(
     store: Store,
     rate_limit: int | None = None,
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    object_types: Sequence[ObjectType] = STANDARD_OBJECT_TYPES,
 ) -> Starlette:
-    """Spoke's HTTP API over ``store`` (already migrated).
+    """Spoke's HTTP API over ``store`` (already migrated), serving ``object_types``.
 
     ``rate_limit``: requests each app may make in any rolling ten seconds, counted in
     this app object (so per worker process); ``None``, the default, means no limit.
@@ -44,7 +48,7 @@ def create_app(
     store.limit_statement_time(round(statement_timeout * 1000))
     limiter = RateLimiter(rate_limit) if rate_limit is not None else None
     auth = Authenticator(store)
-    table = route_table(store)
+    table = route_table(store, ObjectTypes(object_types))
     document = openapi_document(table)
     page = docs_page(document)
 
@@ -57,14 +61,11 @@ def create_app(
     async def health(request: Request) -> Response:
         return json_response({"status": "ok"})
 
-    routes = [
-        Route(
-            op.path,
-            guarded(auth, op.scopes, op.handler, limiter, op.path_check),
-            methods=[op.method],
-        )
-        for op in table
-    ]
+    routes = []
+    for op in table:
+        assert op.type_of is not None, op.path
+        endpoint = guarded(auth, typed(op.access, op.type_of, op.handler), limiter)
+        routes.append(Route(op.path, endpoint, methods=[op.method]))
     routes += [
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),

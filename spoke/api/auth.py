@@ -1,60 +1,56 @@
-"""Bearer-token authentication, and the optional rate limit, for every HubSpot route."""
+"""Bearer-token authentication, the object type a path names, the scopes it needs, and the
+optional rate limit, for every HubSpot route (and for requests that match none)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from spoke.api.http import error_response
 from spoke.api.ratelimit import PORTAL_ID, RateLimiter
+from spoke.domain.object_types import Access, ObjectType
 from spoke.domain.tokens import Authenticator, require_scopes
 from spoke.errors import HubSpotError, RateLimited
 from spoke.store.base import TokenRecord
 
-Handler = Callable[[Request, TokenRecord], Awaitable[Response]]
+Handler = Callable[[Request, TokenRecord, ObjectType], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
-PathCheck = Callable[[Request, TokenRecord], None]
-"""Raises a :class:`HubSpotError` when the path names something Spoke does not serve (or
-something HubSpot has that the token may not use)."""
+Admitted = Callable[[Request, TokenRecord], Awaitable[Response]]
+"""What answers a request once its token is known (and within its rate limit)."""
+TypeOfPath = Callable[[Request, TokenRecord], ObjectType]
+"""The object type a request's path names; raises a :class:`HubSpotError` when it names
+none that Spoke serves there (HubSpot's 403 first, for a type the token has no scope for)."""
 
 
-def _no_path_check(request: Request, token: TokenRecord) -> None:
-    pass
+def typed(access: Access, type_of: TypeOfPath, handler: Handler) -> Admitted:
+    """``handler``, run only when the path names an object type served there (checked
+    after the token, before the scopes: the scopes needed depend on the type) and the
+    token holds one of the type's scopes for ``access``."""
+
+    async def admitted(request: Request, token: TokenRecord) -> Response:
+        object_type = type_of(request, token)
+        require_scopes(token, object_type.scopes.for_access(access))
+        return await handler(request, token, object_type)
+
+    return admitted
 
 
-def guarded(
-    auth: Authenticator,
-    scopes: Sequence[str],
-    handler: Handler,
-    limiter: RateLimiter | None = None,
-    path_check: PathCheck | None = None,
-) -> Endpoint:
-    """``handler``, run only for a request whose token is known and live, whose path
-    passes ``path_check`` (checked after the token, before the scopes: the scopes needed
-    depend on what the path names) and whose token holds one of ``scopes`` (and, with a
+def guarded(auth: Authenticator, admitted: Admitted, limiter: RateLimiter | None) -> Endpoint:
+    """``admitted``, run only for a request whose token is known and live (and, with a
     ``limiter``, whose app is within its rate limit)."""
-    check_path = path_check or _no_path_check
     if limiter is not None:
-        return _rate_limited(auth, scopes, handler, limiter, check_path)
+        return _rate_limited(auth, admitted, limiter)
 
     async def endpoint(request: Request) -> Response:
         token = auth.authenticate(request.headers.get("authorization"))
-        check_path(request, token)
-        require_scopes(token, scopes)
-        return await handler(request, token)
+        return await admitted(request, token)
 
     return endpoint
 
 
-def _rate_limited(
-    auth: Authenticator,
-    scopes: Sequence[str],
-    handler: Handler,
-    limiter: RateLimiter,
-    check_path: PathCheck,
-) -> Endpoint:
+def _rate_limited(auth: Authenticator, admitted: Admitted, limiter: RateLimiter) -> Endpoint:
     """``guarded`` with a rate limit: every authenticated request counts against its
     app, and every answer to one (success, HubSpot error or 429) carries the
     ``X-HubSpot-RateLimit-*`` headers. Requests refused with a 401 are not counted."""
@@ -64,9 +60,7 @@ def _rate_limited(
         verdict = limiter.take(token.app_id)
         if verdict.allowed:
             try:
-                check_path(request, token)
-                require_scopes(token, scopes)
-                response = await handler(request, token)
+                response = await admitted(request, token)
             except HubSpotError as error:
                 response = error_response(error)
         else:

@@ -6,28 +6,30 @@ from typing import Any
 
 from spoke.api.ratelimit import PORTAL_ID
 from spoke.domain.instants import format_instant
+from spoke.domain.object_types import ObjectType
 from spoke.domain.pipelines import Pipeline, PipelineAudit, Stage
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.domain.records import NOT_FOUND_MESSAGE, TicketRecord
+from spoke.domain.records import ObjectRecord, not_found_message
 from spoke.errors import batch_error_entry
 from spoke.store.base import HistoryEntry
 
 Json = dict[str, Any]
 
 
-def ticket(record: TicketRecord) -> Json:
-    body: Json = {"id": str(record.id), "properties": record.properties}
-    if record.history is not None:
+def record(value: ObjectRecord) -> Json:
+    """A record of any object type (HubSpot's ``SimplePublicObject``)."""
+    body: Json = {"id": str(value.id), "properties": value.properties}
+    if value.history is not None:
         body["propertiesWithHistory"] = {
-            name: [_version(entry) for entry in entries] for name, entries in record.history.items()
+            name: [_version(entry) for entry in entries] for name, entries in value.history.items()
         }
-    body["createdAt"] = record.created_at
-    body["updatedAt"] = record.updated_at
-    if record.archived_at is None:
+    body["createdAt"] = value.created_at
+    body["updatedAt"] = value.updated_at
+    if value.archived_at is None:
         body["archived"] = False
     else:
         body["archived"] = True
-        body["archivedAt"] = format_instant(record.archived_at)
+        body["archivedAt"] = format_instant(value.archived_at)
     return body
 
 
@@ -42,30 +44,34 @@ def _version(entry: HistoryEntry) -> Json:
     return version
 
 
-def page(records: list[TicketRecord], next_page: tuple[str, str] | None) -> Json:
+def page(records: list[ObjectRecord], next_page: tuple[str, str] | None) -> Json:
     """A page of a list, with ``paging`` only when another page follows: ``next_page`` is
     that page's ``(after, link)``."""
-    body: Json = {"results": [ticket(r) for r in records]}
+    body: Json = {"results": [record(r) for r in records]}
     if next_page is not None:
         after, link = next_page
         body["paging"] = {"next": {"after": after, "link": link}}
     return body
 
 
-def search_page(total: int, records: list[TicketRecord], next_after: str | None) -> Json:
+def search_page(total: int, records: list[ObjectRecord], next_after: str | None) -> Json:
     """A page of search results; ``paging`` only when another page follows."""
-    body: Json = {"total": total, "results": [ticket(r) for r in records]}
+    body: Json = {"total": total, "results": [record(r) for r in records]}
     if next_after is not None:
         body["paging"] = {"next": {"after": next_after}}
     return body
 
 
 def batch(
-    records: list[TicketRecord], missing: list[str], started_at: int, completed_at: int
+    object_type: ObjectType,
+    records: list[ObjectRecord],
+    missing: list[str],
+    started_at: int,
+    completed_at: int,
 ) -> tuple[Json, int]:
     """A batch response body and its status: 200, or 207 when some inputs were missing."""
-    not_found = (NOT_FOUND_MESSAGE, {"ids": missing}) if missing else None
-    return _batch_body([ticket(r) for r in records], not_found, started_at, completed_at)
+    not_found = (not_found_message(object_type), {"ids": missing}) if missing else None
+    return _batch_body([record(r) for r in records], not_found, started_at, completed_at)
 
 
 def _batch_body(
@@ -88,12 +94,12 @@ def _batch_body(
 
 
 def upsert_batch(
-    results: list[tuple[TicketRecord, bool]], started_at: int, completed_at: int
+    results: list[tuple[ObjectRecord, bool]], started_at: int, completed_at: int
 ) -> Json:
     """A batch upsert response body: each record with ``new``, true where it was created."""
     return {
         "status": "COMPLETE",
-        "results": [{**ticket(record), "new": new} for record, new in results],
+        "results": [{**record(written), "new": new} for written, new in results],
         "startedAt": format_instant(started_at),
         "completedAt": format_instant(completed_at),
     }
@@ -143,19 +149,26 @@ def property_definition(definition: PropertyDefinition) -> Json:
 
 
 def property_batch(
-    definitions: list[PropertyDefinition], missing: list[str], started_at: int, completed_at: int
+    object_type: ObjectType,
+    definitions: list[PropertyDefinition],
+    missing: list[str],
+    started_at: int,
+    completed_at: int,
 ) -> tuple[Json, int]:
     """A properties batch body and its status: 200, or 207 when some names matched none."""
-    not_found = (PROPERTIES_NOT_FOUND_MESSAGE, {"names": missing}) if missing else None
+    not_found = None
+    if missing:
+        not_found = (_properties_not_found_message(object_type), {"names": missing})
     results = [property_definition(d) for d in definitions]
     return _batch_body(results, not_found, started_at, completed_at)
 
 
-#: The 207 entry of a properties batch read, for the names that matched no property.
-PROPERTIES_NOT_FOUND_MESSAGE = (
-    "Could not get some properties of object type TICKET, they may be archived or not exist. "
-    "Check that names are valid."
-)
+def _properties_not_found_message(object_type: ObjectType) -> str:
+    """The 207 entry of a properties batch read, for the names that matched no property."""
+    return (
+        f"Could not get some properties of object type {object_type.label}, they may be "
+        "archived or not exist. Check that names are valid."
+    )
 
 
 def property_group(group: PropertyGroup) -> Json:
@@ -187,7 +200,7 @@ def stage(value: Stage) -> Json:
     body: Json = {
         "label": value.label,
         "displayOrder": value.display_order,
-        "metadata": {"ticketState": value.ticket_state},
+        "metadata": dict(value.metadata),
         "id": value.id,
         "createdAt": format_instant(value.created_at),
         "updatedAt": format_instant(value.updated_at),

@@ -11,7 +11,7 @@ import msgspec
 
 from spoke import __version__
 from spoke.api import schemas
-from spoke.api.routes import PATH_PARAMETER_VALUES, Operation
+from spoke.api.routes import Operation
 
 Json = dict[str, Any]
 _REF = "#/components/schemas/{name}"
@@ -35,7 +35,9 @@ def openapi_document(operations: Sequence[Operation]) -> Json:
             "title": "Spoke",
             "version": __version__,
             "description": "A HubSpot-compatible CRM API server. Same paths, bodies and errors as "
-            "HubSpot's CRM v3 API for tickets (object type tickets, or 0-5).",
+            "HubSpot's CRM v3 API for the object types listed in each path's objectType: "
+            + ", ".join(_served_types(operations))
+            + ".",
         },
         "paths": paths,
         "components": {
@@ -43,6 +45,11 @@ def openapi_document(operations: Sequence[Operation]) -> Json:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def _served_types(operations: Sequence[Operation]) -> list[str]:
+    """Every name some operation takes for its object type, in the table's order."""
+    return list(dict.fromkeys(name for op in operations for name in op.type_names))
 
 
 def _openapi_path(path: str) -> str:
@@ -60,7 +67,7 @@ def _operation(op: Operation, ref_of: dict[type, Json]) -> Json:
         "summary": op.summary,
         "security": [{"bearer": [scope]} for scope in op.scopes],
         "parameters": [
-            {"name": _camel(n), "in": "path", "required": True, "schema": _path_schema(n)}
+            {"name": _camel(n), "in": "path", "required": True, "schema": _path_schema(op, n)}
             for n in re.findall(r"\{(\w+)\}", op.path)
         ]
         + [{"name": q, "in": "query", "schema": {"type": "string"}} for q in op.query],
@@ -79,8 +86,8 @@ def _operation(op: Operation, ref_of: dict[type, Json]) -> Json:
     return body
 
 
-def _path_schema(name: str) -> Json:
-    values = PATH_PARAMETER_VALUES.get(name)
+def _path_schema(op: Operation, name: str) -> Json:
+    values = op.path_parameter_values.get(name)
     return {"type": "string"} if values is None else {"type": "string", "enum": list(values)}
 
 
@@ -105,7 +112,8 @@ def docs_page(document: Json) -> str:
         f"<h1>Spoke {html.escape(document['info']['version'])}</h1>"
         f"<p>{html.escape(document['info']['description'])}</p>"
         "<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a>. Every operation needs "
-        "<code>Authorization: Bearer &lt;token&gt;</code> with the <code>tickets</code> scope.</p>"
+        "<code>Authorization: Bearer &lt;token&gt;</code> with a scope of the object type it "
+        "names (for tickets, <code>tickets</code>).</p>"
         "<table><tr><th>Method</th><th>Path</th><th>Summary</th><th>Success</th></tr>"
         + "".join(rows)
         + "</table></body></html>"

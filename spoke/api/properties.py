@@ -1,5 +1,5 @@
-"""HTTP endpoints of the properties API for tickets (``/crm/v3/properties/tickets``):
-properties, their batches, and property groups."""
+"""HTTP endpoints of the properties API of every object type
+(``/crm/v3/properties/{objectType}``): properties, their batches, and property groups."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from spoke.domain import custom_properties, property_groups
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.custom_properties import PropertyChanges
 from spoke.domain.instants import now_ms
+from spoke.domain.object_types import ObjectType
 from spoke.domain.properties import Option, PropertyDefinition, PropertyGroup, PropertyType
 from spoke.errors import ValidationError
 from spoke.store.base import Store, TokenRecord
@@ -63,90 +64,120 @@ class PropertyEndpoints:
 
     # -- properties ----------------------------------------------------------------
 
-    async def list(self, request: Request, token: TokenRecord) -> Response:
+    async def list(self, request: Request, token: TokenRecord, object_type: ObjectType) -> Response:
         archived = query_bool(request, "archived")
-        definitions = custom_properties.list_properties(self._catalogue, archived)
+        definitions = custom_properties.list_properties(self._catalogue, object_type, archived)
         return json_response({"results": [encode.property_definition(d) for d in definitions]})
 
-    async def get(self, request: Request, token: TokenRecord) -> Response:
+    async def get(self, request: Request, token: TokenRecord, object_type: ObjectType) -> Response:
         name = request.path_params["property_name"]
         archived = query_bool(request, "archived")
-        definition = custom_properties.find_property(self._catalogue, name, archived)
+        definition = custom_properties.find_property(self._catalogue, object_type, name, archived)
         return json_response(encode.property_definition(definition))
 
-    async def create(self, request: Request, token: TokenRecord) -> Response:
+    async def create(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         body = await decode_body(request, schemas.PropertyCreate)
-        stored = custom_properties.define_property(self._store, self._catalogue, _definition(body))
+        stored = custom_properties.define_property(
+            self._store, self._catalogue, object_type, _definition(body)
+        )
         return json_response(encode.property_definition(stored), 201)
 
-    async def update(self, request: Request, token: TokenRecord) -> Response:
+    async def update(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         name = request.path_params["property_name"]
         body = await decode_body(request, schemas.PropertyUpdate)
         stored = custom_properties.update_property(
-            self._store, self._catalogue, name, _changes(body)
+            self._store, self._catalogue, object_type, name, _changes(body)
         )
         return json_response(encode.property_definition(stored))
 
-    async def archive(self, request: Request, token: TokenRecord) -> Response:
+    async def archive(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         name = request.path_params["property_name"]
-        custom_properties.archive_property(self._store, self._catalogue, name)
+        custom_properties.archive_property(self._store, self._catalogue, object_type, name)
         return empty_response()
 
     # -- batches -------------------------------------------------------------------
 
-    async def batch_create(self, request: Request, token: TokenRecord) -> Response:
+    async def batch_create(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         body = await decode_body(request, schemas.BatchPropertyCreateRequest)
         started_at = now_ms()
         stored = custom_properties.define_properties(
-            self._store, self._catalogue, [_definition(i) for i in body.inputs]
+            self._store, self._catalogue, object_type, [_definition(i) for i in body.inputs]
         )
-        response, _ = encode.property_batch(stored, [], started_at, now_ms())
+        response, _ = encode.property_batch(object_type, stored, [], started_at, now_ms())
         return json_response(response, 201)
 
-    async def batch_read(self, request: Request, token: TokenRecord) -> Response:
+    async def batch_read(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         body = await decode_body(request, schemas.BatchPropertyReadRequest)
         started_at = now_ms()
         found, missing = custom_properties.read_properties(
-            self._catalogue, [i.name for i in body.inputs], body.archived
+            self._catalogue, object_type, [i.name for i in body.inputs], body.archived
         )
-        response, status = encode.property_batch(found, missing, started_at, now_ms())
+        response, status = encode.property_batch(object_type, found, missing, started_at, now_ms())
         return json_response(response, status)
 
-    async def batch_archive(self, request: Request, token: TokenRecord) -> Response:
+    async def batch_archive(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         body = await decode_body(request, schemas.BatchPropertyArchiveRequest)
         custom_properties.archive_properties(
-            self._store, self._catalogue, [i.name for i in body.inputs]
+            self._store, self._catalogue, object_type, [i.name for i in body.inputs]
         )
         return empty_response()
 
     # -- groups --------------------------------------------------------------------
 
-    async def list_groups(self, request: Request, token: TokenRecord) -> Response:
-        groups = property_groups.live_groups(self._store)
+    async def list_groups(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
+        groups = property_groups.live_groups(self._store, object_type)
         return json_response(
             {"results": [encode.property_group(groups[name]) for name in sorted(groups)]}
         )
 
-    async def get_group(self, request: Request, token: TokenRecord) -> Response:
-        group = property_groups.find_group(self._store, request.path_params["group_name"])
+    async def get_group(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
+        name = request.path_params["group_name"]
+        group = property_groups.find_group(self._store, object_type, name)
         return json_response(encode.property_group(group))
 
-    async def create_group(self, request: Request, token: TokenRecord) -> Response:
+    async def create_group(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         body = await decode_body(request, schemas.PropertyGroupCreate)
         group = property_groups.create_group(
-            self._store, PropertyGroup(body.name, body.label, body.displayOrder)
+            self._store, object_type, PropertyGroup(body.name, body.label, body.displayOrder)
         )
         return json_response(encode.property_group(group), 201)
 
-    async def update_group(self, request: Request, token: TokenRecord) -> Response:
+    async def update_group(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         name = request.path_params["group_name"]
         body = await decode_body(request, schemas.PropertyGroupUpdate)
         group = property_groups.update_group(
-            self._store, name, body.label, body.displayOrder, body.name
+            self._store,
+            object_type,
+            name,
+            label=body.label,
+            display_order=body.displayOrder,
+            new_name=body.name,
         )
         return json_response(encode.property_group(group))
 
-    async def archive_group(self, request: Request, token: TokenRecord) -> Response:
+    async def archive_group(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         name = request.path_params["group_name"]
-        property_groups.archive_group(self._store, self._catalogue, name)
+        property_groups.archive_group(self._store, self._catalogue, object_type, name)
         return empty_response()

@@ -1,38 +1,42 @@
 """The route table: every operation Spoke serves, read like a list.
 
+Every operation is generic in the object type: its path holds ``{object_type}``, which
+may be any name of a served type (``tickets``, ``ticket`` or ``0-5``; the pipelines paths
+only those of types with pipelines). Each family is served on HubSpot's v3 paths and on
+their dated successors (``/crm/objects/2026-03/...``, which HubSpot's newer SDK calls).
 The same table builds the Starlette routes and Spoke's OpenAPI document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from starlette.requests import Request
+
 from spoke.api import schemas
-from spoke.api.auth import Handler, PathCheck
+from spoke.api.auth import Handler, TypeOfPath
+from spoke.api.hubspot_paths import check_hubspot_path
+from spoke.api.objects import ObjectEndpoints
 from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.search import SearchEndpoints
-from spoke.api.tickets import TicketEndpoints, require_ticket_path
 from spoke.domain.catalogue import Catalogue
-from spoke.domain.merge import TicketMerger
-from spoke.domain.object_types import TICKET_OBJECT_TYPES
-from spoke.domain.reads import TicketReader
-from spoke.domain.search import TicketSearch
-from spoke.domain.writes import TicketWriter
-from spoke.store.base import Store
+from spoke.domain.merge import ObjectMerger
+from spoke.domain.object_types import Access, ObjectType, ObjectTypes
+from spoke.domain.reads import ObjectReader
+from spoke.domain.search import ObjectSearch
+from spoke.domain.writes import ObjectWriter
+from spoke.errors import ObjectTypeNotServed
+from spoke.store.base import Store, TokenRecord
 
-#: Where the tickets object API is served: HubSpot's v3 paths and their dated successor,
-#: both generic in the object type (``tickets`` or ``0-5``; others are refused).
+#: Where each API family is served: HubSpot's v3 paths and their dated successors.
 OBJECT_PREFIXES = ("/crm/v3/objects/{object_type}", "/crm/objects/2026-03/{object_type}")
+PROPERTY_PREFIXES = ("/crm/v3/properties/{object_type}", "/crm/properties/2026-03/{object_type}")
+PIPELINE_PREFIXES = ("/crm/v3/pipelines/{object_type}", "/crm/pipelines/2026-03/{object_type}")
 
-#: The values a path parameter may take, where they are few (for the OpenAPI document).
-PATH_PARAMETER_VALUES: Mapping[str, Sequence[str]] = {"object_type": TICKET_OBJECT_TYPES}
-
-#: Scopes an operation accepts (any one of them), as in HubSpot's OpenAPI documents.
-OBJECT_SCOPES = ("tickets",)
-SCHEMA_READ_SCOPES = ("tickets", "crm.schemas.tickets.read")
-SCHEMA_WRITE_SCOPES = ("tickets", "crm.schemas.tickets.write")
+#: The path parameter that names the object type.
+OBJECT_TYPE_PARAMETER = "object_type"
 
 
 @dataclass(frozen=True)
@@ -44,37 +48,68 @@ class Operation:
     request: type | None = None
     responses: Mapping[int, type | None] = field(default_factory=dict)
     query: Sequence[str] = ()
-    tag: str = "Tickets"
-    scopes: Sequence[str] = OBJECT_SCOPES
-    path_check: PathCheck | None = None
+    tag: str = "Objects"
+    access: Access = Access.READ
+    type_of: TypeOfPath | None = None
+    """The object type the request's path names (set by :func:`route_table`)."""
+    type_names: tuple[str, ...] = ()
+    """The names ``{object_type}`` may take here (for the OpenAPI document)."""
+    scopes: tuple[str, ...] = ()
+    """Every scope that some served type accepts here (for the OpenAPI document)."""
+
+    @property
+    def path_parameter_values(self) -> Mapping[str, Sequence[str]]:
+        """The values a path parameter may take, where they are few."""
+        return {OBJECT_TYPE_PARAMETER: self.type_names}
 
 
-def route_table(store: Store) -> list[Operation]:
-    """Every operation, its handlers working on ``store`` (nothing is read until a
-    handler runs)."""
-    catalogue = Catalogue(store)
-    tickets = TicketEndpoints(
-        TicketReader(store, catalogue),
-        TicketWriter(store, catalogue),
-        TicketMerger(store, catalogue),
+def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
+    """Every operation, its handlers working on ``store`` for ``object_types`` (nothing
+    is read until a handler runs)."""
+    catalogue = Catalogue(store, object_types)
+    objects = ObjectEndpoints(
+        ObjectReader(store, catalogue),
+        ObjectWriter(store, catalogue),
+        ObjectMerger(store, catalogue),
     )
-    search = SearchEndpoints(TicketSearch(store, catalogue))
+    search = SearchEndpoints(ObjectSearch(store, catalogue))
+    properties = PropertyEndpoints(store, catalogue)
+    pipelines = PipelineEndpoints(store, catalogue)
+    served = _typed(object_types.resolve, object_types.all, object_types.names())
+    with_pipelines = [t for t in object_types if t.pipelines is not None]
+    pipeline_types = _typed(
+        object_types.resolve_with_pipelines, with_pipelines, object_types.pipeline_names()
+    )
     return [
-        *operations(
-            tickets, PropertyEndpoints(store, catalogue), PipelineEndpoints(store, catalogue)
+        *(served(op) for prefix in OBJECT_PREFIXES for op in _object_operations(prefix, objects)),
+        *(served(op) for prefix in OBJECT_PREFIXES for op in _search_operations(prefix, search)),
+        *(served(op) for p in PROPERTY_PREFIXES for op in _property_operations(p, properties)),
+        *(
+            pipeline_types(op)
+            for prefix in PIPELINE_PREFIXES
+            for op in _pipeline_operations(prefix, pipelines)
         ),
-        *(op for prefix in OBJECT_PREFIXES for op in _search_operations(prefix, search)),
     ]
 
 
-def operations(
-    tickets: TicketEndpoints, properties: PropertyEndpoints, pipelines: PipelineEndpoints
-) -> list[Operation]:
-    return [
-        *(op for prefix in OBJECT_PREFIXES for op in _object_operations(prefix, tickets)),
-        *_property_operations(properties),
-        *_pipeline_operations(pipelines),
-    ]
+def _typed(
+    resolve: Callable[[str], ObjectType], types: Sequence[ObjectType], names: tuple[str, ...]
+) -> Callable[[Operation], Operation]:
+    """Gives an operation the object type its path names (with ``resolve``), the names it
+    may take and the scopes the ``types`` accept for it."""
+
+    def type_of(request: Request, token: TokenRecord) -> ObjectType:
+        try:
+            return resolve(request.path_params[OBJECT_TYPE_PARAMETER])
+        except ObjectTypeNotServed:
+            check_hubspot_path(request, token)  # HubSpot's 403 first, to a token without
+            raise  # the type's scopes; else Spoke's 404
+
+    def typed(op: Operation) -> Operation:
+        scopes = tuple(dict.fromkeys(s for t in types for s in t.scopes.for_access(op.access)))
+        return replace(op, type_of=type_of, type_names=names, scopes=scopes)
+
+    return typed
 
 
 def _search_operations(prefix: str, search: SearchEndpoints) -> list[Operation]:
@@ -83,33 +118,33 @@ def _search_operations(prefix: str, search: SearchEndpoints) -> list[Operation]:
             "POST",
             f"{prefix}/search",
             search.search,
-            "Search tickets by property values and full text",
+            "Search records by property values and full text",
             schemas.SearchRequest,
             {200: schemas.SearchResponse},
-            path_check=require_ticket_path,
         )
     ]
 
 
-def _object_operations(prefix: str, tickets: TicketEndpoints) -> list[Operation]:
+def _object_operations(prefix: str, objects: ObjectEndpoints) -> list[Operation]:
     batch = {200: schemas.BatchResponse, 207: schemas.BatchResponseWithErrors}
-    one = {200: schemas.Ticket}
+    one = {200: schemas.SimplePublicObject}
     read_query = ("properties", "propertiesWithHistory", "archived")
-    table = [
+    write = Access.WRITE
+    return [
         Operation(
             "GET",
             prefix,
-            tickets.list_page,
-            "List tickets, a page at a time",
+            objects.list_page,
+            "List records, a page at a time",
             None,
-            {200: schemas.TicketPage},
+            {200: schemas.ObjectPage},
             query=("limit", "after", *read_query),
         ),
         Operation(
             "POST",
             f"{prefix}/batch/read",
-            tickets.batch_read,
-            "Read a batch of tickets by internal ID, or unique property values",
+            objects.batch_read,
+            "Read a batch of records by internal ID, or unique property values",
             schemas.BatchReadRequest,
             batch,
             query=("archived",),
@@ -117,227 +152,232 @@ def _object_operations(prefix: str, tickets: TicketEndpoints) -> list[Operation]
         Operation(
             "POST",
             f"{prefix}/batch/create",
-            tickets.batch_create,
-            "Create a batch of tickets",
+            objects.batch_create,
+            "Create a batch of records",
             schemas.BatchCreateRequest,
             {201: schemas.BatchResponse},
+            access=write,
         ),
         Operation(
             "POST",
             f"{prefix}/batch/update",
-            tickets.batch_update,
-            "Update a batch of tickets by internal ID, or unique property values",
+            objects.batch_update,
+            "Update a batch of records by internal ID, or unique property values",
             schemas.BatchUpdateRequest,
             {200: schemas.BatchResponse},
+            access=write,
         ),
         Operation(
             "POST",
             f"{prefix}/batch/upsert",
-            tickets.batch_upsert,
-            "Create or update a batch of tickets by unique property values",
+            objects.batch_upsert,
+            "Create or update a batch of records by unique property values",
             schemas.BatchUpsertRequest,
             {200: schemas.BatchUpsertResponse},
+            access=write,
         ),
         Operation(
             "POST",
             f"{prefix}/batch/archive",
-            tickets.batch_archive,
-            "Archive a batch of tickets by ID",
+            objects.batch_archive,
+            "Archive a batch of records by ID",
             schemas.BatchArchiveRequest,
             {204: None},
+            access=write,
         ),
         Operation(
             "POST",
             f"{prefix}/merge",
-            tickets.merge,
-            "Merge two tickets",
+            objects.merge,
+            "Merge two records of the same object type",
             schemas.MergeInput,
             one,
+            access=write,
         ),
         Operation(
             "POST",
             prefix,
-            tickets.create,
-            "Create a ticket",
+            objects.create,
+            "Create a record",
             schemas.CreateInput,
-            {201: schemas.Ticket},
+            {201: schemas.SimplePublicObject},
+            access=write,
         ),
         Operation(
             "GET",
-            f"{prefix}/{{ticket_id}}",
-            tickets.get,
-            "Read a ticket",
+            f"{prefix}/{{object_id}}",
+            objects.get,
+            "Read a record",
             None,
             one,
             query=(*read_query, "idProperty"),
         ),
         Operation(
             "PATCH",
-            f"{prefix}/{{ticket_id}}",
-            tickets.update,
-            "Update a ticket",
+            f"{prefix}/{{object_id}}",
+            objects.update,
+            "Update a record",
             schemas.UpdateInput,
             one,
             query=("idProperty",),
+            access=write,
         ),
         Operation(
             "DELETE",
-            f"{prefix}/{{ticket_id}}",
-            tickets.archive,
-            "Archive a ticket",
+            f"{prefix}/{{object_id}}",
+            objects.archive,
+            "Archive a record",
             None,
             {204: None},
+            access=write,
         ),
     ]
-    return [replace(op, path_check=require_ticket_path) for op in table]
 
 
-def _property_operations(properties: PropertyEndpoints) -> list[Operation]:
+def _property_operations(base: str, properties: PropertyEndpoints) -> list[Operation]:
     """Paths without ``{property_name}`` come first: it would match ``groups`` too."""
-    base = "/crm/v3/properties/tickets"
     one = f"{base}/{{property_name}}"
     group = f"{base}/groups/{{group_name}}"
     batch = {200: schemas.BatchPropertyResponse, 207: schemas.BatchPropertyResponseWithErrors}
-    read, write = SCHEMA_READ_SCOPES, SCHEMA_WRITE_SCOPES
+    read, write = Access.SCHEMA_READ, Access.SCHEMA_WRITE
     return [
         Operation(
             "GET",
             base,
             properties.list,
-            "Read all ticket properties",
+            "Read all properties of an object type",
             None,
             {200: schemas.PropertyCollection},
             query=("archived",),
             tag="Properties",
-            scopes=read,
+            access=read,
         ),
         Operation(
             "POST",
             base,
             properties.create,
-            "Create a ticket property",
+            "Create a property",
             schemas.PropertyCreate,
             {201: schemas.Property},
             tag="Properties",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "POST",
             f"{base}/batch/create",
             properties.batch_create,
-            "Create a batch of ticket properties",
+            "Create a batch of properties",
             schemas.BatchPropertyCreateRequest,
             {201: schemas.BatchPropertyResponse},
             tag="Properties",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "POST",
             f"{base}/batch/read",
             properties.batch_read,
-            "Read a batch of ticket properties",
+            "Read a batch of properties",
             schemas.BatchPropertyReadRequest,
             batch,
             tag="Properties",
-            scopes=read,
+            access=read,
         ),
         Operation(
             "POST",
             f"{base}/batch/archive",
             properties.batch_archive,
-            "Archive a batch of ticket properties",
+            "Archive a batch of properties",
             schemas.BatchPropertyArchiveRequest,
             {204: None},
             tag="Properties",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "GET",
             f"{base}/groups",
             properties.list_groups,
-            "Read all ticket property groups",
+            "Read all property groups of an object type",
             None,
             {200: schemas.PropertyGroupCollection},
             tag="Property groups",
-            scopes=read,
+            access=read,
         ),
         Operation(
             "POST",
             f"{base}/groups",
             properties.create_group,
-            "Create a ticket property group",
+            "Create a property group",
             schemas.PropertyGroupCreate,
             {201: schemas.PropertyGroup},
             tag="Property groups",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "GET",
             group,
             properties.get_group,
-            "Read a ticket property group",
+            "Read a property group",
             None,
             {200: schemas.PropertyGroup},
             tag="Property groups",
-            scopes=read,
+            access=read,
         ),
         Operation(
             "PATCH",
             group,
             properties.update_group,
-            "Update a ticket property group",
+            "Update a property group",
             schemas.PropertyGroupUpdate,
             {200: schemas.PropertyGroup},
             tag="Property groups",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "DELETE",
             group,
             properties.archive_group,
-            "Archive a ticket property group",
+            "Archive a property group",
             None,
             {204: None},
             tag="Property groups",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "GET",
             one,
             properties.get,
-            "Read a ticket property",
+            "Read a property",
             None,
             {200: schemas.Property},
             query=("archived",),
             tag="Properties",
-            scopes=read,
+            access=read,
         ),
         Operation(
             "PATCH",
             one,
             properties.update,
-            "Update a ticket property",
+            "Update a property",
             schemas.PropertyUpdate,
             {200: schemas.Property},
             tag="Properties",
-            scopes=write,
+            access=write,
         ),
         Operation(
             "DELETE",
             one,
             properties.archive,
-            "Archive a ticket property",
+            "Archive a property",
             None,
             {204: None},
             tag="Properties",
-            scopes=write,
+            access=write,
         ),
     ]
 
 
-def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
-    """Reads take the schema read scope, writes the schema write scope (or ``tickets``)."""
-    base = "/crm/v3/pipelines/tickets"
+def _pipeline_operations(base: str, pipelines: PipelineEndpoints) -> list[Operation]:
+    """Reads take the schema read scope, writes the schema write scope."""
     one = f"{base}/{{pipeline_id}}"
     stages = f"{one}/stages"
     stage = f"{stages}/{{stage_id}}"
@@ -346,7 +386,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "GET",
             base,
             pipelines.list,
-            "Read all ticket pipelines",
+            "Read all pipelines of an object type",
             None,
             {200: schemas.PipelineCollection},
         ),
@@ -354,7 +394,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "POST",
             base,
             pipelines.create,
-            "Create a ticket pipeline",
+            "Create a pipeline",
             schemas.PipelineInput,
             {201: schemas.Pipeline},
         ),
@@ -362,7 +402,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "GET",
             one,
             pipelines.get,
-            "Read a ticket pipeline",
+            "Read a pipeline",
             None,
             {200: schemas.Pipeline},
         ),
@@ -370,7 +410,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "PUT",
             one,
             pipelines.replace,
-            "Replace a ticket pipeline",
+            "Replace a pipeline",
             schemas.PipelineInput,
             {200: schemas.Pipeline},
             query=VALIDATION_FLAGS,
@@ -379,7 +419,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "PATCH",
             one,
             pipelines.update,
-            "Update (or restore) a ticket pipeline",
+            "Update (or restore) a pipeline",
             schemas.PipelinePatchInput,
             {200: schemas.Pipeline},
             query=VALIDATION_FLAGS,
@@ -388,7 +428,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "DELETE",
             one,
             pipelines.archive,
-            "Delete a ticket pipeline",
+            "Delete a pipeline",
             None,
             {204: None},
             query=VALIDATION_FLAGS,
@@ -397,7 +437,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "GET",
             f"{one}/audit",
             pipelines.audit,
-            "Read the changes to a ticket pipeline, newest first",
+            "Read the changes to a pipeline, newest first",
             None,
             {200: schemas.AuditCollection},
         ),
@@ -405,7 +445,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "GET",
             stages,
             pipelines.list_stages,
-            "Read the stages of a ticket pipeline",
+            "Read the stages of a pipeline",
             None,
             {200: schemas.StageCollection},
         ),
@@ -413,7 +453,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "POST",
             stages,
             pipelines.create_stage,
-            "Create a ticket pipeline stage",
+            "Create a pipeline stage",
             schemas.PipelineStageInput,
             {201: schemas.StageOut},
         ),
@@ -421,7 +461,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "GET",
             stage,
             pipelines.get_stage,
-            "Read a ticket pipeline stage",
+            "Read a pipeline stage",
             None,
             {200: schemas.StageOut},
         ),
@@ -429,7 +469,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "PUT",
             stage,
             pipelines.replace_stage,
-            "Replace a ticket pipeline stage",
+            "Replace a pipeline stage",
             schemas.PipelineStageInput,
             {200: schemas.StageOut},
         ),
@@ -437,7 +477,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "PATCH",
             stage,
             pipelines.update_stage,
-            "Update (or restore) a ticket pipeline stage",
+            "Update (or restore) a pipeline stage",
             schemas.PipelineStagePatchInput,
             {200: schemas.StageOut},
         ),
@@ -445,7 +485,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "DELETE",
             stage,
             pipelines.archive_stage,
-            "Delete a ticket pipeline stage",
+            "Delete a pipeline stage",
             None,
             {204: None},
             query=("validateReferencesBeforeDelete",),
@@ -454,7 +494,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
             "GET",
             f"{stage}/audit",
             pipelines.stage_audit,
-            "Read the changes to a ticket pipeline stage, newest first",
+            "Read the changes to a pipeline stage, newest first",
             None,
             {200: schemas.AuditCollection},
         ),
@@ -463,7 +503,7 @@ def _pipeline_operations(pipelines: PipelineEndpoints) -> list[Operation]:
         replace(
             op,
             tag="Pipelines",
-            scopes=SCHEMA_READ_SCOPES if op.method == "GET" else SCHEMA_WRITE_SCOPES,
+            access=Access.SCHEMA_READ if op.method == "GET" else Access.SCHEMA_WRITE,
         )
         for op in table
     ]

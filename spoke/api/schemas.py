@@ -54,7 +54,7 @@ class BatchCreateRequest(Struct):
 
 
 class BatchWriteItem(Struct):
-    """One input of a batch update or upsert: the ticket (by id, or by the value of
+    """One input of a batch update or upsert: the record (by id, or by the value of
     ``idProperty``) and the values to write. HubSpot's two inputs have this one shape."""
 
     id: Id
@@ -193,7 +193,9 @@ class ValueWithTimestamp(Struct, omit_defaults=True):
     sourceId: str | None = None
 
 
-class Ticket(Struct, omit_defaults=True):
+class SimplePublicObject(Struct, omit_defaults=True):
+    """A record of any object type, as HubSpot's objects API answers it."""
+
     id: str
     properties: dict[str, str | None]
     createdAt: str
@@ -212,10 +214,10 @@ class ForwardPaging(Struct):
     next: NextPage
 
 
-class TicketPage(Struct, omit_defaults=True):
+class ObjectPage(Struct, omit_defaults=True):
     """A page of a list: ``paging`` only when another page follows."""
 
-    results: list[Ticket]
+    results: list[SimplePublicObject]
     paging: ForwardPaging | None = None
 
 
@@ -244,13 +246,13 @@ class BatchError(Struct):
 
 class BatchResponse(Struct):
     status: Literal["COMPLETE"]
-    results: list[Ticket]
+    results: list[SimplePublicObject]
     startedAt: str
     completedAt: str
 
 
-class UpsertedTicket(Struct, omit_defaults=True):
-    """A ticket an upsert wrote; ``new`` when the upsert created it."""
+class UpsertedObject(Struct, omit_defaults=True):
+    """A record an upsert wrote; ``new`` when the upsert created it."""
 
     id: str
     properties: dict[str, str | None]
@@ -264,14 +266,14 @@ class UpsertedTicket(Struct, omit_defaults=True):
 
 class BatchUpsertResponse(Struct):
     status: Literal["COMPLETE"]
-    results: list[UpsertedTicket]
+    results: list[UpsertedObject]
     startedAt: str
     completedAt: str
 
 
 class BatchResponseWithErrors(Struct):
     status: Literal["COMPLETE"]
-    results: list[Ticket]
+    results: list[SimplePublicObject]
     numErrors: int
     errors: list[BatchError]
     startedAt: str
@@ -471,5 +473,5 @@ class SearchResponse(Struct, omit_defaults=True):
     """A page of search results; ``paging`` only when another page follows."""
 
     total: int
-    results: list[Ticket]
+    results: list[SimplePublicObject]
     paging: ForwardPaging | None = None

@@ -1,4 +1,4 @@
-"""HTTP endpoint of ticket search (``POST /crm/v3/objects/{objectType}/search``)."""
+"""HTTP endpoint of search (``POST /crm/v3/objects/{objectType}/search``)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,21 @@ from starlette.responses import Response
 
 from spoke.api import encode, schemas
 from spoke.api.http import decode_body, json_response
-from spoke.domain.search import Filter, SearchRequest, Sort, TicketSearch
+from spoke.domain.object_types import ObjectType
+from spoke.domain.search import Filter, ObjectSearch, SearchRequest, Sort
 from spoke.domain.values import RawValue, as_text
 from spoke.store.base import TokenRecord
 
 
 class SearchEndpoints:
-    def __init__(self, search: TicketSearch) -> None:
+    def __init__(self, search: ObjectSearch) -> None:
         self._search = search
 
-    async def search(self, request: Request, token: TokenRecord) -> Response:
+    async def search(
+        self, request: Request, token: TokenRecord, object_type: ObjectType
+    ) -> Response:
         body = await decode_body(request, schemas.SearchRequest)
-        page = self._search.search(_request(body))
+        page = self._search.search(object_type, _request(body))
         return json_response(encode.search_page(page.total, page.records, page.next_after))
 
 

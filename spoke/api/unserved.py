@@ -1,4 +1,4 @@
-"""Requests that match no route Spoke serves, and the scopes Spoke's routes accept.
+"""Requests that match no route Spoke serves.
 
 Such a request is answered as HubSpot would answer it where HubSpot's answer does not
 depend on data Spoke lacks: the token first (401), then, on a HubSpot path, HubSpot's 400
@@ -8,7 +8,7 @@ HubSpot does not have, or a HubSpot path whose scopes the token holds but Spoke 
 serve) gets Spoke's own 404 or 405. Like every authenticated request, these count against
 the rate limit.
 
-Tokens can only be created with scopes some route accepts (:func:`served_scopes`), so the
+Tokens can only be created with scopes some route accepts (``KNOWN_SCOPES``), so the
 last case arises only for paths that share a served scope (``tickets`` covers the ticket
 paths Spoke does not serve yet, such as associations).
 """
@@ -24,10 +24,9 @@ from spoke.api.auth import guarded
 from spoke.api.http import error_response
 from spoke.api.hubspot_paths import check_hubspot_path
 from spoke.api.ratelimit import RateLimiter
-from spoke.api.routes import route_table
 from spoke.domain.tokens import Authenticator
 from spoke.errors import HubSpotError
-from spoke.store.base import Store, TokenRecord
+from spoke.store.base import TokenRecord
 
 ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -40,17 +39,13 @@ def unserved_paths(
 
     async def handle(request: Request, exc: Exception) -> Response:
         async def answer(request: Request, token: TokenRecord) -> Response:
+            check_hubspot_path(request, token)
             return await not_served(request, exc)
 
-        endpoint = guarded(auth, (), answer, limiter, check_hubspot_path)
+        endpoint = guarded(auth, answer, limiter)
         try:
             return await endpoint(request)
         except HubSpotError as error:
             return error_response(error)
 
     return handle
-
-
-def served_scopes(store: Store) -> frozenset[str]:
-    """Every scope some route Spoke serves accepts: the scopes a token may be given."""
-    return frozenset(scope for operation in route_table(store) for scope in operation.scopes)

@@ -1,7 +1,9 @@
-"""The ticket properties in force: HubSpot's standard ones plus the portal's custom ones.
+"""The properties in force of every object type: HubSpot's standard ones plus the portal's
+custom ones, and the type's pipelines.
 
-Custom definitions live in the store and may be changed by any worker; each worker
-keeps them in memory and reloads them when the store's definitions version moves.
+Custom definitions and pipelines live in the store and may be changed by any worker;
+each worker keeps those of every type in memory and reloads them all when the store's
+definitions version (one for every type) moves.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from spoke.domain.pipelines import DEFAULT_PIPELINES, Pipelines, with_pipeline_options
+from spoke.domain.object_types import ObjectType, ObjectTypes
+from spoke.domain.pipelines import Pipeline, Pipelines, with_pipeline_options
 from spoke.domain.properties import PropertyDefinition
-from spoke.domain.ticket_properties import ALWAYS_RETURNED, DEFAULT_PROPERTIES, STANDARD_PROPERTIES
 from spoke.errors import Conflict
 from spoke.store.base import Store, Transaction
 
@@ -20,25 +22,45 @@ T = TypeVar("T")
 #: Tries at a write while other workers keep changing the definitions.
 _MAX_TRIES = 3
 
+#: Returned on every read, besides the type's created and modified properties.
+OBJECT_ID_PROPERTY = "hs_object_id"
+
 
 class Properties:
-    """An immutable view of every ticket property, by name."""
+    """An immutable view of every property of one object type, by name."""
 
     def __init__(
         self,
+        object_type: ObjectType,
         definitions: Iterable[PropertyDefinition],
         archived: Iterable[PropertyDefinition] = (),
-        pipelines: Pipelines = DEFAULT_PIPELINES,
+        pipelines: Pipelines | None = None,
         version: int = -1,
     ) -> None:
+        self.object_type = object_type
         self.by_name: Mapping[str, PropertyDefinition] = {d.name: d for d in definitions}
         #: Archived custom properties: unknown to reads and writes, kept for the properties API.
         self.archived: Mapping[str, PropertyDefinition] = {d.name: d for d in archived}
-        self.unique_names = tuple(d.name for d in self.by_name.values() if d.has_unique_value)
-        #: The ticket pipelines in force, which hs_pipeline and hs_pipeline_stage list.
-        self.pipelines = pipelines
+        lookups = set(object_type.lookup_properties)
+        #: Properties whose values are unique per record: the ``hasUniqueValue`` ones, and
+        #: the type's lookup properties (contacts' ``email``).
+        self.unique_names = tuple(
+            d.name for d in self.by_name.values() if d.has_unique_value or d.name in lookups
+        )
+        #: The type's pipelines in force (none for a type without pipelines), which its
+        #: pipeline and stage properties list.
+        self.pipelines = pipelines if pipelines is not None else Pipelines(())
         #: The store's definitions version these were read at (-1: never read).
         self.version = version
+        #: Returned on every read, whatever was asked for.
+        self.always_returned = (
+            object_type.created_property,
+            object_type.modified_property,
+            OBJECT_ID_PROPERTY,
+        )
+        self._default_returned = tuple(
+            sorted({*object_type.default_properties, *self.always_returned})
+        )
 
     def get(self, name: str) -> PropertyDefinition | None:
         return self.by_name.get(name)
@@ -52,9 +74,9 @@ class Properties:
     def returned(self, requested: Sequence[str], with_history: Sequence[str]) -> tuple[str, ...]:
         """The property names a read returns, sorted (behaviour.md decision 7)."""
         if not requested and not with_history:
-            return _DEFAULT_RETURNED
+            return self._default_returned
         names = {n for n in (*requested, *with_history) if n in self.by_name}
-        names.update(ALWAYS_RETURNED)
+        names.update(self.always_returned)
         return tuple(sorted(names))
 
     def existing(self, names: Sequence[str]) -> tuple[str, ...]:
@@ -62,43 +84,67 @@ class Properties:
         return tuple(sorted({n for n in names if n in self.by_name}))
 
 
-_DEFAULT_RETURNED = tuple(sorted((*DEFAULT_PROPERTIES, *ALWAYS_RETURNED)))
+def properties_of(
+    object_type: ObjectType,
+    custom: Sequence[PropertyDefinition] = (),
+    pipelines: Sequence[Pipeline] | None = None,
+    version: int = -1,
+) -> Properties:
+    """The properties of ``object_type``, with its ``custom`` ones (live and archived) and
+    its stored ``pipelines`` (its default ones when ``None``)."""
+    model = object_type.pipelines
+    standard = object_type.properties
+    in_force = None
+    if model is not None:
+        in_force = Pipelines(model.defaults if pipelines is None else pipelines)
+        standard = with_pipeline_options(
+            standard, in_force, model.pipeline_property, model.stage_property
+        )
+    live = [d for d in custom if d.archived_at is None]
+    archived = [d for d in custom if d.archived_at is not None]
+    return Properties(object_type, (*standard, *live), archived, in_force, version)
 
 
 class Catalogue:
-    """Hands out the current :class:`Properties`, reloading custom ones when they change."""
+    """Hands out the current :class:`Properties` of each object type, reloading every
+    type's custom properties and pipelines when they change."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, object_types: ObjectTypes) -> None:
         self._store = store
+        self.object_types = object_types
         self._version = -1
-        self._properties = Properties(STANDARD_PROPERTIES)
+        self._properties = {t.type_id: properties_of(t) for t in object_types}
 
-    def current(self) -> Properties:
-        return self.at(self._store.definitions_version())
+    def current(self, object_type: ObjectType) -> Properties:
+        return self.at(self._store.definitions_version(), object_type)
 
-    def cached(self) -> Properties:
+    def cached(self, object_type: ObjectType) -> Properties:
         """The properties last read, without asking the store whether they moved."""
-        return self._properties
+        return self._properties[object_type.type_id]
 
-    def at(self, version: int) -> Properties:
+    def at(self, version: int, object_type: ObjectType) -> Properties:
         """The properties of definitions ``version``, just read from the store."""
         if version != self._version:
             custom = self._store.custom_properties()
-            live = [d for d in custom if d.archived_at is None]
-            archived = [d for d in custom if d.archived_at is not None]
-            pipelines = Pipelines(self._store.pipelines())
-            standard = with_pipeline_options(STANDARD_PROPERTIES, pipelines)
-            self._properties = Properties((*standard, *live), archived, pipelines, version)
+            pipelines = self._store.pipelines()
+            self._properties = {
+                t.type_id: properties_of(
+                    t, custom.get(t.type_id, ()), pipelines.get(t.type_id, []), version
+                )
+                for t in self.object_types
+            }
             self._version = version
-        return self._properties
+        return self._properties[object_type.type_id]
 
-    def write_in_force(self, write: Callable[[Transaction, Properties], T]) -> T:
-        """Run ``write`` in one transaction with the definitions in force, held until it
-        commits: no property or pipeline change commits in between (a stage cannot be
-        deleted, a property cannot be retyped, under it). Definitions changed since this
-        worker read them are read again first."""
+    def write_in_force(
+        self, object_type: ObjectType, write: Callable[[Transaction, Properties], T]
+    ) -> T:
+        """Run ``write`` in one transaction with the type's definitions in force, held
+        until it commits: no property or pipeline change commits in between (a stage
+        cannot be deleted, a property cannot be retyped, under it). Definitions changed
+        since this worker read them are read again first."""
         for _ in range(_MAX_TRIES):
-            properties = self.current()
+            properties = self.current(object_type)
             with self._store.transaction() as tx:
                 if tx.hold_definitions() == properties.version:
                     return write(tx, properties)

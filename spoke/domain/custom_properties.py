@@ -1,11 +1,12 @@
-"""Custom ticket properties: define, read, update and archive them, with HubSpot's rules.
+"""Custom properties of an object type: define, read, update and archive them, with
+HubSpot's rules.
 
 Standard (HubSpot-defined) properties are Spoke's code and read-only: they cannot be
-changed or archived. Custom ones live in the store. Archiving is soft: the definition
-stays, marked with ``archived_at``, so the catalogue hands it to nobody (reads ignore it,
-writes refuse it like an unknown property) while every ticket keeps its values and
-history. Archived names are not reused. Every change bumps the store's definitions
-version, so every worker reloads at once.
+changed or archived. Custom ones live in the store, per object type. Archiving is soft:
+the definition stays, marked with ``archived_at``, so the catalogue hands it to nobody
+(reads ignore it, writes refuse it like an unknown property) while every record keeps its
+values and history. Archived names are not reused. Every change bumps the store's
+definitions version, so every worker reloads at once.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import TypeVar
 
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import now_ms
+from spoke.domain.object_types import ObjectType
 from spoke.domain.properties import FIELD_TYPES, Option, PropertyDefinition, PropertyType
 from spoke.domain.property_groups import live_groups
 from spoke.domain.repeats import repeated
 from spoke.domain.search_index import NUMERIC_TYPES, reindex_property
-from spoke.domain.ticket_properties import OBJECT_TYPE_ID
 from spoke.errors import (
     BatchTooLarge,
     Conflict,
@@ -38,8 +39,6 @@ MAX_BATCH_INPUTS = 100
 #: Characters of an enumeration option's label, value and description together
 #: (HubSpot's limit, "Property field types in HubSpot").
 MAX_OPTION_LENGTH = 3_000
-
-OBJECT_LABEL = "TICKET"
 
 T = TypeVar("T")
 
@@ -61,36 +60,40 @@ class PropertyChanges:
     has_unique_value: bool | None = None
 
 
-def not_found(name: str) -> ResourceNotFound:
-    return ResourceNotFound(f"Unable to find property {name} on object type {OBJECT_LABEL}")
+def not_found(object_type: ObjectType, name: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Unable to find property {name} on object type {object_type.label}")
 
 
 # -- reading ---------------------------------------------------------------------------
 
 
-def list_properties(catalogue: Catalogue, archived: bool) -> list[PropertyDefinition]:
-    """The live properties, or with ``archived`` the archived ones (by name)."""
-    current = catalogue.current()
+def list_properties(
+    catalogue: Catalogue, object_type: ObjectType, archived: bool
+) -> list[PropertyDefinition]:
+    """The type's live properties, or with ``archived`` the archived ones (by name)."""
+    current = catalogue.current(object_type)
     if archived:
         return [current.archived[name] for name in sorted(current.archived)]
     return current.all()
 
 
-def find_property(catalogue: Catalogue, name: str, archived: bool) -> PropertyDefinition:
+def find_property(
+    catalogue: Catalogue, object_type: ObjectType, name: str, archived: bool
+) -> PropertyDefinition:
     """The live property ``name``, or with ``archived`` the archived one; else a 404."""
-    current = catalogue.current()
+    current = catalogue.current(object_type)
     definition = current.archived.get(name) if archived else current.get(name)
     if definition is None:
-        raise not_found(name)
+        raise not_found(object_type, name)
     return definition
 
 
 def read_properties(
-    catalogue: Catalogue, names: Sequence[str], archived: bool
+    catalogue: Catalogue, object_type: ObjectType, names: Sequence[str], archived: bool
 ) -> tuple[list[PropertyDefinition], list[str]]:
     """The properties ``names`` (live, or with ``archived`` archived) in input order without
     repeats, and the names that matched none."""
-    current = catalogue.current()
+    current = catalogue.current(object_type)
     source = current.archived if archived else current.by_name
     found: list[PropertyDefinition] = []
     missing: list[str] = []
@@ -107,26 +110,29 @@ def read_properties(
 
 
 def define_property(
-    store: Store, catalogue: Catalogue, definition: PropertyDefinition
+    store: Store, catalogue: Catalogue, object_type: ObjectType, definition: PropertyDefinition
 ) -> PropertyDefinition:
     """Store a new custom property; returns it as stored (with its timestamps)."""
-    (stored,) = define_properties(store, catalogue, [definition])
+    (stored,) = define_properties(store, catalogue, object_type, [definition])
     return stored
 
 
 def define_properties(
-    store: Store, catalogue: Catalogue, definitions: Sequence[PropertyDefinition]
+    store: Store,
+    catalogue: Catalogue,
+    object_type: ObjectType,
+    definitions: Sequence[PropertyDefinition],
 ) -> list[PropertyDefinition]:
-    """Store new custom properties, all of them or (on any error) none."""
+    """Store new custom properties of the type, all of them or (on any error) none."""
     _check_batch_size(len(definitions))
     names = repeated(d.name for d in definitions)
     if names:
         raise ValidationError(f"Duplicate property names in batch input: {', '.join(names)}")
-    groups = live_groups(store)
-    current = catalogue.current()
+    groups = live_groups(store, object_type)
+    current = catalogue.current(object_type)
     for definition in definitions:
         _check(definition)
-        _check_group(definition.group_name, groups)
+        _check_group(object_type, definition.group_name, groups)
     for definition in definitions:
         _refuse_taken(current, definition.name)
     now = now_ms()
@@ -135,7 +141,7 @@ def define_properties(
         for d in definitions
     ]
     try:
-        store.create_properties(stored)
+        store.create_properties(object_type.type_id, stored)
     except PropertyExists as taken:
         raise PropertyAlreadyExists(str(taken)) from None
     return stored
@@ -152,32 +158,37 @@ def _refuse_taken(current: Properties, name: str) -> None:
 
 
 def update_property(
-    store: Store, catalogue: Catalogue, name: str, changes: PropertyChanges
+    store: Store,
+    catalogue: Catalogue,
+    object_type: ObjectType,
+    name: str,
+    changes: PropertyChanges,
 ) -> PropertyDefinition:
     """Apply ``changes`` to the live custom property ``name``; returns it as stored."""
-    current = catalogue.current().get(name)
+    current = catalogue.current(object_type).get(name)
     if current is None:
-        raise not_found(name)
+        raise not_found(object_type, name)
     updated = _updated(current, changes)
     if current.hubspot_defined:
-        _refuse_standard_changes(current, updated)
+        _refuse_standard_changes(object_type, current, updated)
         return current
     _check(updated)
     if changes.group_name is not None:
-        _check_group(updated.group_name, live_groups(store))
-    if _needs_no_values(current, updated) and store.property_has_values(name):
+        _check_group(object_type, updated.group_name, live_groups(store, object_type))
+    has_values = store.property_has_values
+    if _needs_no_values(current, updated) and has_values(object_type.type_id, name):
         raise ValidationError(
             f"Unable to change the type of property {name} from {current.type} "
-            f"({current.field_type}) to {updated.type} ({updated.field_type}): tickets "
-            "hold values of it. Clear those values first; a change to a string property "
-            "is always possible, since it keeps every value as it is"
+            f"({current.field_type}) to {updated.type} ({updated.field_type}): "
+            f"{object_type.name} hold values of it. Clear those values first; a change to a "
+            "string property is always possible, since it keeps every value as it is"
         )
     if updated == current:
         return current
     stored = replace(updated, updated_at=now_ms())
-    _replace(store, [(current, stored)])
+    _replace(store, object_type, [(current, stored)])
     if (current.type in NUMERIC_TYPES) != (stored.type in NUMERIC_TYPES):
-        reindex_property(store, catalogue, name)  # its values' keys change kind
+        reindex_property(store, catalogue, object_type, name)  # its values' keys change kind
     return stored
 
 
@@ -235,7 +246,9 @@ _STANDARD_FIELDS = {
 }
 
 
-def _refuse_standard_changes(current: PropertyDefinition, updated: PropertyDefinition) -> None:
+def _refuse_standard_changes(
+    object_type: ObjectType, current: PropertyDefinition, updated: PropertyDefinition
+) -> None:
     changed = [
         shown
         for field, shown in _STANDARD_FIELDS.items()
@@ -244,7 +257,7 @@ def _refuse_standard_changes(current: PropertyDefinition, updated: PropertyDefin
     if changed:
         raise ValidationError(
             f"Unable to update property {current.name}: it is a HubSpot-defined property of "
-            f"object type {OBJECT_TYPE_ID} and its definition is read-only "
+            f"object type {object_type.type_id} and its definition is read-only "
             f"(readOnlyDefinition); {', '.join(changed)} cannot be changed"
         )
 
@@ -252,45 +265,54 @@ def _refuse_standard_changes(current: PropertyDefinition, updated: PropertyDefin
 # -- archiving -------------------------------------------------------------------------
 
 
-def archive_property(store: Store, catalogue: Catalogue, name: str) -> None:
+def archive_property(
+    store: Store, catalogue: Catalogue, object_type: ObjectType, name: str
+) -> None:
     """Archive the live custom property ``name`` (404 if there is none)."""
-    definition = catalogue.current().get(name)
+    definition = catalogue.current(object_type).get(name)
     if definition is None:
-        raise not_found(name)
-    _refuse_standard_archive(definition)
-    _archive(store, [definition])
+        raise not_found(object_type, name)
+    _refuse_standard_archive(object_type, definition)
+    _archive(store, object_type, [definition])
 
 
-def archive_properties(store: Store, catalogue: Catalogue, names: Sequence[str]) -> None:
+def archive_properties(
+    store: Store, catalogue: Catalogue, object_type: ObjectType, names: Sequence[str]
+) -> None:
     """Archive every live custom property among ``names``; names of no live property are
     passed over. A HubSpot-defined one refuses the whole batch."""
     _check_batch_size(len(names))
-    current = catalogue.current()
+    current = catalogue.current(object_type)
     targets = [d for d in map(current.get, dict.fromkeys(names)) if d is not None]
     for definition in targets:
-        _refuse_standard_archive(definition)
+        _refuse_standard_archive(object_type, definition)
     if targets:
-        _archive(store, targets)
+        _archive(store, object_type, targets)
 
 
-def _refuse_standard_archive(definition: PropertyDefinition) -> None:
+def _refuse_standard_archive(object_type: ObjectType, definition: PropertyDefinition) -> None:
     if definition.hubspot_defined or not definition.archivable:
         raise ValidationError(
             f"Unable to archive property {definition.name}: it is a HubSpot-defined property "
-            f"of object type {OBJECT_TYPE_ID}, and those cannot be archived"
+            f"of object type {object_type.type_id}, and those cannot be archived"
         )
 
 
-def _archive(store: Store, definitions: Sequence[PropertyDefinition]) -> None:
+def _archive(
+    store: Store, object_type: ObjectType, definitions: Sequence[PropertyDefinition]
+) -> None:
     now = now_ms()
-    _replace(store, [(d, replace(d, archived_at=now, updated_at=now)) for d in definitions])
+    changes = [(d, replace(d, archived_at=now, updated_at=now)) for d in definitions]
+    _replace(store, object_type, changes)
 
 
 def _replace(
-    store: Store, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+    store: Store,
+    object_type: ObjectType,
+    changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]],
 ) -> None:
     try:
-        store.replace_properties(changes)
+        store.replace_properties(object_type.type_id, changes)
     except DefinitionChanged as changed:
         raise Conflict(
             f"Property {changed} was changed by another request while this one ran; try again"
@@ -305,11 +327,11 @@ def _check_batch_size(count: int) -> None:
         raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
 
 
-def _check_group(name: str, groups: Mapping[str, object]) -> None:
+def _check_group(object_type: ObjectType, name: str, groups: Mapping[str, object]) -> None:
     if name not in groups:
         raise ValidationError(
-            f"Property group {name} does not exist on object type {OBJECT_TYPE_ID}; "
-            "create it first with POST /crm/v3/properties/tickets/groups"
+            f"Property group {name} does not exist on object type {object_type.type_id}; "
+            f"create it first with POST /crm/v3/properties/{object_type.name}/groups"
         )
 
 

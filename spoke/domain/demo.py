@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 
 from spoke.domain.instants import format_instant, now_ms
-from spoke.domain.pipelines import SUPPORT_PIPELINE
+from spoke.domain.standard_objects.tickets import SUPPORT_PIPELINE
 
 _PRODUCTS = (
     "billing portal",

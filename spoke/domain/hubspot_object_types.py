@@ -156,14 +156,31 @@ HUBSPOT_OBJECT_TYPES: tuple[HubSpotObjectType, ...] = (
 #: Custom objects: type ids ``2-<n>``, or fully qualified names ``p<portal>_<name>``.
 CUSTOM_OBJECTS = _granular("custom objects", "2-<n>", "custom")
 
-_BY_NAME = {t.name: t for t in HUBSPOT_OBJECT_TYPES} | {
-    t.type_id: t for t in HUBSPOT_OBJECT_TYPES if t.type_id is not None
+#: The singular names HubSpot's paths also take (``ticket``), where not the plural's.
+_SINGULAR_NAMES = {
+    "companies": "company",
+    "taxes": "tax",
+    "postal_mail": "postal_mail",
+    "deal_split": "deal_split",
 }
+
+
+def singular_name(plural: str) -> str:
+    """The singular name of a HubSpot object type, from its plural name."""
+    return _SINGULAR_NAMES.get(plural, plural.removesuffix("s"))
+
+
+_BY_NAME = (
+    {t.name: t for t in HUBSPOT_OBJECT_TYPES}
+    | {singular_name(t.name): t for t in HUBSPOT_OBJECT_TYPES}
+    | {t.type_id: t for t in HUBSPOT_OBJECT_TYPES if t.type_id is not None}
+)
 _CUSTOM = re.compile(r"^(2-[0-9]+|p[0-9]+_[a-z0-9_]+)$")
 
 
 def hubspot_object_type(name: str) -> HubSpotObjectType | None:
-    """The HubSpot object type a path names (by name, type id, or as a custom object),
+    """The HubSpot object type a path names (by plural or singular name, type id, or as
+    a custom object),
     or ``None`` if HubSpot has no object type by that name."""
     found = _BY_NAME.get(name)
     if found is None and _CUSTOM.match(name):

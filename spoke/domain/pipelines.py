@@ -1,11 +1,16 @@
-"""Ticket pipelines and their stages: what they are, and the view ticket writes check.
+"""Pipelines and their stages: what they are, and the view record writes check.
 
-Every portal starts with HubSpot's default ticket pipeline, ``0`` "Support Pipeline"
-(migration 0004 stores it). A ticket written without ``hs_pipeline`` is put in it. The
-pipelines API may add, change and delete (archive) pipelines and stages; the store keeps
-them, and each worker holds the current ones in a :class:`Pipelines` view, reloaded
-with the property definitions when the store's definitions version moves
+Object types with pipelines (tickets, deals) start with HubSpot's default pipelines
+(``ObjectType.pipelines.defaults``, stored when the database is migrated). A record
+written without a pipeline is put in its type's first default one. The pipelines API
+may add, change and delete (archive) pipelines and stages; the store keeps them, and
+each worker holds the current ones in a :class:`Pipelines` view per object type,
+reloaded with the property definitions when the store's definitions version moves
 (``spoke.domain.catalogue``). Changing them is ``spoke.domain.pipeline_editor``.
+
+A stage carries HubSpot's ``metadata`` object as it sends it; which keys an object
+type's stages need, and what they may hold, is the type's :class:`StageMetadataField`
+list (tickets: ``ticketState`` OPEN or CLOSED; deals: ``probability`` and ``isClosed``).
 """
 
 from __future__ import annotations
@@ -13,16 +18,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from spoke.domain.properties import Option, PropertyDefinition
 
-DEFAULT_PIPELINE_ID = "0"
-
-#: When the default pipeline came into being (Spoke's epoch for built-in definitions).
+#: When the default pipelines came into being (Spoke's epoch for built-in definitions).
 BUILT_IN_AT = 1_577_836_800_000  # 2020-01-01T00:00:00Z
-
-#: The values a ticket stage's ``metadata.ticketState`` may take.
-TICKET_STATES = ("OPEN", "CLOSED")
 
 #: Kinds of change an audit entry records.
 CREATE, UPDATE, DELETE = "CREATE", "UPDATE", "DELETE"
@@ -33,7 +34,8 @@ class Stage:
     id: str
     label: str
     display_order: int
-    ticket_state: str  # OPEN or CLOSED
+    metadata: Mapping[str, str]
+    """HubSpot's stage ``metadata`` as it sends it (tickets: ``{"ticketState": "OPEN"}``)."""
     created_at: int = BUILT_IN_AT
     updated_at: int = BUILT_IN_AT
     archived_at: int | None = None
@@ -60,7 +62,7 @@ class Pipeline:
 
     @property
     def live_stages(self) -> tuple[Stage, ...]:
-        """The stages tickets may be in, in HubSpot's order: by display order, then label."""
+        """The stages records may be in, in HubSpot's order: by display order, then label."""
         return tuple(sorted((s for s in self.stages if not s.archived), key=_display_key))
 
     def stage(self, stage_id: str) -> Stage | None:
@@ -77,20 +79,6 @@ def _display_key(item: Pipeline | Stage) -> tuple[int, str]:
     return (item.display_order, item.label)
 
 
-SUPPORT_PIPELINE = Pipeline(
-    id=DEFAULT_PIPELINE_ID,
-    label="Support Pipeline",
-    display_order=0,
-    stages=(
-        Stage("1", "New", 0, "OPEN"),
-        Stage("2", "Waiting on contact", 1, "OPEN"),
-        Stage("3", "Waiting on us", 2, "OPEN"),
-        Stage("4", "Closed", 3, "CLOSED"),
-    ),
-)
-"""The default pipeline as migration 0004 creates it."""
-
-
 @dataclass(frozen=True)
 class PipelineAudit:
     """One change to a pipeline, or to one of its stages (``stage_id``)."""
@@ -103,7 +91,7 @@ class PipelineAudit:
 
 
 class Pipelines:
-    """An immutable view of every ticket pipeline, archived ones too, by id."""
+    """An immutable view of an object type's pipelines, archived ones too, by id."""
 
     def __init__(self, pipelines: Iterable[Pipeline]) -> None:
         self.by_id: Mapping[str, Pipeline] = {p.id: p for p in pipelines}
@@ -125,22 +113,43 @@ class Pipelines:
         return next((p for p in self.by_id.values() if p.any_stage(stage_id)), None)
 
 
-DEFAULT_PIPELINES = Pipelines([SUPPORT_PIPELINE])
+@dataclass(frozen=True)
+class StageMetadataField:
+    """A key that every stage of an object type's pipelines has in its ``metadata``."""
 
-#: The standard properties whose options are the pipelines and their stages.
-PIPELINE_PROPERTY = "hs_pipeline"
-STAGE_PROPERTY = "hs_pipeline_stage"
+    name: str
+    choices: tuple[str, ...] = ()
+    """The values it may take, written exactly so; none: it is a probability, a decimal
+    from 0 to 1 (deals' ``probability``)."""
+    default: str | None = None
+    """What a stage given without it gets; ``None``: it must be given."""
+
+    def describe(self) -> str:
+        """What it may hold, as messages say it: ``OPEN or CLOSED``."""
+        return " or ".join(self.choices) if self.choices else "a decimal from 0.0 to 1.0"
+
+    def accepts(self, value: str) -> bool:
+        if self.choices:
+            return value in self.choices
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return False
+        return number.is_finite() and 0 <= number <= 1
 
 
 def with_pipeline_options(
-    definitions: Sequence[PropertyDefinition], pipelines: Pipelines
+    definitions: Sequence[PropertyDefinition],
+    pipelines: Pipelines,
+    pipeline_property: str,
+    stage_property: str,
 ) -> tuple[PropertyDefinition, ...]:
-    """``definitions`` with the options of ``hs_pipeline`` and ``hs_pipeline_stage`` set
-    to the live pipelines and their stages (every pipeline's stages, in pipeline order)."""
+    """``definitions`` with the options of the pipeline and stage properties set to the
+    live pipelines and their stages (every pipeline's stages, in pipeline order)."""
     live = pipelines.live()
     options = {
-        PIPELINE_PROPERTY: tuple(Option(p.label, p.id, p.display_order) for p in live),
-        STAGE_PROPERTY: tuple(
+        pipeline_property: tuple(Option(p.label, p.id, p.display_order) for p in live),
+        stage_property: tuple(
             Option(s.label, s.id, s.display_order) for p in live for s in p.live_stages
         ),
     }

@@ -43,13 +43,13 @@ class Option:
 
 @dataclass(frozen=True)
 class PropertyDefinition:
-    """A property of tickets, standard (HubSpot-defined) or custom."""
+    """A property of an object type, standard (HubSpot-defined) or custom."""
 
     name: str
     label: str
     type: PropertyType
     field_type: str
-    group_name: str = "ticketinformation"
+    group_name: str
     description: str = ""
     options: tuple[Option, ...] = ()
     display_order: int = -1
@@ -81,7 +81,7 @@ class PropertyDefinition:
 
 @dataclass(frozen=True)
 class PropertyGroup:
-    """A group of ticket properties (HubSpot's ``PropertyGroup``)."""
+    """A group of an object type's properties (HubSpot's ``PropertyGroup``)."""
 
     name: str
     label: str

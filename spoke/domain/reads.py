@@ -1,4 +1,5 @@
-"""Reading tickets: batch read by id or unique value, single reads, and pages of a list."""
+"""Reading records of any object type: batch read by id or unique value, single reads, and
+pages of a list."""
 
 from __future__ import annotations
 
@@ -7,20 +8,21 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from spoke.domain.catalogue import Catalogue, Properties
+from spoke.domain.object_types import ObjectType
 from spoke.domain.records import (
     MAX_BATCH_INPUTS,
     MAX_HISTORY_BATCH_INPUTS,
+    ObjectRecord,
     ReadOptions,
-    TicketRecord,
     first_appearances,
-    parse_ticket_id,
+    parse_object_id,
     to_record,
 )
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.errors import BatchTooLarge, InvalidPageRequest
-from spoke.store.base import HistoryEntry, Store, StoredTicket
+from spoke.store.base import HistoryEntry, Store, StoredObject
 
-#: History of each (ticket, property), newest first, as the store reads it.
+#: History of each (record, property), newest first, as the store reads it.
 History = dict[tuple[int, str], list[HistoryEntry]]
 
 #: Page sizes of a list (``limit``): HubSpot's default and maximum, and the maximum when
@@ -29,38 +31,40 @@ DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_HISTORY_PAGE_SIZE = 50
 
-#: The highest id a ticket can have (a signed 64-bit integer, in both backends).
-_MAX_TICKET_ID = 2**63 - 1
+#: The highest id a record can have (a signed 64-bit integer, in both backends).
+_MAX_OBJECT_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
 class BatchReadResult:
-    records: list[TicketRecord]
+    records: list[ObjectRecord]
     missing: list[str]
     """Inputs that matched no record, as sent, in input order, without repeats."""
 
 
 @dataclass(frozen=True, slots=True)
-class TicketPage:
-    records: list[TicketRecord]
+class ObjectPage:
+    records: list[ObjectRecord]
     next_after: str | None
     """The ``after`` that reads the next page; ``None`` on the last page."""
 
 
-class TicketReader:
+class ObjectReader:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self._store = store
         self._catalogue = catalogue
 
     def batch_read(
         self,
+        object_type: ObjectType,
         inputs: Sequence[str],
         properties: Sequence[str],
         properties_with_history: Sequence[str],
+        *,
         id_property: str | None,
         archived: bool,
     ) -> BatchReadResult:
-        """Read up to 100 tickets (50 with history); see behaviour.md decisions 1-9."""
+        """Read up to 100 records (50 with history); see behaviour.md decisions 1-9."""
         if len(inputs) > MAX_BATCH_INPUTS:
             raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
         if properties_with_history and len(inputs) > MAX_HISTORY_BATCH_INPUTS:
@@ -68,103 +72,121 @@ class TicketReader:
         wanted = first_appearances(inputs)
         ids: Mapping[str, int | None] = {}
         if id_property is None:
-            ids = {text: parse_ticket_id(text) for text in wanted}
-            read = self._read_by_id(ids, properties, properties_with_history)
+            ids = {text: parse_object_id(text) for text in wanted}
+            read = self._read_by_id(object_type, ids, properties, properties_with_history)
             if read is not None:
                 return _batch_result(wanted, ids, *read, archived=archived)
         # By unique value, or history with ids merged away, or definitions that just
         # moved: several queries, in one snapshot.
-        catalogue = self._catalogue.current()
+        catalogue = self._catalogue.current(object_type)
         options = _read_options(catalogue, properties, properties_with_history)
+        type_id = object_type.type_id
         with self._store.snapshot():
             if id_property is not None:
                 definition = id_property_definition(catalogue, id_property, "read")
-                ids = resolve(self._store, definition, wanted)
+                ids = resolve(self._store, type_id, definition, wanted)
             asked = [i for i in ids.values() if i]
-            tickets = {t.id: t for t in self._store.read_tickets(asked)}
-            self._follow_merges(asked, tickets)
+            records = {r.id: r for r in self._store.read_objects(type_id, asked)}
+            self._follow_merges(type_id, asked, records)
             history = None
             if options.history_names:
-                read_ids = list({t.id for t in tickets.values()})
-                history = self._store.read_history(read_ids, options.history_names)
-        return _batch_result(wanted, ids, tickets, options, history, archived=archived)
+                read_ids = list({r.id for r in records.values()})
+                history = self._store.read_history(type_id, read_ids, options.history_names)
+        return _batch_result(wanted, ids, records, options, history, archived=archived)
 
     def _read_by_id(
         self,
+        object_type: ObjectType,
         ids: Mapping[str, int | None],
         properties: Sequence[str],
         properties_with_history: Sequence[str],
-    ) -> tuple[dict[int, StoredTicket], ReadOptions, History | None] | None:
+    ) -> tuple[dict[int, StoredObject], ReadOptions, History | None] | None:
         """The common batch read, by id, in one store call (one round trip on
         PostgreSQL): the history asked for is read along, for the property names this
         worker last knew, and the definitions version with it. ``None`` when the names
         the version in force gives are not those, or when history is asked for and some
-        id names no ticket (it may have been merged away, and its primary's history
+        id names no record (it may have been merged away, and its primary's history
         must come from the same snapshot): the caller reads again."""
         asked = [i for i in ids.values() if i]
-        cached = self._catalogue.cached()
+        cached = self._catalogue.cached(object_type)
         known = _read_options(cached, properties, properties_with_history)
-        read = self._store.read_tickets_in_force(asked, known.history_names)
-        catalogue = self._catalogue.at(read.definitions_version)
+        type_id = object_type.type_id
+        read = self._store.read_objects_in_force(type_id, asked, known.history_names)
+        catalogue = self._catalogue.at(read.definitions_version, object_type)
         options = (
             known
             if catalogue is cached
             else _read_options(catalogue, properties, properties_with_history)
         )
-        tickets = {t.id: t for t in read.tickets}
+        records = {r.id: r for r in read.objects}
         if options.history_names != known.history_names:
             return None
         if options.history_names:
-            return (tickets, options, read.history) if len(tickets) == len(set(asked)) else None
-        self._follow_merges(asked, tickets)
-        return tickets, options, None
+            return (records, options, read.history) if len(records) == len(set(asked)) else None
+        self._follow_merges(type_id, asked, records)
+        return records, options, None
 
-    def _follow_merges(self, asked: Sequence[int], tickets: dict[int, StoredTicket]) -> None:
-        """Add to ``tickets`` (read by the ids ``asked``) the ticket each asked id that
+    def _follow_merges(
+        self, object_type: str, asked: Sequence[int], records: dict[int, StoredObject]
+    ) -> None:
+        """Add to ``records`` (read by the ids ``asked``) the record each asked id that
         was merged away reads as: the one it was merged into."""
-        if len(tickets) < len(set(asked)):
-            unfound = [i for i in asked if i not in tickets]
-            for merged_id, primary in self._store.read_merged_tickets(unfound).items():
-                tickets[merged_id] = tickets.setdefault(primary.id, primary)
+        if len(records) < len(set(asked)):
+            unfound = [i for i in asked if i not in records]
+            for merged_id, primary in self._store.read_merged_objects(object_type, unfound).items():
+                records[merged_id] = records.setdefault(primary.id, primary)
 
     def get(
         self,
-        ticket_id: str,
+        object_type: ObjectType,
+        object_id: str,
         properties: Sequence[str],
         properties_with_history: Sequence[str],
+        *,
         id_property: str | None,
         archived: bool,
-    ) -> TicketRecord | None:
+    ) -> ObjectRecord | None:
         result = self.batch_read(
-            [ticket_id], properties, properties_with_history, id_property, archived
+            object_type,
+            [object_id],
+            properties,
+            properties_with_history,
+            id_property=id_property,
+            archived=archived,
         )
         return result.records[0] if result.records else None
 
     def list_page(
         self,
+        object_type: ObjectType,
         after: str | None,
         limit: str | None,
         properties: Sequence[str],
         properties_with_history: Sequence[str],
+        *,
         archived: bool,
-    ) -> TicketPage:
-        """One page of the live (or, with ``archived``, the archived) tickets in id order.
+    ) -> ObjectPage:
+        """One page of the type's live (or, with ``archived``, archived) records in id
+        order.
 
         ``after`` is HubSpot's cursor: the id the page starts from (inclusive), so a page's
         ``next_after`` is its last id plus one. Paging by id is stable under concurrent
-        writes: no ticket is repeated, and none that existed when paging began is skipped.
+        writes: no record is repeated, and none that existed when paging began is skipped.
         """
         size = _page_size(limit, bool(properties_with_history))
         after_id = _start_of(after) - 1
-        options = _read_options(self._catalogue.current(), properties, properties_with_history)
+        catalogue = self._catalogue.current(object_type)
+        options = _read_options(catalogue, properties, properties_with_history)
+        type_id = object_type.type_id
         with self._store.snapshot() if options.history_names else nullcontext():
-            found = self._store.list_tickets(after_id, size + 1, archived)
+            found = self._store.list_objects(type_id, after_id, size + 1, archived)
             page = found[:size]
             history = None
             if options.history_names:
-                history = self._store.read_history([t.id for t in page], options.history_names)
+                ids = [r.id for r in page]
+                history = self._store.read_history(type_id, ids, options.history_names)
         next_after = str(page[-1].id + 1) if len(found) > size else None
-        return TicketPage([to_record(t, options, history) for t in page], next_after)
+        return ObjectPage([to_record(r, options, history) for r in page], next_after)
 
 
 def _page_size(limit: str | None, with_history: bool) -> int:
@@ -184,38 +206,41 @@ def _start_of(after: str | None) -> int:
         return 0
     if not (after.isascii() and after.isdigit()):
         raise InvalidPageRequest.for_cursor(after)
-    beyond_every_id = _MAX_TICKET_ID + 1
+    beyond_every_id = _MAX_OBJECT_ID + 1
     return beyond_every_id if len(after) > 19 else min(int(after), beyond_every_id)
 
 
 def _batch_result(
     wanted: Sequence[str],
     ids: Mapping[str, int | None],
-    tickets: Mapping[int, StoredTicket],
+    found: Mapping[int, StoredObject],
     options: ReadOptions,
     history: History | None,
     *,
     archived: bool,
 ) -> BatchReadResult:
-    """The records of ``wanted`` (each ticket once, in input order) and the inputs that
-    name no ticket of the ``archived`` kind."""
-    records: list[TicketRecord] = []
+    """The records of ``wanted`` (each once, in input order) and the inputs that name no
+    record of the ``archived`` kind."""
+    records: list[ObjectRecord] = []
     missing: list[str] = []
     returned: set[int] = set()
     for text in wanted:
-        ticket = tickets.get(ids[text] or 0)
-        if ticket is None or (ticket.archived_at is not None) != archived:
+        record = found.get(ids[text] or 0)
+        if record is None or (record.archived_at is not None) != archived:
             missing.append(text)
-        elif ticket.id not in returned:
-            returned.add(ticket.id)
-            records.append(to_record(ticket, options, history))
+        elif record.id not in returned:
+            returned.add(record.id)
+            records.append(to_record(record, options, history))
     return BatchReadResult(records, missing)
 
 
 def _read_options(
     catalogue: Properties, properties: Sequence[str], with_history: Sequence[str]
 ) -> ReadOptions:
+    object_type = catalogue.object_type
     return ReadOptions(
         names=catalogue.returned(properties, with_history),
         history_names=catalogue.existing(with_history),
+        created_property=object_type.created_property,
+        modified_property=object_type.modified_property,
     )

@@ -1,25 +1,28 @@
-"""What a read of tickets gives back: records shaped as HubSpot returns them."""
+"""What a read of records gives back: records shaped as HubSpot returns them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spoke.store.base import HistoryEntry, StoredTicket
-
-OBJECT_LABEL = "TICKET"
-NOT_FOUND_MESSAGE = (
-    f"Could not get some {OBJECT_LABEL} objects, they may be deleted or not exist. "
-    "Check that ids are valid."
-)
+from spoke.domain.object_types import ObjectType
+from spoke.store.base import HistoryEntry, StoredObject
 
 #: Batch limits (behaviour.md §1.2, §1.3).
 MAX_BATCH_INPUTS = 100
 MAX_HISTORY_BATCH_INPUTS = 50
 
 
+def not_found_message(object_type: ObjectType) -> str:
+    """HubSpot's message for inputs that name no record of the type."""
+    return (
+        f"Could not get some {object_type.label} objects, they may be deleted or not exist. "
+        "Check that ids are valid."
+    )
+
+
 @dataclass(slots=True)
-class TicketRecord:
+class ObjectRecord:
     id: int
     properties: dict[str, str | None]
     history: dict[str, list[HistoryEntry]] | None
@@ -30,36 +33,51 @@ class TicketRecord:
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Which properties a read returns, already resolved against the definitions."""
+    """Which properties a read returns, already resolved against the definitions, and
+    which of a record's values are its ``createdAt`` and ``updatedAt``."""
 
     names: tuple[str, ...]
     history_names: tuple[str, ...]
+    created_property: str
+    modified_property: str
 
 
 def to_record(
-    ticket: StoredTicket,
+    record: StoredObject,
     options: ReadOptions,
     history: dict[tuple[int, str], list[HistoryEntry]] | None,
-) -> TicketRecord:
-    values = ticket.values
+) -> ObjectRecord:
+    values = record.values
     versions = None
     if history is not None:
         versions = {
-            name: history[(ticket.id, name)]
+            name: history[(record.id, name)]
             for name in options.history_names
-            if (ticket.id, name) in history
+            if (record.id, name) in history
         }
-    return TicketRecord(
-        id=ticket.id,
-        properties={name: values.get(name) for name in options.names},
-        history=versions,
-        created_at=values["createdate"],
-        updated_at=values["hs_lastmodifieddate"],
-        archived_at=ticket.archived_at,
+    # Positional: a batch read builds 100 of these, and keywords cost 0.5 µs a record more.
+    return ObjectRecord(
+        record.id,
+        {name: values.get(name) for name in options.names},
+        versions,
+        values[options.created_property],
+        values[options.modified_property],
+        record.archived_at,
     )
 
 
-def parse_ticket_id(text: str) -> int | None:
+def full_record(object_type: ObjectType, record: StoredObject) -> ObjectRecord:
+    """A written record as a write's response shows it: every value it has."""
+    options = ReadOptions(
+        names=tuple(sorted(record.values)),
+        history_names=(),
+        created_property=object_type.created_property,
+        modified_property=object_type.modified_property,
+    )
+    return to_record(record, options, None)
+
+
+def parse_object_id(text: str) -> int | None:
     """The internal id ``text`` names, or ``None`` when it cannot name one."""
     if text.isascii() and text.isdigit() and len(text) < 19:
         return int(text)

@@ -1,4 +1,4 @@
-"""Searching tickets: HubSpot's ``POST /crm/v3/objects/tickets/search``.
+"""Searching records of an object type: HubSpot's ``POST /crm/v3/objects/{objectType}/search``.
 
 A search is an OR of up to 5 filter groups, each an AND of filters (at most 6 in a
 group, 18 in all), plus an optional full-text ``query``. Filter values compare as the
@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import parse_instant
+from spoke.domain.object_types import ObjectType
 from spoke.domain.properties import PropertyDefinition, PropertyType
-from spoke.domain.records import ReadOptions, TicketRecord, parse_ticket_id, to_record
+from spoke.domain.records import ObjectRecord, ReadOptions, parse_object_id, to_record
 from spoke.domain.search_index import NUMERIC_TYPES, text_key
 from spoke.domain.values import InvalidValue, normalise
 from spoke.errors import ValidationError
@@ -47,9 +48,6 @@ MAX_FILTER_VALUES = 500
 MAX_FILTER_VALUE_LENGTH = 65_536
 #: Characters of a ``CONTAINS_TOKEN`` token.
 MAX_TOKEN_LENGTH = 1_000
-
-#: What ``query`` searches: the tickets' default searchable properties.
-QUERY_PROPERTIES = ("content", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_id", "subject")
 
 #: Each operator as the store's comparison, and whether it is negated.
 _COMPARISONS: dict[str, tuple[Comparison, bool]] = {
@@ -106,35 +104,42 @@ class SearchRequest:
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     total: int
-    records: list[TicketRecord]
+    records: list[ObjectRecord]
     next_after: str | None
 
 
-class TicketSearch:
+class ObjectSearch:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self._store = store
         self._catalogue = catalogue
 
-    def search(self, request: SearchRequest) -> SearchPage:
-        catalogue = self._catalogue.current()
+    def search(self, object_type: ObjectType, request: SearchRequest) -> SearchPage:
+        catalogue = self._catalogue.current(object_type)
         limit = _limit(request.limit)
         offset = _offset(request.after)
         groups = _groups(catalogue, request.filter_groups)
-        words = _query_conditions(request.query)
+        words = _query_conditions(object_type, request.query)
         if words:
             groups = tuple((*g, *words) for g in groups) if groups else (words,)
+        type_id = object_type.type_id
         query = SearchQuery(
+            object_type=type_id,
             groups=groups,
             limit=min(limit, MAX_RESULTS - offset),
             offset=offset,
             sort=_sort(catalogue, request.sorts),
         )
-        options = ReadOptions(names=catalogue.returned(request.properties, ()), history_names=())
+        options = ReadOptions(
+            names=catalogue.returned(request.properties, ()),
+            history_names=(),
+            created_property=object_type.created_property,
+            modified_property=object_type.modified_property,
+        )
         with self._store.snapshot():
-            result = self._store.search_tickets(query)
-            found = {t.id: t for t in self._store.read_tickets(result.ids)}
+            result = self._store.search_objects(query)
+            found = {r.id: r for r in self._store.read_objects(type_id, result.ids)}
         if result.count_to_keep is not None:
-            self._store.keep_search_count(result.count_to_keep)
+            self._store.keep_search_count(type_id, result.count_to_keep)
         records = [to_record(found[i], options, None) for i in result.ids if i in found]
         end = offset + len(result.ids)
         next_after = str(end) if end < min(result.total, MAX_RESULTS) and result.ids else None
@@ -198,7 +203,7 @@ def _condition(catalogue: Properties, given: Filter) -> Condition:
     if definition is None:
         raise ValidationError(
             f"Unable to search on property {given.property_name!r}: "
-            "it does not exist on object type TICKET"
+            f"it does not exist on object type {catalogue.object_type.label}"
         )
     comparison, negated = _COMPARISONS[given.operator]
     name = definition.name
@@ -259,10 +264,10 @@ def _required(given: Filter, value: str | None, field: str) -> str:
 def _key(definition: PropertyDefinition, value: str, operator: str) -> SearchKey:
     """``value`` as the index keys values of ``definition``."""
     if definition.name == ID_PROPERTY:
-        ticket_id = parse_ticket_id(value.strip())
-        if ticket_id is None:
+        object_id = parse_object_id(value.strip())
+        if object_id is None:
             raise _invalid_value(definition, value, operator, "an object id")
-        return ticket_id
+        return object_id
     kind = definition.type
     if kind is PropertyType.NUMBER:
         try:
@@ -308,9 +313,9 @@ def _token_pattern(token: str) -> str:
     return rf"(?i)(?<!\w){body}(?!\w)"
 
 
-def _query_conditions(query: str | None) -> tuple[Condition, ...]:
+def _query_conditions(object_type: ObjectType, query: str | None) -> tuple[Condition, ...]:
     """The full-text ``query`` as one condition (none if it has no words): every word
-    starts a token of some searchable property. One condition, a key per word, so the
+    starts a token of one of the type's searchable properties. One condition, a key per word, so the
     SQL grows by one test per word (a condition per word made PostgreSQL plan a join per
     word: 150 words took 7.8 s on 50 tickets)."""
     text = query or ""
@@ -327,7 +332,7 @@ def _query_conditions(query: str | None) -> tuple[Condition, ...]:
     if not words:
         return ()
     keys = tuple(dict.fromkeys(rf"(?i)(?<!\w){re.escape(word)}" for word in words))
-    return (Condition(QUERY_PROPERTIES, Comparison.MATCHES, keys, hints=_hints(words)),)
+    return (Condition(object_type.query_properties, Comparison.MATCHES, keys, hints=_hints(words)),)
 
 
 def _hints(tokens: Sequence[str]) -> tuple[str, ...]:
@@ -347,7 +352,7 @@ def _sort(catalogue: Properties, sorts: Sequence[Sort]) -> SearchSort | None:
     if definition is None:
         raise ValidationError(
             f"Unable to sort on property {sort.property_name!r}: "
-            "it does not exist on object type TICKET"
+            f"it does not exist on object type {catalogue.object_type.label}"
         )
     kind = _SORT_KINDS.get(definition.type, SortKind.TEXT)
     return SearchSort(definition.name, kind, sort.descending)

@@ -1,14 +1,14 @@
-"""What the search index holds for a ticket's values, and keeping it whole.
+"""What the search index holds for a record's values, and keeping it whole.
 
-Each value of a live ticket is indexed under a key that compares as HubSpot's search
-compares values of its property's type (spoke/store/search.py keeps the rows):
+Each value of a live record is indexed, under its object type, by a key that compares as
+HubSpot's search compares values of its property's type (spoke/store/search.py keeps the rows):
 
 - ``number``: the number; ``date`` and ``datetime``: the instant in epoch milliseconds;
 - everything else: the value lowercased, as search matches text without regard to case.
   A long value is keyed by its first characters and a digest of the whole, so that
   equality stays exact and keys stay small enough for any database's index.
 
-The ticket's id (``hs_object_id``) is not indexed: the store searches it by primary key.
+The record's id (``hs_object_id``) is not indexed: the store searches it by primary key.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from datetime import date, datetime
 
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import date_to_ms
+from spoke.domain.object_types import ObjectType
 from spoke.domain.properties import PropertyDefinition, PropertyType
-from spoke.store.base import Store, StoredTicket
+from spoke.store.base import Store, StoredObject
 from spoke.store.search import ID_PROPERTY, SearchEntry, SearchKey
 
 #: Properties whose keys are numbers.
@@ -30,7 +31,7 @@ NUMERIC_TYPES = frozenset({PropertyType.NUMBER, PropertyType.DATE, PropertyType.
 #: Text keys longer than this are shortened (see the module docstring).
 _MAX_TEXT_KEY = 200
 
-#: Tickets read and indexed per step while the index is rebuilt.
+#: Records read and indexed per step while the index is rebuilt.
 _REBUILD_PAGE = 2000
 
 
@@ -64,7 +65,7 @@ _KEY_FUNCTIONS: dict[PropertyType, Callable[[str], SearchKey]] = {
 }
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=64)
 def _key_functions(properties: Properties) -> dict[str, Callable[[str], SearchKey]]:
     """The key function of every indexed property (one lookup per value on writes)."""
     return {
@@ -74,67 +75,73 @@ def _key_functions(properties: Properties) -> dict[str, Callable[[str], SearchKe
     }
 
 
-def entries(properties: Properties, ticket_id: int, values: Mapping[str, str]) -> list[SearchEntry]:
-    """The index rows of ``values`` of one ticket (names no longer defined are skipped)."""
+def entries(properties: Properties, object_id: int, values: Mapping[str, str]) -> list[SearchEntry]:
+    """The index rows of ``values`` of one record (names no longer defined are skipped)."""
     functions = _key_functions(properties)
     return [
-        (name, key_of(value), ticket_id)
+        (name, key_of(value), object_id)
         for name, value in values.items()
         if value and (key_of := functions.get(name)) is not None
     ]
 
 
-def entries_of(properties: Properties, tickets: Iterable[StoredTicket]) -> list[SearchEntry]:
-    return [row for t in tickets for row in entries(properties, t.id, t.values)]
+def entries_of(properties: Properties, records: Iterable[StoredObject]) -> list[SearchEntry]:
+    return [row for r in records for row in entries(properties, r.id, r.values)]
 
 
 def changed_entries(
     properties: Properties,
-    ticket_id: int,
+    object_id: int,
     before: Mapping[str, str],
     written: Mapping[str, str],
 ) -> tuple[list[SearchEntry], list[SearchEntry]]:
     """The rows to remove and to add when a write sets ``written`` (``""`` clears)."""
     old = {name: before[name] for name in written if name in before}
     new = {name: value for name, value in written.items() if value != ""}
-    return entries(properties, ticket_id, old), entries(properties, ticket_id, new)
+    return entries(properties, object_id, old), entries(properties, object_id, new)
 
 
-def reindex_property(store: Store, catalogue: Catalogue, name: str) -> None:
-    """Key every live value of property ``name`` anew (after its type changed)."""
-    definition = catalogue.current().get(name)
+def reindex_property(
+    store: Store, catalogue: Catalogue, object_type: ObjectType, name: str
+) -> None:
+    """Key every live value of the type's property ``name`` anew (after its type changed)."""
+    definition = catalogue.current(object_type).get(name)
+    type_id = object_type.type_id
     with store.transaction() as tx:
         # Writes keyed by the old type commit first; the next wait, then key the new way.
         tx.change_definitions()
-        tx.unindex_property(name)
+        tx.unindex_property(type_id, name)
         if definition is None:
             return
         after = 0
-        while page := store.list_tickets(after, _REBUILD_PAGE, archived=False):
+        while page := store.list_objects(type_id, after, _REBUILD_PAGE, archived=False):
             tx.index_values(
+                type_id,
                 [
-                    (name, search_key(definition, t.values[name]), t.id)
-                    for t in page
-                    if t.values.get(name)
-                ]
+                    (name, search_key(definition, r.values[name]), r.id)
+                    for r in page
+                    if r.values.get(name)
+                ],
             )
             after = page[-1].id
 
 
 def ensure_search_index(store: Store, catalogue: Catalogue) -> int:
-    """Build the index of a database whose tickets predate it; returns how many tickets
+    """Build the index of a database whose records predate it; returns how many records
     were indexed (0 when the index was complete already)."""
     if store.search_index_complete():
         return 0
-    properties = catalogue.current()
     indexed = 0
     with store.transaction() as tx:
         if not tx.rebuild_search_index():
             return 0
-        after = 0
-        while page := store.list_tickets(after, _REBUILD_PAGE, archived=False):
-            tx.index_values(entries_of(properties, page))
-            indexed += len(page)
-            after = page[-1].id
+        for object_type in catalogue.object_types:
+            properties = catalogue.current(object_type)
+            type_id = object_type.type_id
+            after = 0
+            while page := store.list_objects(type_id, after, _REBUILD_PAGE, archived=False):
+                tx.index_values(type_id, entries_of(properties, page))
+                indexed += len(page)
+                after = page[-1].id
         tx.mark_search_index_complete()
     return indexed

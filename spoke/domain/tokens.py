@@ -10,10 +10,13 @@ import secrets
 from collections.abc import Sequence
 
 from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
 from spoke.store.base import Store, TokenRecord
 
 TOKEN_PREFIX = "pat-na1-"
+#: Every scope an operation of a standard object type takes.
+KNOWN_SCOPES = frozenset(scope for t in STANDARD_OBJECT_TYPES for scope in t.scopes.all())
 
 
 def hash_token(token: str) -> str:
@@ -78,9 +81,8 @@ class Authenticator:
 
 
 def require_scopes(token: TokenRecord, any_of: Sequence[str]) -> None:
-    """The token must hold at least one of ``any_of`` (HubSpot lists alternatives); an
-    empty ``any_of`` asks for no scope."""
-    if any_of and not set(any_of) & set(token.scopes):
+    """The token must hold at least one of ``any_of`` (HubSpot lists alternatives)."""
+    if not set(any_of) & set(token.scopes):
         raise MissingScopes(any_of)
 
 

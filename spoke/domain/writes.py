@@ -1,4 +1,5 @@
-"""Writing tickets: create, update, upsert and archive, each request one transaction.
+"""Writing records of any object type: create, update, upsert and archive, each request one
+transaction.
 
 Every value is validated before anything is written; an invalid one rejects the whole
 request. Every change is appended to the property's history with its source.
@@ -11,18 +12,18 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from spoke.domain import search_index
-from spoke.domain.catalogue import Catalogue, Properties
+from spoke.domain.catalogue import OBJECT_ID_PROPERTY, Catalogue, Properties
 from spoke.domain.instants import format_instant, now_ms
 from spoke.domain.merge import lock_following_merges
-from spoke.domain.pipelines import DEFAULT_PIPELINE_ID, Pipelines
+from spoke.domain.object_types import ObjectType, PipelineModel
+from spoke.domain.pipelines import Pipelines
 from spoke.domain.properties import PropertyDefinition
 from spoke.domain.records import (
     MAX_BATCH_INPUTS,
-    NOT_FOUND_MESSAGE,
-    ReadOptions,
-    TicketRecord,
-    parse_ticket_id,
-    to_record,
+    ObjectRecord,
+    full_record,
+    not_found_message,
+    parse_object_id,
 )
 from spoke.domain.repeats import repeated
 from spoke.domain.unique import id_property_definition, resolve
@@ -36,7 +37,7 @@ from spoke.errors import (
     PropertyValuesNotValid,
     ValidationError,
 )
-from spoke.store.base import Store, StoredTicket, TicketWrite, Transaction, UniqueValueTaken
+from spoke.store.base import ObjectWrite, Store, StoredObject, Transaction, UniqueValueTaken
 from spoke.store.search import SearchEntry
 
 PropertyInput = Mapping[str, RawValue]
@@ -57,91 +58,102 @@ class WriteSource:
     def integration(cls, app_id: int) -> WriteSource:
         return cls("INTEGRATION", str(app_id))
 
-    def write(self, ticket_id: int, version: int, at: int, values: dict[str, str]) -> TicketWrite:
-        return TicketWrite(ticket_id, version, at, self.source_type, self.source_id, values)
+    def write(self, object_id: int, version: int, at: int, values: dict[str, str]) -> ObjectWrite:
+        return ObjectWrite(object_id, version, at, self.source_type, self.source_id, values)
 
 
 @dataclass(frozen=True, slots=True)
-class TicketUpdate:
+class ObjectUpdate:
     id: str
     properties: PropertyInput
 
 
-class TicketWriter:
+class ObjectWriter:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self._store = store
         self._catalogue = catalogue
 
     # -- create ------------------------------------------------------------------
 
-    def create(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[TicketRecord]:
-        """Create up to 100 tickets in one transaction."""
+    def create(
+        self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
+    ) -> list[ObjectRecord]:
+        """Create up to 100 records in one transaction."""
         _check_batch_size(len(inputs))
-        return [_full_record(t) for t in self._insert(inputs, source)]
+        return [full_record(object_type, r) for r in self._insert(object_type, inputs, source)]
 
-    def import_tickets(self, inputs: Sequence[PropertyInput], source: WriteSource) -> None:
-        """Create any number of tickets in one transaction (bulk loads; no API limit)."""
-        self._insert(inputs, source)
+    def import_objects(
+        self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
+    ) -> None:
+        """Create any number of records in one transaction (bulk loads; no API limit)."""
+        self._insert(object_type, inputs, source)
 
-    def _insert(self, inputs: Sequence[PropertyInput], source: WriteSource) -> list[StoredTicket]:
-        def insert(tx: Transaction, catalogue: Properties) -> list[StoredTicket]:
+    def _insert(
+        self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
+    ) -> list[StoredObject]:
+        def insert(tx: Transaction, catalogue: Properties) -> list[StoredObject]:
             changes = _validate_all(catalogue, inputs, creating=True)
             now = now_ms()  # inside the transaction: creation times follow id order
-            return _insert_tickets(tx, catalogue, changes, source, now)
+            return _insert_objects(tx, catalogue, changes, source, now)
 
-        return self._catalogue.write_in_force(insert)
+        return self._catalogue.write_in_force(object_type, insert)
 
     # -- update ------------------------------------------------------------------
 
     def update(
         self,
-        updates: Sequence[TicketUpdate],
+        object_type: ObjectType,
+        updates: Sequence[ObjectUpdate],
         source: WriteSource,
         id_property: str | None = None,
-    ) -> list[TicketRecord]:
-        """Update tickets named by id, or by a unique property's value."""
+    ) -> list[ObjectRecord]:
+        """Update records named by id, or by a unique property's value."""
         _check_batch_size(len(updates))
 
-        def update(tx: Transaction, catalogue: Properties) -> list[StoredTicket]:
+        def update(tx: Transaction, catalogue: Properties) -> list[StoredObject]:
             definition = (
                 id_property_definition(catalogue, id_property, "update") if id_property else None
             )
             changes = _validate_all(catalogue, [u.properties for u in updates], creating=False)
             _refuse_repeats([u.id for u in updates])
-            ids, current = self._lock_targets(tx, updates, definition)
+            ids, current = self._lock_targets(tx, object_type, updates, definition)
             missing = [
                 u.id
                 for u, i in zip(updates, ids, strict=True)
                 if i is None or i not in current or current[i].archived_at is not None
             ]
             if missing:
-                raise ObjectNotFound(NOT_FOUND_MESSAGE, ids=missing)
+                raise ObjectNotFound(not_found_message(object_type), ids=missing)
             _refuse_repeats([str(i) for i in ids])
-            now = now_ms()  # once the tickets are locked: timestamps follow commit order
+            now = now_ms()  # once the records are locked: timestamps follow commit order
             targets = [(current[i], c) for i, c in zip(ids, changes, strict=True) if i is not None]
-            return _update_tickets(tx, catalogue, targets, source, now)
+            return _update_objects(tx, catalogue, targets, source, now)
 
-        return [_full_record(t) for t in self._catalogue.write_in_force(update)]
+        written = self._catalogue.write_in_force(object_type, update)
+        return [full_record(object_type, r) for r in written]
 
     def _lock_targets(
         self,
         tx: Transaction,
-        updates: Sequence[TicketUpdate],
+        object_type: ObjectType,
+        updates: Sequence[ObjectUpdate],
         definition: PropertyDefinition | None,
-    ) -> tuple[list[int | None], dict[int, StoredTicket]]:
-        """The ticket each update names, and those tickets, locked.
+    ) -> tuple[list[int | None], dict[int, StoredObject]]:
+        """The record each update names, and those records, locked.
 
         By unique value, the value is looked up again once its holder is locked: a
         concurrent writer may have moved it in between (not on SQLite, whose writers
         run one at a time, but on PostgreSQL).
         """
-        if definition is None:  # an id merged into another ticket names that ticket
-            return lock_following_merges(self._store, tx, [parse_ticket_id(u.id) for u in updates])
+        type_id = object_type.type_id
+        if definition is None:  # an id merged into another record names that record
+            ids = [parse_object_id(u.id) for u in updates]
+            return lock_following_merges(self._store, tx, type_id, ids)
         values = [u.id for u in updates]
         for _ in range(_MAX_LOOKUPS):
-            held = resolve(self._store, definition, values)
-            current = tx.lock_tickets([i for i in held.values() if i])
-            if resolve(self._store, definition, values) == held:
+            held = resolve(self._store, type_id, definition, values)
+            current = tx.lock_objects(type_id, [i for i in held.values() if i])
+            if resolve(self._store, type_id, definition, values) == held:
                 return [held[v] for v in values], current
         raise Conflict(
             f"Values of {definition.name} kept changing while this update ran; try again"
@@ -150,9 +162,13 @@ class TicketWriter:
     # -- upsert ------------------------------------------------------------------
 
     def upsert(
-        self, inputs: Sequence[TicketUpdate], source: WriteSource, id_property: str
-    ) -> list[tuple[TicketRecord, bool]]:
-        """Update the live ticket holding each input's unique value, or create one with it.
+        self,
+        object_type: ObjectType,
+        inputs: Sequence[ObjectUpdate],
+        source: WriteSource,
+        id_property: str,
+    ) -> list[tuple[ObjectRecord, bool]]:
+        """Update the live record holding each input's unique value, or create one with it.
 
         Each result is paired with whether it was created. One transaction: an invalid
         value anywhere writes nothing.
@@ -161,10 +177,10 @@ class TicketWriter:
 
         def upsert(
             tx: Transaction, catalogue: Properties
-        ) -> tuple[list[int | None], list[StoredTicket], list[StoredTicket]]:
+        ) -> tuple[list[int | None], list[StoredObject], list[StoredObject]]:
             definition = id_property_definition(catalogue, id_property, "upsert")
             _refuse_repeats([_stored_form(definition, u.id) for u in inputs])
-            ids, current = self._lock_targets(tx, inputs, definition)
+            ids, current = self._lock_targets(tx, object_type, inputs, definition)
             held = [
                 i if i is not None and i in current and current[i].archived_at is None else None
                 for i in ids
@@ -174,8 +190,8 @@ class TicketWriter:
                 [{**u.properties, id_property: u.id} for u in inputs],
                 creating=[i is None for i in held],
             )
-            now = now_ms()  # once the tickets are locked: timestamps follow commit order
-            updated = _update_tickets(
+            now = now_ms()  # once the records are locked: timestamps follow commit order
+            updated = _update_objects(
                 tx,
                 catalogue,
                 [(current[i], c) for i, c in zip(held, changes, strict=True) if i is not None],
@@ -183,7 +199,7 @@ class TicketWriter:
                 now,
             )
             try:
-                created = _insert_tickets(
+                created = _insert_objects(
                     tx,
                     catalogue,
                     [c for i, c in zip(held, changes, strict=True) if i is None],
@@ -197,35 +213,39 @@ class TicketWriter:
             return held, updated, created
 
         held, updated, created = _retried_on_lost_creates(
-            lambda: self._catalogue.write_in_force(upsert)
+            lambda: self._catalogue.write_in_force(object_type, upsert)
         )
         updated_iter, created_iter = iter(updated), iter(created)
         return [
-            (_full_record(next(created_iter)), True)
+            (full_record(object_type, next(created_iter)), True)
             if i is None
-            else (_full_record(next(updated_iter)), False)
+            else (full_record(object_type, next(updated_iter)), False)
             for i in held
         ]
 
     # -- archive -----------------------------------------------------------------
 
-    def archive(self, ids: Sequence[str]) -> None:
-        """Soft-delete; ids that name no live ticket are ignored, as HubSpot does."""
+    def archive(self, object_type: ObjectType, ids: Sequence[str]) -> None:
+        """Soft-delete; ids that name no live record of the type are ignored, as HubSpot
+        does."""
         _check_batch_size(len(ids))
+        type_id = object_type.type_id
 
         def archive(tx: Transaction, catalogue: Properties) -> None:
             now = now_ms()
-            # An id merged into another ticket names that ticket.
-            _, current = lock_following_merges(self._store, tx, list(map(parse_ticket_id, ids)))
-            live = [t for t in current.values() if t.archived_at is None]
-            tx.update_tickets([StoredTicket(t.id, t.values, now, t.version) for t in live], now)
-            tx.unindex_values(search_index.entries_of(catalogue, live))
+            # An id merged into another record names that record.
+            parsed = list(map(parse_object_id, ids))
+            _, current = lock_following_merges(self._store, tx, type_id, parsed)
+            live = [r for r in current.values() if r.archived_at is None]
+            archived = [StoredObject(r.id, r.values, now, r.version) for r in live]
+            tx.update_objects(type_id, archived, now)
+            tx.unindex_values(type_id, search_index.entries_of(catalogue, live))
 
-        self._catalogue.write_in_force(archive)
+        self._catalogue.write_in_force(object_type, archive)
 
 
 class _CreatedMeanwhile(Exception):
-    """An upsert found no ticket holding a value, but another writer created one with it
+    """An upsert found no record holding a value, but another writer created one with it
     before this one could (PostgreSQL runs writers side by side, in READ COMMITTED)."""
 
     def __init__(self, conflict: Conflict) -> None:
@@ -235,7 +255,7 @@ class _CreatedMeanwhile(Exception):
 
 def _retried_on_lost_creates(write: Callable[[], T]) -> T:
     """``write`` (a whole transaction), run again from the start when it lost the race
-    to create a ticket with a unique value: the next run finds that ticket and updates
+    to create a record with a unique value: the next run finds that record and updates
     it, as an upsert must. After :data:`_MAX_LOOKUPS` runs, the 409."""
     for attempt in range(_MAX_LOOKUPS):
         try:
@@ -246,59 +266,65 @@ def _retried_on_lost_creates(write: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _insert_tickets(
+def _insert_objects(
     tx: Transaction,
     catalogue: Properties,
     changes: Sequence[dict[str, str]],
     source: WriteSource,
     now: int,
-) -> list[StoredTicket]:
-    """Insert tickets with validated ``changes``, their history and unique values."""
+) -> list[StoredObject]:
+    """Insert records with validated ``changes``, their history and unique values."""
     if not changes:
         return []
+    object_type = catalogue.object_type
+    type_id = object_type.type_id
     stamp = format_instant(now)
-    ids = tx.allocate_ticket_ids(len(changes))
-    tickets = [
-        StoredTicket(ticket_id, _initial_values(ticket_id, stamp, change), None, 1)
-        for ticket_id, change in zip(ids, changes, strict=True)
+    ids = tx.allocate_object_ids(len(changes))
+    records = [
+        StoredObject(object_id, _initial_values(object_type, object_id, stamp, change), None, 1)
+        for object_id, change in zip(ids, changes, strict=True)
     ]
-    tx.insert_tickets(tickets, now)
-    tx.index_values(search_index.entries_of(catalogue, tickets))
-    tx.record_writes([source.write(t.id, 1, now, t.values) for t in tickets])
+    tx.insert_objects(type_id, records, now)
+    tx.index_values(type_id, search_index.entries_of(catalogue, records))
+    tx.record_writes([source.write(r.id, 1, now, r.values) for r in records])
     _claim(
         tx,
+        catalogue,
         [
-            (name, t.values[name], t.id)
-            for t in tickets
+            (name, r.values[name], r.id)
+            for r in records
             for name in catalogue.unique_names
-            if name in t.values
+            if name in r.values
         ],
     )
-    return tickets
+    return records
 
 
-def _update_tickets(
+def _update_objects(
     tx: Transaction,
     catalogue: Properties,
-    targets: Sequence[tuple[StoredTicket, dict[str, str]]],
+    targets: Sequence[tuple[StoredObject, dict[str, str]]],
     source: WriteSource,
     now: int,
-) -> list[StoredTicket]:
-    """Apply validated changes to locked tickets; the tickets as they are afterwards."""
+) -> list[StoredObject]:
+    """Apply validated changes to locked records; the records as they are afterwards."""
+    object_type = catalogue.object_type
     stamp = format_instant(now)
-    before = {ticket.id: ticket for ticket, _ in targets}
-    results: list[StoredTicket] = []
-    writes: list[TicketWrite] = []
+    before = {record.id: record for record, _ in targets}
+    results: list[StoredObject] = []
+    writes: list[ObjectWrite] = []
     for old, change in targets:
-        ticket = old
+        record = old
         changed = _changes(old.values, change)
         if changed:
-            changed["hs_lastmodifieddate"] = stamp
+            changed[object_type.modified_property] = stamp
             writes.append(source.write(old.id, old.version + 1, now, changed))
-            ticket = _applied(old, writes[-1])
-        _check_stage_of(ticket, catalogue.pipelines)
-        results.append(ticket)
-    tx.update_tickets([t for t in results if t.version > before[t.id].version], now)
+            record = _applied(old, writes[-1])
+        if object_type.pipelines is not None:
+            _check_stage_of(record, catalogue.pipelines, object_type.pipelines)
+        results.append(record)
+    updated = [r for r in results if r.version > before[r.id].version]
+    tx.update_objects(object_type.type_id, updated, now)
     tx.record_writes(writes)
     _move_unique_values(tx, catalogue, before, writes)
     _reindex(tx, catalogue, before, writes)
@@ -331,7 +357,7 @@ def _validate_all(
 ) -> list[dict[str, str]]:
     """Normalised values of every input; raises one error listing every problem.
 
-    ``creating`` says, for all inputs or for each, whether it creates a ticket (and so
+    ``creating`` says, for all inputs or for each, whether it creates a record (and so
     must meet the rules of creation).
     """
     problems: list[InvalidPropertyValue] = []
@@ -357,53 +383,61 @@ def _validate_all(
                     change[name] = normalise(definition, raw)
                 except InvalidValue as invalid:
                     problems.append(invalid.for_property(name))
-        if creates:
-            problems.extend(_creation_problems(change, catalogue.pipelines))
+        model = catalogue.object_type.pipelines
+        if creates and model is not None:
+            problems.extend(_creation_problems(change, catalogue.pipelines, model))
         changes.append(change)
     if problems:
         raise PropertyValuesNotValid(problems)
     return changes
 
 
-def _creation_problems(change: dict[str, str], pipelines: Pipelines) -> list[InvalidPropertyValue]:
-    change.setdefault("hs_pipeline", DEFAULT_PIPELINE_ID)
-    problem = _pipeline_problem(change, pipelines)
+def _creation_problems(
+    change: dict[str, str], pipelines: Pipelines, model: PipelineModel
+) -> list[InvalidPropertyValue]:
+    change.setdefault(model.pipeline_property, model.default_pipeline_id)
+    problem = _pipeline_problem(change, pipelines, model)
     return [problem] if problem else []
 
 
 def _pipeline_problem(
-    values: Mapping[str, str], pipelines: Pipelines
+    values: Mapping[str, str], pipelines: Pipelines, model: PipelineModel
 ) -> InvalidPropertyValue | None:
-    """What is wrong with the ticket's pipeline and stage (the live ones of
+    """What is wrong with the record's pipeline and stage (the live ones of
     ``pipelines``), if anything."""
-    pipeline_id = values.get("hs_pipeline", "")
+    pipeline_property, stage_property = model.pipeline_property, model.stage_property
+    pipeline_id = values.get(pipeline_property, "")
     pipeline = pipelines.get(pipeline_id)
     if pipeline is None:
         labels = ", ".join(p.label for p in pipelines.live())
         return InvalidPropertyValue(
-            "hs_pipeline",
+            pipeline_property,
             "INVALID_OPTION",
             f"{pipeline_id} was not one of the allowed options: [{labels}]",
         )
-    stage_id = values.get("hs_pipeline_stage", "")
+    stage_id = values.get(stage_property, "")
     if not stage_id:
         return InvalidPropertyValue(
-            "hs_pipeline_stage", "REQUIRED_PROPERTY", 'Property "hs_pipeline_stage" is required'
+            stage_property, "REQUIRED_PROPERTY", f'Property "{stage_property}" is required'
         )
     if pipeline.stage(stage_id) is None:
         return InvalidPropertyValue(
-            "hs_pipeline_stage",
+            stage_property,
             "INVALID_OPTION",
             f"{stage_id} is not a valid pipeline stage of pipeline {pipeline.id}",
         )
     return None
 
 
-def _initial_values(ticket_id: int, stamp: str, change: dict[str, str]) -> dict[str, str]:
+def _initial_values(
+    object_type: ObjectType, object_id: int, stamp: str, change: dict[str, str]
+) -> dict[str, str]:
     values = {name: value for name, value in change.items() if value != ""}
-    values.setdefault("createdate", stamp)
-    values["hs_lastmodifieddate"] = stamp
-    values["hs_object_id"] = values["hs_ticket_id"] = str(ticket_id)
+    values.setdefault(object_type.created_property, stamp)
+    values[object_type.modified_property] = stamp
+    values[OBJECT_ID_PROPERTY] = str(object_id)
+    for name in object_type.id_properties:
+        values[name] = str(object_id)
     return values
 
 
@@ -416,18 +450,18 @@ def _changes(values: Mapping[str, str], change: Mapping[str, str]) -> dict[str, 
     }
 
 
-def _applied(ticket: StoredTicket, write: TicketWrite) -> StoredTicket:
-    values = dict(ticket.values)
+def _applied(record: StoredObject, write: ObjectWrite) -> StoredObject:
+    values = dict(record.values)
     for name, value in write.values.items():
         if value == "":
             del values[name]
         else:
             values[name] = value
-    return StoredTicket(ticket.id, values, ticket.archived_at, write.version)
+    return StoredObject(record.id, values, record.archived_at, write.version)
 
 
-def _check_stage_of(ticket: StoredTicket, pipelines: Pipelines) -> None:
-    problem = _pipeline_problem(ticket.values, pipelines)
+def _check_stage_of(record: StoredObject, pipelines: Pipelines, model: PipelineModel) -> None:
+    problem = _pipeline_problem(record.values, pipelines, model)
     if problem:
         raise PropertyValuesNotValid([problem])
 
@@ -435,45 +469,49 @@ def _check_stage_of(ticket: StoredTicket, pipelines: Pipelines) -> None:
 def _move_unique_values(
     tx: Transaction,
     catalogue: Properties,
-    before: Mapping[int, StoredTicket],
-    writes: Sequence[TicketWrite],
+    before: Mapping[int, StoredObject],
+    writes: Sequence[ObjectWrite],
 ) -> None:
     """Release the unique values that ``writes`` replaced, then claim the new ones."""
     unique = catalogue.unique_names
     tx.release_unique_values(
+        catalogue.object_type.type_id,
         [
-            (name, before[w.ticket_id].values[name])
+            (name, before[w.object_id].values[name])
             for w in writes
             for name in w.values
-            if name in unique and name in before[w.ticket_id].values
-        ]
+            if name in unique and name in before[w.object_id].values
+        ],
     )
     _claim(
-        tx, [(n, v, w.ticket_id) for w in writes for n, v in w.values.items() if n in unique and v]
+        tx,
+        catalogue,
+        [(n, v, w.object_id) for w in writes for n, v in w.values.items() if n in unique and v],
     )
 
 
 def _reindex(
     tx: Transaction,
     catalogue: Properties,
-    before: Mapping[int, StoredTicket],
-    writes: Sequence[TicketWrite],
+    before: Mapping[int, StoredObject],
+    writes: Sequence[ObjectWrite],
 ) -> None:
     """Replace the search index rows of the values that ``writes`` changed."""
     removed: list[SearchEntry] = []
     added: list[SearchEntry] = []
     for w in writes:
         old, new = search_index.changed_entries(
-            catalogue, w.ticket_id, before[w.ticket_id].values, w.values
+            catalogue, w.object_id, before[w.object_id].values, w.values
         )
         removed.extend(old)
         added.extend(new)
-    tx.unindex_values(removed)
-    tx.index_values(added)
+    type_id = catalogue.object_type.type_id
+    tx.unindex_values(type_id, removed)
+    tx.index_values(type_id, added)
 
 
-def _claim(tx: Transaction, claims: Sequence[tuple[str, str, int]]) -> None:
-    """Claim unique values for tickets; a value claimed twice in one batch is refused."""
+def _claim(tx: Transaction, catalogue: Properties, claims: Sequence[tuple[str, str, int]]) -> None:
+    """Claim unique values for records; a value claimed twice in one batch is refused."""
     seen: set[tuple[str, str]] = set()
     for name, value, _ in claims:
         if (name, value) in seen:
@@ -482,20 +520,16 @@ def _claim(tx: Transaction, claims: Sequence[tuple[str, str, int]]) -> None:
             )
         seen.add((name, value))
     try:
-        tx.claim_unique_values(claims)
+        tx.claim_unique_values(catalogue.object_type.type_id, claims)
     except UniqueValueTaken as taken:
-        raise _unique_conflict(taken) from None
+        raise unique_conflict(catalogue.object_type, taken) from None
 
 
-def _unique_conflict(taken: UniqueValueTaken) -> HubSpotError:
+def unique_conflict(object_type: ObjectType, taken: UniqueValueTaken) -> HubSpotError:
+    """The 409 for a unique value that another record of the type holds."""
     holder = str(taken.holder_id) if taken.holder_id is not None else "unknown"
     return Conflict(
-        f"A ticket with {taken.property_name} {taken.value} already exists. Existing ID: {holder}",
+        f"A {object_type.singular} with {taken.property_name} {taken.value} already exists. "
+        f"Existing ID: {holder}",
         context={"propertyName": [taken.property_name], "existingId": [holder]},
     )
-
-
-def _full_record(ticket: StoredTicket) -> TicketRecord:
-    """A written ticket as the write's response shows it: every value it has."""
-    names = tuple(sorted(ticket.values))
-    return to_record(ticket, ReadOptions(names=names, history_names=()), None)

@@ -2,17 +2,24 @@
 
 Contract, for every backend:
 
+- Every record (a ticket, a contact, ...) belongs to one object type, named by its type
+  id (``"0-5"``): every method that reads or writes records takes it, and a record is
+  never read, written, found or searched through another type. Record ids are unique
+  across types (one sequence).
 - Reads outside a transaction see committed data only.
 - :meth:`Store.transaction` runs its block as one transaction: everything it wrote
   commits together when the block ends, or nothing does when it raises. Writers that
-  touch the same tickets are serialised (``lock_tickets``), so no update is lost and
-  history rows of one ticket are appended in commit order.
-- Unique values are enforced by the store itself (a unique index), so two concurrent
-  writers can never both claim one value: the loser gets :class:`UniqueValueTaken`.
-- History is kept as the list of writes each ticket had; a ticket's ``version``
+  touch the same records are serialised (``lock_objects``), so no update is lost and
+  history rows of one record are appended in commit order.
+- Unique values are enforced by the store itself (a unique index per object type and
+  property), so two concurrent writers can never both claim one value: the loser gets
+  :class:`UniqueValueTaken`.
+- History is kept as the list of writes each record had; a record's ``version``
   numbers them, so history is in commit order by construction.
 - Stored property values are strings already in HubSpot's read format; the store
   never interprets them.
+- Custom properties, property groups and pipelines belong to one object type each; one
+  definitions version covers them all.
 
 The interface is synchronous: SQLite is fastest called inline (docs/decisions.md).
 """
@@ -31,19 +38,21 @@ from spoke.store.search import Condition, SearchEntry, SearchQuery, SearchResult
 
 
 @dataclass(slots=True)
-class StoredTicket:
+class StoredObject:
+    """A record of some object type, as stored."""
+
     id: int
     values: dict[str, str]
     archived_at: int | None
     version: int
-    """How many writes the ticket has had (1 once created)."""
+    """How many writes the record has had (1 once created)."""
 
 
 @dataclass(frozen=True, slots=True)
-class TicketWrite:
-    """The values one write set on one ticket (``""`` for a cleared value)."""
+class ObjectWrite:
+    """The values one write set on one record (``""`` for a cleared value)."""
 
-    ticket_id: int
+    object_id: int
     version: int
     timestamp: int
     source_type: str
@@ -53,9 +62,9 @@ class TicketWrite:
 
 @dataclass(slots=True)
 class HistoryEntry:
-    """One value a property of a ticket had, from ``timestamp`` on."""
+    """One value a property of a record had, from ``timestamp`` on."""
 
-    ticket_id: int
+    object_id: int
     property: str
     value: str
     timestamp: int
@@ -64,11 +73,11 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketsRead:
-    """What :meth:`Store.read_tickets_in_force` read."""
+class ObjectsRead:
+    """What :meth:`Store.read_objects_in_force` read."""
 
     definitions_version: int
-    tickets: list[StoredTicket]
+    objects: list[StoredObject]
     history: dict[tuple[int, str], list[HistoryEntry]]
     """Of the names asked for; empty when none were."""
 
@@ -83,21 +92,21 @@ class TokenRecord:
 
 
 class UniqueValueTaken(Exception):
-    """A unique property value is already held by another ticket."""
+    """A unique property value is already held by another record of the type."""
 
     def __init__(self, property_name: str, value: str, holder_id: int | None) -> None:
-        super().__init__(f"{property_name}={value!r} is held by ticket {holder_id}")
+        super().__init__(f"{property_name}={value!r} is held by record {holder_id}")
         self.property_name = property_name
         self.value = value
         self.holder_id = holder_id
 
 
 class PropertyExists(Exception):
-    """A custom property with that name already exists."""
+    """A custom property with that name already exists on the object type."""
 
 
 class PropertyGroupExists(Exception):
-    """A property group with that name already exists."""
+    """A property group with that name already exists on the object type."""
 
 
 class DefinitionChanged(Exception):
@@ -110,49 +119,60 @@ class DatabaseUnavailable(Exception):
 
 
 class Transaction(ABC):
-    """Writes of one request; see the module docstring for the guarantees."""
+    """Writes of one request; see the module docstring for the guarantees. ``object_type``
+    is always a type id (``"0-5"``)."""
 
     @abstractmethod
-    def allocate_ticket_ids(self, count: int) -> list[int]: ...
+    def allocate_object_ids(self, count: int) -> list[int]:
+        """``count`` new record ids, increasing, unused by any record of any type."""
 
     @abstractmethod
-    def lock_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
-        """The current state of ``ids`` that exist, locked until the transaction ends."""
+    def lock_objects(self, object_type: str, ids: Sequence[int]) -> dict[int, StoredObject]:
+        """The current state of the records of ``object_type`` among ``ids`` that exist,
+        locked until the transaction ends."""
 
     @abstractmethod
-    def insert_tickets(self, tickets: Sequence[StoredTicket], created_at: int) -> None: ...
+    def insert_objects(
+        self, object_type: str, objects: Sequence[StoredObject], created_at: int
+    ) -> None: ...
 
     @abstractmethod
-    def update_tickets(self, tickets: Sequence[StoredTicket], updated_at: int) -> None:
-        """Replace values, version and ``archived_at`` of existing tickets."""
+    def update_objects(
+        self, object_type: str, objects: Sequence[StoredObject], updated_at: int
+    ) -> None:
+        """Replace values, version and ``archived_at`` of existing records of the type."""
 
     @abstractmethod
-    def record_writes(self, writes: Sequence[TicketWrite]) -> None:
-        """Append writes to the tickets' history."""
+    def record_writes(self, writes: Sequence[ObjectWrite]) -> None:
+        """Append writes to the history of records (locked by this transaction)."""
 
     @abstractmethod
-    def claim_unique_values(self, claims: Sequence[tuple[str, str, int]]) -> None:
-        """Record ``(property, value, ticket_id)``; raises :class:`UniqueValueTaken`."""
+    def claim_unique_values(self, object_type: str, claims: Sequence[tuple[str, str, int]]) -> None:
+        """Record ``(property, value, object_id)``; raises :class:`UniqueValueTaken`."""
 
     @abstractmethod
-    def release_unique_values(self, releases: Sequence[tuple[str, str]]) -> None: ...
+    def release_unique_values(
+        self, object_type: str, releases: Sequence[tuple[str, str]]
+    ) -> None: ...
 
     # -- merges ------------------------------------------------------------------
 
     @abstractmethod
-    def read_writes(self, ids: Sequence[int]) -> list[TicketWrite]:
-        """Every write of the tickets ``ids``, each ticket's in version order."""
+    def read_writes(self, ids: Sequence[int]) -> list[ObjectWrite]:
+        """Every write of the records ``ids`` (locked by this transaction), each record's
+        in version order."""
 
     @abstractmethod
     def clear_history(self, ids: Sequence[int]) -> None:
-        """Delete every write of the tickets ``ids`` (a merge writes them again)."""
+        """Delete every write of the records ``ids`` (a merge writes them again)."""
 
     @abstractmethod
-    def retire_merged_ticket(self, merged_id: int, primary_id: int) -> None:
-        """Delete ticket ``merged_id`` and point its id, and every id merged into it
-        before, at ``primary_id``. Its id is never given to another ticket."""
+    def retire_merged_object(self, merged_id: int, primary_id: int) -> None:
+        """Delete record ``merged_id`` and point its id, and every id merged into it
+        before, at ``primary_id`` (a record of the same type). Its id is never given to
+        another record."""
 
-    # -- pipelines ---------------------------------------------------------------
+    # -- definitions -------------------------------------------------------------
 
     @abstractmethod
     def hold_definitions(self) -> int:
@@ -163,40 +183,40 @@ class Transaction(ABC):
     @abstractmethod
     def change_definitions(self) -> None:
         """Move the definitions version, so every worker reloads them once this
-        transaction commits; until then, ticket writes wait in :meth:`hold_definitions`
+        transaction commits; until then, record writes wait in :meth:`hold_definitions`
         (and this waits for the writes holding them)."""
 
     @abstractmethod
-    def lock_pipelines(self) -> list[Pipeline]:
-        """Every ticket pipeline, archived ones too, locked against other pipeline writers
-        until the transaction ends. Bumps the definitions version, so every worker reloads
-        the pipelines once the transaction commits."""
+    def lock_pipelines(self, object_type: str) -> list[Pipeline]:
+        """Every pipeline of the type, archived ones too, locked against other pipeline
+        writers until the transaction ends. Bumps the definitions version, so every worker
+        reloads the pipelines once the transaction commits."""
 
     @abstractmethod
     def allocate_pipeline_ids(self, count: int) -> list[str]:
         """``count`` new ids for pipelines or stages: numeric, never given out before."""
 
     @abstractmethod
-    def save_pipeline(self, pipeline: Pipeline) -> None:
+    def save_pipeline(self, object_type: str, pipeline: Pipeline) -> None:
         """Store ``pipeline`` and all its stages, new or replacing the stored ones."""
 
     @abstractmethod
-    def record_pipeline_audits(self, audits: Sequence[PipelineAudit]) -> None:
-        """Append entries to the pipelines' audit log."""
+    def record_pipeline_audits(self, object_type: str, audits: Sequence[PipelineAudit]) -> None:
+        """Append entries to the type's pipelines' audit log."""
 
     # -- search index (spoke/store/search.py) --------------------------------------
 
     @abstractmethod
-    def index_values(self, entries: Sequence[SearchEntry]) -> None:
+    def index_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
         """Add rows to the search index (a row already there is kept)."""
 
     @abstractmethod
-    def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
+    def unindex_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
         """Remove rows from the search index (a row not there is ignored)."""
 
     @abstractmethod
-    def unindex_property(self, name: str) -> None:
-        """Remove every row of property ``name`` from the search index."""
+    def unindex_property(self, object_type: str, name: str) -> None:
+        """Remove every row of property ``name`` of the type from the search index."""
 
     @abstractmethod
     def rebuild_search_index(self) -> bool:
@@ -208,11 +228,14 @@ class Transaction(ABC):
 
 
 class Store(ABC):
-    """One database holding tickets, their history, custom properties and tokens."""
+    """One database holding records of every object type, their history, custom
+    properties, property groups, pipelines and tokens. ``object_type`` is always a type
+    id (``"0-5"``)."""
 
     @abstractmethod
     def migrate(self) -> None:
-        """Bring the schema up to date (idempotent)."""
+        """Bring the schema up to date, with the standard property groups and pipelines of
+        every standard object type in it (idempotent)."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -227,56 +250,62 @@ class Store(ABC):
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Transaction]: ...
 
-    # -- tickets -----------------------------------------------------------------
+    # -- records -----------------------------------------------------------------
 
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads inside the block all see one committed state of the database."""
 
     @abstractmethod
-    def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
-        """The tickets among ``ids`` that exist, archived or not, in any order."""
+    def read_objects(self, object_type: str, ids: Sequence[int]) -> list[StoredObject]:
+        """The records of the type among ``ids`` that exist, archived or not, in any order."""
 
     @abstractmethod
-    def read_tickets_in_force(
-        self, ids: Sequence[int], history_names: Sequence[str] = ()
-    ) -> TicketsRead:
-        """:meth:`definitions_version`, :meth:`read_tickets` and, given names,
-        :meth:`read_history` of the tickets found, read in one state no earlier than the
+    def read_objects_in_force(
+        self, object_type: str, ids: Sequence[int], history_names: Sequence[str] = ()
+    ) -> ObjectsRead:
+        """:meth:`definitions_version`, :meth:`read_objects` and, given names,
+        :meth:`read_history` of the records found, read in one state no earlier than the
         call began: what a read by id needs, in as few round trips as the backend allows."""
 
     @abstractmethod
-    def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
-        """Up to ``limit`` tickets whose id is above ``after_id``, in id order: the archived
-        ones if ``archived``, else the live ones.
+    def list_objects(
+        self, object_type: str, after_id: int, limit: int, archived: bool
+    ) -> list[StoredObject]:
+        """Up to ``limit`` records of the type whose id is above ``after_id``, in id order:
+        the archived ones if ``archived``, else the live ones.
 
-        Paging by id (keyset, never an offset) is stable under concurrent writes: a ticket
+        Paging by id (keyset, never an offset) is stable under concurrent writes: a record
         keeps its id for ever, so a reader that passes the last id it saw as ``after_id``
-        never sees a ticket twice and never skips one that existed when it started.
+        never sees a record twice and never skips one that existed when it started.
         """
 
     @abstractmethod
-    def find_unique_values(self, property_name: str, values: Sequence[str]) -> dict[str, int]:
-        """Which ticket holds each of ``values`` of a unique property."""
+    def find_unique_values(
+        self, object_type: str, property_name: str, values: Sequence[str]
+    ) -> dict[str, int]:
+        """Which record of the type holds each of ``values`` of a unique property."""
 
     @abstractmethod
     def read_history(
-        self, ids: Sequence[int], property_names: Sequence[str]
+        self, object_type: str, ids: Sequence[int], property_names: Sequence[str]
     ) -> dict[tuple[int, str], list[HistoryEntry]]:
-        """History of each (ticket, property), newest first."""
+        """History of each (record of the type, property), newest first."""
 
     @abstractmethod
-    def count_tickets(self) -> int: ...
+    def count_objects(self, object_type: str) -> int:
+        """How many records of the type there are, live or archived."""
 
     # -- property definitions --------------------------------------------------
 
     @abstractmethod
     def definitions_version(self) -> int:
-        """Changes whenever a custom property definition or a pipeline changes (cheap
-        to call)."""
+        """Changes whenever a custom property definition, a property group or a pipeline
+        of any type changes (cheap to call)."""
 
     @abstractmethod
-    def custom_properties(self) -> list[PropertyDefinition]: ...
+    def custom_properties(self) -> dict[str, list[PropertyDefinition]]:
+        """Every custom property, archived ones too, by object type, each type's by name."""
 
     # -- access tokens ---------------------------------------------------------
 
@@ -292,70 +321,76 @@ class Store(ABC):
     # -- merges ------------------------------------------------------------------
 
     @abstractmethod
-    def merged_into(self, ids: Sequence[int]) -> dict[int, int]:
-        """For each of ``ids`` that was merged away, the id of the ticket it lives on in."""
+    def merged_into(self, object_type: str, ids: Sequence[int]) -> dict[int, int]:
+        """For each of ``ids`` that was merged away into a record of the type, the id of
+        the record it lives on in."""
 
     @abstractmethod
-    def read_merged_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
-        """For each of ``ids`` that was merged away, the ticket it lives on in, archived or
-        not (one consistent read)."""
+    def read_merged_objects(self, object_type: str, ids: Sequence[int]) -> dict[int, StoredObject]:
+        """For each of ``ids`` that was merged away into a record of the type, the record
+        it lives on in, archived or not (one consistent read)."""
 
     # -- property definitions: batches, changes, groups ----------------------------
 
     @abstractmethod
-    def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
-        """Store new custom properties, all or none (one definitions version bump); raises
-        :class:`PropertyExists` when a name is taken."""
+    def create_properties(
+        self, object_type: str, definitions: Sequence[PropertyDefinition]
+    ) -> None:
+        """Store new custom properties of the type, all or none (one definitions version
+        bump); raises :class:`PropertyExists` when a name is taken."""
 
     @abstractmethod
     def replace_properties(
-        self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+        self, object_type: str, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
     ) -> None:
-        """Replace stored custom definitions, each ``(before, after)`` (same name), all or
-        none, bumping the definitions version; raises :class:`DefinitionChanged` when a
-        stored definition is missing or no longer equals its ``before``."""
+        """Replace stored custom definitions of the type, each ``(before, after)`` (same
+        name), all or none, bumping the definitions version; raises
+        :class:`DefinitionChanged` when a stored definition is missing or no longer equals
+        its ``before``."""
 
     @abstractmethod
-    def property_has_values(self, name: str) -> bool:
-        """Whether any ticket, live or archived, holds a value of property ``name``."""
+    def property_has_values(self, object_type: str, name: str) -> bool:
+        """Whether any record of the type, live or archived, holds a value of ``name``."""
 
     @abstractmethod
-    def property_groups(self) -> list[PropertyGroup]:
-        """Every property group, archived ones included, by name."""
+    def property_groups(self, object_type: str) -> list[PropertyGroup]:
+        """Every property group of the type, archived ones included, by name."""
 
     @abstractmethod
-    def insert_property_group(self, group: PropertyGroup) -> None:
+    def insert_property_group(self, object_type: str, group: PropertyGroup) -> None:
         """Store a new group (bumping the definitions version); raises
         :class:`PropertyGroupExists` when the name is taken, even by an archived group."""
 
     @abstractmethod
-    def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
+    def replace_property_group(
+        self, object_type: str, before: PropertyGroup, after: PropertyGroup
+    ) -> None:
         """Replace a stored group (bumping the definitions version); raises
         :class:`DefinitionChanged` when it is missing or no longer equals ``before``."""
 
     # -- pipelines ---------------------------------------------------------------
 
     @abstractmethod
-    def pipelines(self) -> list[Pipeline]:
-        """Every ticket pipeline, archived ones too, with all its stages."""
+    def pipelines(self) -> dict[str, list[Pipeline]]:
+        """Every pipeline, archived ones too, with all its stages, by object type."""
 
     @abstractmethod
-    def pipeline_audits(self, pipeline_id: str) -> list[PipelineAudit]:
+    def pipeline_audits(self, object_type: str, pipeline_id: str) -> list[PipelineAudit]:
         """The audit entries of the pipeline itself (not of its stages), newest first."""
 
     @abstractmethod
-    def stage_audits(self, stage_id: str) -> list[PipelineAudit]:
+    def stage_audits(self, object_type: str, stage_id: str) -> list[PipelineAudit]:
         """The audit entries of the stage ``stage_id``, newest first."""
 
     # -- search index (spoke/store/search.py) --------------------------------------
 
     @abstractmethod
-    def search_tickets(self, query: SearchQuery) -> SearchResult:
-        """How many live tickets match, and the ids of the page asked for (inside
-        :meth:`snapshot`, for the two to agree)."""
+    def search_objects(self, query: SearchQuery) -> SearchResult:
+        """How many live records of the query's type match, and the ids of the page asked
+        for (inside :meth:`snapshot`, for the two to agree)."""
 
     @abstractmethod
-    def keep_search_count(self, condition: Condition) -> None:
+    def keep_search_count(self, object_type: str, condition: Condition) -> None:
         """Count the rows of an equality condition's key (``SearchResult.count_to_keep``)
         and keep the count, so that searches read it from then on (outside any
         transaction or snapshot). It may do nothing while writers are busy: the next
@@ -363,8 +398,8 @@ class Store(ABC):
 
     @abstractmethod
     def search_index_complete(self) -> bool:
-        """Whether every live ticket is in the search index (False only on a database
-        that had tickets before the index existed, until it is built)."""
+        """Whether every live record is in the search index (False only on a database
+        that had records before the index existed, until it is built)."""
 
 
 T = TypeVar("T")

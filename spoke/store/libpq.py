@@ -1,9 +1,9 @@
 """PostgreSQL statements run through libpq directly, for the batch reads by id.
 
-A batch read of 100 tickets is Spoke's hottest path. Through a psycopg cursor, part of
+A batch read of 100 records is Spoke's hottest path. Through a psycopg cursor, part of
 the worker's CPU for its statement went to psycopg's own Python layer: dumping the id
 list one element at a time, the cursor's execution machinery, and loading every value.
-Here each of the two statements of ``Store.read_tickets_in_force`` (with and without
+Here each of the two statements of ``Store.read_objects_in_force`` (with and without
 history) is prepared once per connection and run with ``psycopg.pq`` (psycopg's libpq
 wrapper): the ids go as one array literal and each value is read as the bytes PostgreSQL
 sent. The measurements are in docs/decisions.md ("The batch read by id goes through
@@ -20,11 +20,12 @@ import orjson
 import psycopg
 from psycopg import pq
 
-from spoke.store.base import HistoryEntry, StoredTicket, TicketsRead
-from spoke.store.rows import TICKET_COLUMNS, history_from_writes
+from spoke.store.base import HistoryEntry, ObjectsRead, StoredObject
+from spoke.store.rows import OBJECT_COLUMNS, history_from_writes
 
-#: PostgreSQL's type oid of ``bigint[]``.
+#: PostgreSQL's type oids of ``bigint[]`` and ``text``.
 _BIGINT_ARRAY_OID = 1016
+_TEXT_OID = 25
 #: SQLSTATE invalid_sql_statement_name: no prepared statement has the name.
 _NO_SUCH_STATEMENT = b"26000"
 
@@ -78,51 +79,58 @@ def bigint_array(ids: Sequence[int]) -> bytes:
     return ("{" + ",".join(map(str, ids)) + "}").encode()
 
 
-class TicketsInForceRead:
-    """``Store.read_tickets_in_force``, for one store's connection.
+class ObjectsInForceRead:
+    """``Store.read_objects_in_force``, for one store's connection.
 
     Each read is one statement: one round trip and one snapshot, without BEGIN and
-    COMMIT. It returns the tickets that exist and the definitions version; with history,
-    also every write of those tickets.
+    COMMIT. It returns the records of the type that exist and the definitions version;
+    with history, also every write of those records.
     """
 
     def __init__(self) -> None:
-        # A row per ticket found; when none is, one row of NULLs holds the version.
-        self._tickets = PreparedStatement(
-            "spoke_read_tickets_in_force",
+        # A row per record found; when none is, one row of NULLs holds the version.
+        self._objects = PreparedStatement(
+            "spoke_read_objects_in_force",
             "SELECT t.id, t.property_values, t.archived_at, t.version, d.version "
-            "FROM definitions_version d LEFT JOIN tickets t ON t.id = ANY($1)",
-            [_BIGINT_ARRAY_OID],
+            "FROM definitions_version d "
+            "LEFT JOIN objects t ON t.id = ANY($1) AND t.object_type = $2",
+            [_BIGINT_ARRAY_OID, _TEXT_OID],
         )
-        # Rows of three kinds, first column: 0 a ticket (as above, without the version),
-        # 1 one of its writes (ticket id, values, timestamp, version, source type and
-        # id), each ticket's newest first, 2 the definitions version.
-        self._tickets_and_writes = PreparedStatement(
-            "spoke_read_tickets_and_writes_in_force",
-            f"SELECT 0, {TICKET_COLUMNS}, NULL, NULL FROM tickets WHERE id = ANY($1) "
-            "UNION ALL SELECT 1, ticket_id, property_values, timestamp, version, source_type, "
-            "source_id FROM ticket_writes WHERE ticket_id = ANY($1) "
+        # Rows of three kinds, first column: 0 a record (as above, without the version),
+        # 1 one of its writes (record id, values, timestamp, version, source type and
+        # id), each record's newest first, 2 the definitions version. Writes are of the
+        # ids asked for; those of ids of another type are left out when read.
+        self._objects_and_writes = PreparedStatement(
+            "spoke_read_objects_and_writes_in_force",
+            f"SELECT 0, {OBJECT_COLUMNS}, NULL, NULL FROM objects "
+            "WHERE id = ANY($1) AND object_type = $2 "
+            "UNION ALL SELECT 1, object_id, property_values, timestamp, version, source_type, "
+            "source_id FROM object_writes WHERE object_id = ANY($1) "
             "UNION ALL SELECT 2, version, NULL, NULL, 0, NULL, NULL FROM definitions_version "
             "ORDER BY 1, 2, 5 DESC",
-            [_BIGINT_ARRAY_OID],
+            [_BIGINT_ARRAY_OID, _TEXT_OID],
         )
 
     def read(
-        self, connection: psycopg.Connection, ids: Sequence[int], history_names: Sequence[str]
-    ) -> TicketsRead:
-        parameters = [bigint_array(ids)]
+        self,
+        connection: psycopg.Connection,
+        object_type: str,
+        ids: Sequence[int],
+        history_names: Sequence[str],
+    ) -> ObjectsRead:
+        parameters = [bigint_array(ids), object_type.encode()]
         if not history_names:
-            result = self._tickets.run(connection, parameters)
+            result = self._objects.run(connection, parameters)
             found = result.get_value(0, 0) is not None
-            tickets = [_ticket(result, row, 0) for row in range(result.ntuples if found else 0)]
-            return TicketsRead(_int(result, 0, 4), tickets, {})
-        result = self._tickets_and_writes.run(connection, parameters)
+            objects = [_object(result, row, 0) for row in range(result.ntuples if found else 0)]
+            return ObjectsRead(_int(result, 0, 4), objects, {})
+        result = self._objects_and_writes.run(connection, parameters)
         value = result.get_value
-        version, tickets, writes = 0, [], []
+        version, objects, writes = 0, [], []
         for row in range(result.ntuples):
             kind = value(row, 0)
             if kind == b"0":
-                tickets.append(_ticket(result, row, 1))
+                objects.append(_object(result, row, 1))
             elif kind == b"1":
                 source_id = value(row, 6)
                 writes.append(
@@ -136,15 +144,18 @@ class TicketsInForceRead:
                 )
             else:
                 version = _int(result, row, 1)
+        if len(objects) < len(ids):  # some ids may name a record of another type
+            found_ids = {o.id for o in objects}
+            writes = [w for w in writes if w[0] in found_ids]
         history: dict[tuple[int, str], list[HistoryEntry]] = {}
         history_from_writes(writes, history_names, history)
-        return TicketsRead(version, tickets, history)
+        return ObjectsRead(version, objects, history)
 
 
-def _ticket(result: pq.abc.PGresult, row: int, first: int) -> StoredTicket:
-    """The ticket in columns ``first`` on of ``row``: ``TICKET_COLUMNS``."""
+def _object(result: pq.abc.PGresult, row: int, first: int) -> StoredObject:
+    """The record in columns ``first`` on of ``row``: ``OBJECT_COLUMNS``."""
     archived_at = result.get_value(row, first + 2)
-    return StoredTicket(
+    return StoredObject(
         _int(result, row, first),
         orjson.loads(_bytes(result, row, first + 1)),
         None if archived_at is None else int(archived_at),

@@ -1,5 +1,6 @@
-"""Pipeline rows as both SQL backends store them (migrations 0004): the one place that
-knows their column layout. Only the SQL dialect differs between the backends."""
+"""Pipeline rows as both SQL backends store them (migrations 0004 and 0008): the one
+place that knows their column layout. Only the SQL dialect differs between the backends.
+A stage's ``metadata`` is stored as one compact JSON object of strings."""
 
 from __future__ import annotations
 
@@ -7,32 +8,35 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
+import orjson
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit, Stage
 
 #: Columns of ``pipeline_row``, in order.
-PIPELINE_COLUMNS = "id, label, display_order, created_at, updated_at, archived_at"
+PIPELINE_COLUMNS = "object_type, id, label, display_order, created_at, updated_at, archived_at"
 #: Columns of ``stage_rows``, in order.
 STAGE_COLUMNS = (
-    "pipeline_id, id, label, display_order, ticket_state, created_at, updated_at, archived_at"
+    "object_type, pipeline_id, id, label, display_order, metadata, created_at, updated_at, "
+    "archived_at"
 )
 #: Columns of ``audit_row``, in order.
-AUDIT_COLUMNS = "pipeline_id, stage_id, action, timestamp, snapshot"
+AUDIT_COLUMNS = "object_type, pipeline_id, stage_id, action, timestamp, snapshot"
 
 
-def pipeline_row(pipeline: Pipeline) -> tuple[Any, ...]:
+def pipeline_row(object_type: str, pipeline: Pipeline) -> tuple[Any, ...]:
     p = pipeline
-    return (p.id, p.label, p.display_order, p.created_at, p.updated_at, p.archived_at)
+    return (object_type, p.id, p.label, p.display_order, p.created_at, p.updated_at, p.archived_at)
 
 
-def stage_rows(pipeline: Pipeline) -> list[tuple[Any, ...]]:
+def stage_rows(object_type: str, pipeline: Pipeline) -> list[tuple[Any, ...]]:
     return [
         (
+            object_type,
             pipeline.id,
             s.id,
             s.label,
             s.display_order,
-            s.ticket_state,
+            orjson.dumps(s.metadata).decode(),
             s.created_at,
             s.updated_at,
             s.archived_at,
@@ -42,42 +46,49 @@ def stage_rows(pipeline: Pipeline) -> list[tuple[Any, ...]]:
 
 
 #: Every pipeline with its stages, in one statement (so one consistent state): a row per
-#: stage, pipeline columns first; ``pipelines_from_rows`` reads them.
+#: stage, pipeline columns first; ``pipelines_from_rows`` reads them. ``{where}`` is empty
+#: for every type's, or a condition on ``p.object_type`` for one type's.
 SELECT_PIPELINES = (
-    "SELECT p.id, p.label, p.display_order, p.created_at, p.updated_at, p.archived_at, "
-    "s.id, s.label, s.display_order, s.ticket_state, s.created_at, s.updated_at, s.archived_at "
-    "FROM pipelines p LEFT JOIN pipeline_stages s ON s.pipeline_id = p.id "
-    "ORDER BY p.id, s.id"
+    "SELECT p.object_type, p.id, p.label, p.display_order, p.created_at, p.updated_at, "
+    "p.archived_at, s.id, s.label, s.display_order, s.metadata, s.created_at, s.updated_at, "
+    "s.archived_at FROM pipelines p LEFT JOIN pipeline_stages s "
+    "ON s.object_type = p.object_type AND s.pipeline_id = p.id{where} "
+    "ORDER BY p.object_type, p.id, s.id"
 )
 
 
-def pipelines_from_rows(rows: Iterable[Sequence[Any]]) -> list[Pipeline]:
-    """Pipelines from the rows of ``SELECT_PIPELINES``."""
-    heads: dict[str, Sequence[Any]] = {}
-    stages: dict[str, list[Stage]] = {}
+def pipelines_from_rows(rows: Iterable[Sequence[Any]]) -> dict[str, list[Pipeline]]:
+    """Pipelines by object type, from the rows of ``SELECT_PIPELINES``."""
+    heads: dict[tuple[str, str], Sequence[Any]] = {}
+    stages: dict[tuple[str, str], list[Stage]] = {}
     for row in rows:
-        pipeline_id = row[0]
-        heads.setdefault(pipeline_id, row[:6])
-        found = stages.setdefault(pipeline_id, [])
-        if row[6] is not None:
-            found.append(Stage(*row[6:]))
-    return [
-        Pipeline(
-            id=pipeline_id,
-            label=head[1],
-            display_order=head[2],
-            stages=tuple(stages[pipeline_id]),
-            created_at=head[3],
-            updated_at=head[4],
-            archived_at=head[5],
+        key = (row[0], row[1])
+        heads.setdefault(key, row[:7])
+        found = stages.setdefault(key, [])
+        if row[7] is not None:
+            stage_id, label, order, metadata, created, updated, archived = row[7:]
+            found.append(
+                Stage(stage_id, label, order, orjson.loads(metadata), created, updated, archived)
+            )
+    by_type: dict[str, list[Pipeline]] = {}
+    for (object_type, pipeline_id), head in heads.items():
+        by_type.setdefault(object_type, []).append(
+            Pipeline(
+                id=pipeline_id,
+                label=head[2],
+                display_order=head[3],
+                stages=tuple(stages[(object_type, pipeline_id)]),
+                created_at=head[4],
+                updated_at=head[5],
+                archived_at=head[6],
+            )
         )
-        for pipeline_id, head in heads.items()
-    ]
+    return by_type
 
 
-def audit_row(audit: PipelineAudit) -> tuple[Any, ...]:
+def audit_row(object_type: str, audit: PipelineAudit) -> tuple[Any, ...]:
     snapshot = msgspec.json.encode(audit.pipeline).decode()
-    return (audit.pipeline.id, audit.stage_id, audit.action, audit.timestamp, snapshot)
+    return (object_type, audit.pipeline.id, audit.stage_id, audit.action, audit.timestamp, snapshot)
 
 
 def audit_from_row(row: Sequence[Any]) -> PipelineAudit:

@@ -1,7 +1,7 @@
 """Rows as both SQL backends store them: the one place that knows the column layout.
 
 Both schemas have the same tables and columns (see ``migrations/``); only the SQL
-dialect differs. A ticket's values, and the values of each write, are stored as one
+dialect differs. A record's values, and the values of each write, are stored as one
 compact JSON object of strings.
 """
 
@@ -12,37 +12,47 @@ from typing import Any
 
 import orjson
 
-from spoke.store.base import HistoryEntry, StoredTicket, TicketWrite
+from spoke.store.base import HistoryEntry, ObjectWrite, StoredObject
 
-#: Columns ``ticket_from_row`` reads, in order.
-TICKET_COLUMNS = "id, property_values, archived_at, version"
+#: Columns ``object_from_row`` reads, in order.
+OBJECT_COLUMNS = "id, property_values, archived_at, version"
 #: Columns ``history_from_writes`` reads, in order.
-WRITE_HISTORY_COLUMNS = "ticket_id, timestamp, source_type, source_id, property_values"
+WRITE_HISTORY_COLUMNS = "object_id, timestamp, source_type, source_id, property_values"
 #: Columns of ``insert_row``, ``update_row`` and ``write_row``, in order.
-INSERT_TICKET_COLUMNS = "id, version, created_at, updated_at, archived_at, property_values"
-UPDATE_TICKET_ASSIGNMENTS = ("property_values", "version", "archived_at", "updated_at")
-WRITE_COLUMNS = "ticket_id, version, timestamp, source_type, source_id, property_values"
+INSERT_OBJECT_COLUMNS = (
+    "id, object_type, version, created_at, updated_at, archived_at, property_values"
+)
+UPDATE_OBJECT_ASSIGNMENTS = ("property_values", "version", "archived_at", "updated_at")
+WRITE_COLUMNS = "object_id, version, timestamp, source_type, source_id, property_values"
 
 
-def ticket_from_row(row: Sequence[Any]) -> StoredTicket:
-    return StoredTicket(row[0], orjson.loads(row[1]), row[2], row[3])
+def object_from_row(row: Sequence[Any]) -> StoredObject:
+    return StoredObject(row[0], orjson.loads(row[1]), row[2], row[3])
 
 
-def insert_row(ticket: StoredTicket, created_at: int) -> tuple[Any, ...]:
-    values = orjson.dumps(ticket.values).decode()
-    return (ticket.id, ticket.version, created_at, created_at, ticket.archived_at, values)
+def insert_row(object_type: str, record: StoredObject, created_at: int) -> tuple[Any, ...]:
+    values = orjson.dumps(record.values).decode()
+    return (
+        record.id,
+        object_type,
+        record.version,
+        created_at,
+        created_at,
+        record.archived_at,
+        values,
+    )
 
 
-def update_row(ticket: StoredTicket, updated_at: int) -> tuple[Any, ...]:
-    """The ``UPDATE_TICKET_ASSIGNMENTS`` values, then the ticket id."""
-    values = orjson.dumps(ticket.values).decode()
-    return (values, ticket.version, ticket.archived_at, updated_at, ticket.id)
+def update_row(object_type: str, record: StoredObject, updated_at: int) -> tuple[Any, ...]:
+    """The ``UPDATE_OBJECT_ASSIGNMENTS`` values, then the record's id and type."""
+    values = orjson.dumps(record.values).decode()
+    return (values, record.version, record.archived_at, updated_at, record.id, object_type)
 
 
-def write_row(write: TicketWrite) -> tuple[Any, ...]:
+def write_row(write: ObjectWrite) -> tuple[Any, ...]:
     values = orjson.dumps(write.values).decode()
     return (
-        write.ticket_id,
+        write.object_id,
         write.version,
         write.timestamp,
         write.source_type,
@@ -51,9 +61,9 @@ def write_row(write: TicketWrite) -> tuple[Any, ...]:
     )
 
 
-def write_from_row(row: Sequence[Any]) -> TicketWrite:
+def write_from_row(row: Sequence[Any]) -> ObjectWrite:
     """A write read with ``WRITE_COLUMNS``."""
-    return TicketWrite(row[0], row[1], row[2], row[3], row[4], orjson.loads(row[5]))
+    return ObjectWrite(row[0], row[1], row[2], row[3], row[4], orjson.loads(row[5]))
 
 
 def history_from_writes(
@@ -62,13 +72,13 @@ def history_from_writes(
     into: dict[tuple[int, str], list[HistoryEntry]],
 ) -> None:
     """Add to ``into`` the entries of ``property_names`` that the write rows (each
-    ticket's newest first) set."""
+    record's newest first) set."""
     loads = orjson.loads
-    for ticket_id, timestamp, source_type, source_id, written in rows:
+    for object_id, timestamp, source_type, source_id, written in rows:
         values = loads(written)
         for name in property_names:
             if name in values:
                 entry = HistoryEntry(
-                    ticket_id, name, values[name], timestamp, source_type, source_id
+                    object_id, name, values[name], timestamp, source_type, source_id
                 )
-                into.setdefault((ticket_id, name), []).append(entry)
+                into.setdefault((object_id, name), []).append(entry)

@@ -1,31 +1,32 @@
 """The search index and the SQL that searches it, shared by both backends.
 
-Every value of a live ticket has one row in a search table, keyed by
-``(property, key, ticket_id)``: ``search_numbers`` for numbers, dates and datetimes
-(keys are numbers, instants in epoch milliseconds) and ``search_text`` for everything
-else (keys are the lowercased value). The domain computes the keys
-(``spoke/domain/search_index.py``); the store only keeps and queries them.
+Every value of a live record has one row in a search table, keyed by
+``(object type, property, key, object id)``: ``search_numbers`` for numbers, dates and
+datetimes (keys are numbers, instants in epoch milliseconds) and ``search_text`` for
+everything else (keys are the lowercased value). The domain computes the keys
+(``spoke/domain/search_index.py``); the store only keeps and queries them. A search
+reads the rows of one object type only.
 
 A search is an OR of groups, each an AND of conditions. Each condition is one indexed
-range, so an equality test reads an index, never every ticket; negated conditions are
-the live tickets that the positive condition does not match; text matches (``MATCHES``)
-read the tickets' stored values. In a group, the condition that finds fewest rows (as
-:meth:`SearchSql.probes` counts them) drives, and each of its tickets is tested against
+range, so an equality test reads an index, never every record; negated conditions are
+the live records that the positive condition does not match; text matches (``MATCHES``)
+read the records' stored values. In a group, the condition that finds fewest rows (as
+:meth:`SearchSql.probes` counts them) drives, and each of its records is tested against
 the others. A search sorted by the number or instant its group filters on is read in
 the index's order.
 
-The ticket id (``hs_object_id``) is not indexed twice: conditions on it read the tickets
+The record id (``hs_object_id``) is not indexed twice: conditions on it read the objects
 table's primary key.
 
-Counts. A search's ``total`` is exact, and counting the rows of a key that most tickets
-share (``hs_pipeline = 0``) reads as many index rows as there are tickets. So a key whose
+Counts. A search's ``total`` is exact, and counting the rows of a key that most records
+share (``hs_pipeline = 0``) reads as many index rows as there are records. So a key whose
 equality search counted at least :data:`KEEP_COUNT_FROM` rows gets its count kept in
 ``search_counts`` (``Store.keep_search_count``), and the total of an equality search on
 it is read from there. Every transaction moves the kept counts of the keys it indexed
 and unindexed, by what its statements changed, just before it commits
 (:class:`CountChanges`); a key whose change is unsure loses its kept count, and is
 counted again. Keys are never dropped from ``search_counts`` otherwise: there are at most
-``tickets / KEEP_COUNT_FROM`` per property.
+``records / KEEP_COUNT_FROM`` per property.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ from enum import StrEnum
 from typing import Any
 
 SearchKey = str | float
-#: ``(property, key, ticket_id)``: one row of the search index.
+#: ``(property, key, object id)``: one row of the search index (of one object type).
 SearchEntry = tuple[str, SearchKey, int]
 
-#: The property that is the ticket's id; conditions on it use the tickets table.
+#: The property that is the record's id; conditions on it use the objects table.
 ID_PROPERTY = "hs_object_id"
 
 
@@ -56,7 +57,7 @@ class Comparison(StrEnum):
     MATCHES = "MATCHES"
     """For every regular expression of ``keys``, a stored value (not the key, which may
     be shortened) of one of the properties matches it: token and full-text search, which
-    read every live ticket. The test is one expression on the ticket's row, its size
+    read every live record. The test is one expression on the ticket's row, its size
     linear in the keys (a full-text ``query`` is one condition, a key per word)."""
 
 
@@ -68,8 +69,8 @@ class SortKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """Tickets with a value of one of ``properties`` that passes ``comparison``; or,
-    when ``negated``, the live tickets without one."""
+    """Records with a value of one of ``properties`` that passes ``comparison``; or,
+    when ``negated``, the live records without one."""
 
     properties: tuple[str, ...]
     comparison: Comparison
@@ -91,8 +92,10 @@ class SearchSort:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
+    object_type: str
+    """The type id of the records searched: only they are found."""
     groups: tuple[tuple[Condition, ...], ...]
-    """OR of AND-groups; no groups means every live ticket."""
+    """OR of AND-groups; no groups means every live record of the type."""
     limit: int
     offset: int = 0
     sort: SearchSort | None = None
@@ -102,7 +105,7 @@ class SearchQuery:
 class SearchResult:
     total: int
     ids: list[int]
-    """The page's ticket ids, in the order of the search."""
+    """The page's record ids, in the order of the search."""
     count_to_keep: Condition | None = None
     """An equality condition whose rows were counted, and were many: worth passing to
     ``Store.keep_search_count`` so that the next search reads its total."""
@@ -120,7 +123,7 @@ class Dialect:
     """SQL of each kind of sort key, with ``{values}`` for the JSON column and a
     placeholder for the property name."""
     value_expression: str
-    """SQL of a ticket's stored value of one property, from ``property_values``, with a
+    """SQL of a record's stored value of one property, from ``property_values``, with a
     placeholder for the property name."""
     property_path: str = "{name}"
     """How the property name parameter is spelled for the JSON lookup."""
@@ -133,7 +136,6 @@ _RANGE_OPERATORS = {
     Comparison.GTE: ">=",
 }
 
-_LIVE_IDS = "SELECT id AS ticket_id FROM tickets WHERE archived_at IS NULL"
 
 #: How the store runs a statement: its rows.
 Execute = Callable[[str, list[Any]], Iterable[Sequence[Any]]]
@@ -150,6 +152,10 @@ class SearchSql:
 
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
+        p = dialect.placeholder
+        self._live_ids = (
+            f"SELECT id AS object_id FROM objects WHERE object_type = {p} AND archived_at IS NULL"
+        )
 
     def run(self, query: SearchQuery, execute: Execute) -> SearchResult:
         """Search with ``execute`` (a connection's): the probes, the count, the page."""
@@ -161,7 +167,7 @@ class SearchSql:
         counted = counted_condition(query)
         kept = None
         if counted is not None:
-            sql, params = self.kept_count(counted)
+            sql, params = self.kept_count(query.object_type, counted)
             kept = next((int(row[0]) for row in execute(sql, params)), None)
         estimates = {c: first(sql, params) for c, sql, params in self.probes(query)}
         (count, count_params), (page, page_params) = self.statements(query, estimates)
@@ -170,23 +176,27 @@ class SearchSql:
         worth_keeping = kept is None and counted is not None and total >= KEEP_COUNT_FROM
         return SearchResult(total, ids, counted if worth_keeping else None)
 
-    def kept_count(self, condition: Condition) -> tuple[str, list[Any]]:
+    def kept_count(self, object_type: str, condition: Condition) -> tuple[str, list[Any]]:
         """The statement reading the kept count (no row if none is) of an equality
         condition's key."""
         p = self._dialect.placeholder
-        sql = f"SELECT n FROM search_counts WHERE property = {p} AND value = {p}"
-        return sql, [condition.properties[0], count_key(condition.keys[0])]
+        sql = (
+            f"SELECT n FROM search_counts "
+            f"WHERE object_type = {p} AND property = {p} AND value = {p}"
+        )
+        return sql, [object_type, condition.properties[0], count_key(condition.keys[0])]
 
-    def keep_count(self, condition: Condition) -> tuple[str, list[Any]]:
+    def keep_count(self, object_type: str, condition: Condition) -> tuple[str, list[Any]]:
         """The statement that counts an equality condition's rows and keeps the count
         (unless one is kept already); run it where no writer can change the rows."""
-        rows, params = self._condition(condition)
+        rows, params = self._condition(object_type, condition)
         p = self._dialect.placeholder
         sql = (
-            f"INSERT INTO search_counts (property, value, n) "
-            f"SELECT {p}, {p}, count(*) FROM ({rows}) AS r WHERE TRUE ON CONFLICT DO NOTHING"
+            f"INSERT INTO search_counts (object_type, property, value, n) "
+            f"SELECT {p}, {p}, {p}, count(*) FROM ({rows}) AS r WHERE TRUE ON CONFLICT DO NOTHING"
         )
-        return sql, [condition.properties[0], count_key(condition.keys[0]), *params]
+        key = count_key(condition.keys[0])
+        return sql, [object_type, condition.properties[0], key, *params]
 
     def probes(self, query: SearchQuery) -> list[tuple[Condition, str, list[Any]]]:
         """Statements that count (up to :data:`PROBE_LIMIT`) the rows of each index lookup
@@ -197,7 +207,7 @@ class SearchSql:
             if len(group) > 1:
                 for condition in group:
                     if _seekable(condition) and not condition.negated:
-                        sql, params = self._condition(condition)
+                        sql, params = self._condition(query.object_type, condition)
                         limited = f"SELECT count(*) FROM ({sql} LIMIT {PROBE_LIMIT}) AS p"
                         probes.append((condition, limited, params))
         return probes
@@ -212,8 +222,8 @@ class SearchSql:
         if query.sort is None or query.sort.property == ID_PROPERTY:
             direction = "DESC" if query.sort and query.sort.descending else "ASC"
             page = (
-                f"SELECT ticket_id FROM ({matches}) AS m "
-                f"ORDER BY ticket_id {direction} LIMIT {p} OFFSET {p}",
+                f"SELECT object_id FROM ({matches}) AS m "
+                f"ORDER BY object_id {direction} LIMIT {p} OFFSET {p}",
                 [*params, query.limit, query.offset],
             )
             return count, page
@@ -227,8 +237,8 @@ class SearchSql:
         path = self._dialect.property_path.format(name=sort.property)
         direction = "DESC" if sort.descending else "ASC"
         page = (
-            f"SELECT m.ticket_id FROM ({matches}) AS m JOIN tickets t ON t.id = m.ticket_id "
-            f"ORDER BY ({expression}) IS NULL, {expression} {direction}, m.ticket_id "
+            f"SELECT m.object_id FROM ({matches}) AS m JOIN objects t ON t.id = m.object_id "
+            f"ORDER BY ({expression}) IS NULL, {expression} {direction}, m.object_id "
             f"LIMIT {p} OFFSET {p}",
             [*params, path, path, query.limit, query.offset],
         )
@@ -251,21 +261,21 @@ class SearchSql:
             return None
         driver = on_sort[0]
         p = self._dialect.placeholder
-        params: list[Any] = [sort.property]
-        where = f"c.property = {p}"
+        params: list[Any] = [query.object_type, sort.property]
+        where = f"c.object_type = {p} AND c.property = {p}"
         if driver.comparison is not Comparison.HAS_PROPERTY:
             test, test_params = self._comparison("c.value", driver)
             where += f" AND {test}"
             params.extend(test_params)
         for condition in group:
             if condition is not driver:
-                test, test_params = self._test(condition, "c.ticket_id")
+                test, test_params = self._test(query.object_type, condition, "c.object_id")
                 where += f" AND {test}"
                 params.extend(test_params)
         direction = "DESC" if sort.descending else "ASC"
         return (
-            f"SELECT c.ticket_id FROM search_numbers c WHERE {where} "
-            f"ORDER BY c.value {direction}, c.ticket_id LIMIT {p} OFFSET {p}",
+            f"SELECT c.object_id FROM search_numbers c WHERE {where} "
+            f"ORDER BY c.value {direction}, c.object_id LIMIT {p} OFFSET {p}",
             [*params, query.limit, query.offset],
         )
 
@@ -273,91 +283,93 @@ class SearchSql:
         self, query: SearchQuery, estimates: Mapping[Condition, int]
     ) -> tuple[str, list[Any]]:
         if not query.groups:
-            return _LIVE_IDS, []
+            return self._live_ids, [query.object_type]
         selects: list[str] = []
         params: list[Any] = []
         for group in query.groups:
-            sql, group_params = self._group(group, estimates)
-            selects.append(f"SELECT ticket_id FROM ({sql}) AS g")
+            sql, group_params = self._group(query.object_type, group, estimates)
+            selects.append(f"SELECT object_id FROM ({sql}) AS g")
             params.extend(group_params)
         return " UNION ".join(selects), params
 
     def _group(
-        self, conditions: Sequence[Condition], estimates: Mapping[Condition, int]
+        self, object_type: str, conditions: Sequence[Condition], estimates: Mapping[Condition, int]
     ) -> tuple[str, list[Any]]:
         """The ids passing every condition: one condition's rows (the fewest, as far as
         the estimates tell) are tested against the others one by one."""
         driver = min(conditions, key=lambda c: _rank(c, estimates))
-        sql, params = self._condition(driver)
-        # A ticket has one key per property: only an index condition on several properties
-        # can name a ticket twice.
+        sql, params = self._condition(object_type, driver)
+        # A record has one key per property: only an index condition on several properties
+        # can name a record twice.
         repeats = len(driver.properties) > 1 and driver.comparison is not Comparison.MATCHES
         distinct = "DISTINCT " if repeats else ""
         tests: list[str] = []
         for condition in conditions:
             if condition is not driver:
-                test, test_params = self._test(condition, "c.ticket_id")
+                test, test_params = self._test(object_type, condition, "c.object_id")
                 tests.append(test)
                 params.extend(test_params)
         where = f" WHERE {' AND '.join(tests)}" if tests else ""
-        return f"SELECT {distinct}c.ticket_id FROM ({sql}) AS c{where}", params
+        return f"SELECT {distinct}c.object_id FROM ({sql}) AS c{where}", params
 
-    def _test(self, condition: Condition, ticket_id: str) -> tuple[str, list[Any]]:
-        """A test of one ticket (``ticket_id`` is its SQL) against ``condition``: an index
+    def _test(
+        self, object_type: str, condition: Condition, object_id: str
+    ) -> tuple[str, list[Any]]:
+        """A test of one record (``object_id`` is its SQL) against ``condition``: an index
         seek where the index allows one, else membership of the condition's ids."""
         no = "NOT " if condition.negated else ""
         if condition.comparison is Comparison.MATCHES:
             test, params = self._matching_test(condition)
-            return f"{no}EXISTS (SELECT 1 FROM tickets WHERE id = {ticket_id} AND {test})", params
+            return f"{no}EXISTS (SELECT 1 FROM objects WHERE id = {object_id} AND {test})", params
         if condition.properties == (ID_PROPERTY,):
-            test, params = self._comparison(ticket_id, condition)
+            test, params = self._comparison(object_id, condition)
             return f"{no}({test})", params
         if _seekable(condition):
             table = "search_numbers" if condition.numeric else "search_text"
             test, params = self._comparison("s.value", condition)
             p = self._dialect.placeholder
             seek = (
-                f"SELECT 1 FROM {table} s WHERE s.property = {p} AND {test} "
-                f"AND s.ticket_id = {ticket_id}"
+                f"SELECT 1 FROM {table} s WHERE s.object_type = {p} AND s.property = {p} "
+                f"AND {test} AND s.object_id = {object_id}"
             )
-            return f"{no}EXISTS ({seek})", [condition.properties[0], *params]
-        positive, params = self._condition(replace(condition, negated=False))
-        return f"{ticket_id} {no}IN ({positive})", params
+            return f"{no}EXISTS ({seek})", [object_type, condition.properties[0], *params]
+        positive, params = self._condition(object_type, replace(condition, negated=False))
+        return f"{object_id} {no}IN ({positive})", params
 
-    def _condition(self, condition: Condition) -> tuple[str, list[Any]]:
+    def _condition(self, object_type: str, condition: Condition) -> tuple[str, list[Any]]:
         if condition.comparison is Comparison.MATCHES:
-            return self._matching(condition)
+            return self._matching(object_type, condition)
         if condition.properties == (ID_PROPERTY,):
-            return self._on_id(condition)
+            return self._on_id(object_type, condition)
         table = "search_numbers" if condition.numeric else "search_text"
         p = self._dialect.placeholder
         names = condition.properties
         where = f"property = {p}" if len(names) == 1 else f"property IN ({_marks(p, len(names))})"
-        params: list[Any] = list(names)
+        params: list[Any] = [object_type, *names]
         if condition.comparison is not Comparison.HAS_PROPERTY:
             test, test_params = self._comparison("value", condition)
             where += f" AND {test}"
             params.extend(test_params)
-        positive = f"SELECT ticket_id FROM {table} WHERE {where}"
+        positive = f"SELECT object_id FROM {table} WHERE object_type = {p} AND {where}"
         if condition.negated:
-            return f"{_LIVE_IDS} AND id NOT IN ({positive})", params
+            return f"{self._live_ids} AND id NOT IN ({positive})", [object_type, *params]
         return positive, params
 
-    def _on_id(self, condition: Condition) -> tuple[str, list[Any]]:
+    def _on_id(self, object_type: str, condition: Condition) -> tuple[str, list[Any]]:
         test, params = self._comparison("id", condition)
         if condition.negated:
-            return f"{_LIVE_IDS} AND NOT ({test})", params
-        return f"{_LIVE_IDS} AND {test}", params
+            return f"{self._live_ids} AND NOT ({test})", [object_type, *params]
+        return f"{self._live_ids} AND {test}", [object_type, *params]
 
-    def _matching(self, condition: Condition) -> tuple[str, list[Any]]:
-        """Live tickets whose value of any of the properties matches (or, negated, none)."""
+    def _matching(self, object_type: str, condition: Condition) -> tuple[str, list[Any]]:
+        """Live records whose value of any of the properties matches (or, negated, none)."""
         test, params = self._matching_test(condition)
         if condition.negated:
-            return f"{_LIVE_IDS} AND NOT coalesce({test}, FALSE)", params
-        return f"{_LIVE_IDS} AND ({test})", params
+            return f"{self._live_ids} AND NOT coalesce({test}, FALSE)", [object_type, *params]
+        return f"{self._live_ids} AND ({test})", [object_type, *params]
 
     def _matching_test(self, condition: Condition) -> tuple[str, list[Any]]:
-        """Whether, for every key, a tickets row's value of one of the properties matches
+        """Whether, for every key, an objects row's value of one of the properties matches
         it; the cheap tests of the hints come first."""
         dialect = self._dialect
         p = dialect.placeholder
@@ -394,7 +406,7 @@ def _marks(placeholder: str, count: int) -> str:
 
 
 def _seekable(condition: Condition) -> bool:
-    """Whether one ticket can be tested with index seeks (``EQ``/``IN`` on one property)."""
+    """Whether one record can be tested with index seeks (``EQ``/``IN`` on one property)."""
     return (
         condition.comparison in (Comparison.EQ, Comparison.IN)
         and len(condition.properties) == 1
@@ -405,7 +417,7 @@ def _seekable(condition: Condition) -> bool:
 def _rank(condition: Condition, estimates: Mapping[Condition, int]) -> int:
     """How many rows driving a group by ``condition`` reads, as far as is known: the
     probed count of an index lookup, else a guess by kind (ranges and presence tests
-    read a part of the index, negations and text matches nearly every ticket)."""
+    read a part of the index, negations and text matches nearly every record)."""
     if condition in estimates:
         return estimates[condition]
     if condition.negated or condition.comparison is Comparison.MATCHES:
@@ -433,8 +445,8 @@ def count_key(key: SearchKey) -> str:
     return key if isinstance(key, str) else repr(key)
 
 
-#: ``(property, count key)``: a row of ``search_counts``.
-CountKey = tuple[str, str]
+#: ``(object type, property, count key)``: a row of ``search_counts``.
+CountKey = tuple[str, str, str]
 
 
 class CountChanges:
@@ -442,18 +454,22 @@ class CountChanges:
     move the kept counts by when it commits (see "Counts" above)."""
 
     def __init__(self) -> None:
-        # By (property, key) as indexed; written as count keys only when asked for.
-        self._deltas: Counter[tuple[str, SearchKey]] = Counter()
-        self._unsure: set[tuple[str, SearchKey]] = set()
+        # By (object type, property, key) as indexed; written as count keys only when
+        # asked for.
+        self._deltas: Counter[tuple[str, str, SearchKey]] = Counter()
+        self._unsure: set[tuple[str, str, SearchKey]] = set()
 
     def __bool__(self) -> bool:
         """Whether the transaction indexed or unindexed anything."""
         return bool(self._deltas or self._unsure)
 
-    def record(self, rows: Sequence[SearchEntry], changed: int, *, added: bool) -> None:
-        """``rows`` were inserted (``added``) or deleted by a statement that changed
-        ``changed`` rows; if it did not change them all, the changes are unsure."""
-        keys = [(name, key) for name, key, _ in rows]
+    def record(
+        self, object_type: str, rows: Sequence[SearchEntry], changed: int, *, added: bool
+    ) -> None:
+        """``rows`` of ``object_type`` were inserted (``added``) or deleted by a statement
+        that changed ``changed`` rows; if it did not change them all, the changes are
+        unsure."""
+        keys = [(object_type, name, key) for name, key, _ in rows]
         if changed != len(rows):
             self._unsure.update(keys)
         elif added:
@@ -461,18 +477,20 @@ class CountChanges:
         else:
             self._deltas.subtract(keys)
 
-    def deltas(self, kept: Container[CountKey] | None = None) -> list[tuple[str, str, int]]:
-        """``(property, count key, change)`` of the sure, non-zero changes, sorted; only
-        of ``kept`` keys if given."""
+    def deltas(self, kept: Container[CountKey] | None = None) -> list[tuple[str, str, str, int]]:
+        """``(object type, property, count key, change)`` of the sure, non-zero changes,
+        sorted; only of ``kept`` keys if given."""
         changes = (
-            (name, count_key(key), delta)
-            for (name, key), delta in self._deltas.items()
-            if delta and (name, key) not in self._unsure
+            (object_type, name, count_key(key), delta)
+            for (object_type, name, key), delta in self._deltas.items()
+            if delta and (object_type, name, key) not in self._unsure
         )
-        return sorted(c for c in changes if kept is None or c[:2] in kept)
+        return sorted(c for c in changes if kept is None or c[:3] in kept)
 
     def unsure(self) -> list[CountKey]:
-        return sorted({(name, count_key(key)) for name, key in self._unsure})
+        return sorted(
+            {(object_type, name, count_key(key)) for object_type, name, key in self._unsure}
+        )
 
 
 def split_entries(

@@ -24,17 +24,18 @@ from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store.base import (
     DefinitionChanged,
     HistoryEntry,
+    ObjectsRead,
+    ObjectWrite,
     PropertyExists,
     PropertyGroupExists,
     Store,
-    StoredTicket,
-    TicketsRead,
-    TicketWrite,
+    StoredObject,
     TokenRecord,
     Transaction,
     UniqueValueTaken,
     iter_chunks,
 )
+from spoke.store.default_definitions import install_default_definitions
 from spoke.store.migrations import apply_migrations
 from spoke.store.pipeline_rows import (
     AUDIT_COLUMNS,
@@ -49,14 +50,14 @@ from spoke.store.pipeline_rows import (
     stage_rows,
 )
 from spoke.store.rows import (
-    INSERT_TICKET_COLUMNS,
-    TICKET_COLUMNS,
-    UPDATE_TICKET_ASSIGNMENTS,
+    INSERT_OBJECT_COLUMNS,
+    OBJECT_COLUMNS,
+    UPDATE_OBJECT_ASSIGNMENTS,
     WRITE_COLUMNS,
     WRITE_HISTORY_COLUMNS,
     history_from_writes,
     insert_row,
-    ticket_from_row,
+    object_from_row,
     update_row,
     write_from_row,
     write_row,
@@ -92,13 +93,15 @@ _PRAGMAS = (
     "PRAGMA mmap_size = 2147418112",
 )
 
-#: A page of tickets in id order; archived ones through their own partial index (0002).
-_LIST_LIVE_TICKETS = (
-    f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id > ? AND archived_at IS NULL ORDER BY id LIMIT ?"
+#: A page of one type's records in id order, through the partial indexes of live and of
+#: archived records (migration 0008).
+_LIST_LIVE_OBJECTS = (
+    f"SELECT {OBJECT_COLUMNS} FROM objects "
+    "WHERE object_type = ? AND id > ? AND archived_at IS NULL ORDER BY id LIMIT ?"
 )
-_LIST_ARCHIVED_TICKETS = (
-    f"SELECT {TICKET_COLUMNS} FROM tickets "
-    "WHERE id > ? AND archived_at IS NOT NULL ORDER BY id LIMIT ?"
+_LIST_ARCHIVED_OBJECTS = (
+    f"SELECT {OBJECT_COLUMNS} FROM objects "
+    "WHERE object_type = ? AND id > ? AND archived_at IS NOT NULL ORDER BY id LIMIT ?"
 )
 
 
@@ -169,73 +172,82 @@ class SQLiteTransaction(Transaction):
         if not changes:
             return
         self._db.executemany(
-            "DELETE FROM search_counts WHERE property = ? AND value = ?", changes.unsure()
+            "DELETE FROM search_counts WHERE object_type = ? AND property = ? AND value = ?",
+            changes.unsure(),
         )
-        kept = set(self._db.execute("SELECT property, value FROM search_counts"))
+        kept = set(self._db.execute("SELECT object_type, property, value FROM search_counts"))
         if kept:
             self._db.executemany(
-                "UPDATE search_counts SET n = n + ? WHERE property = ? AND value = ?",
-                [(delta, name, key) for name, key, delta in changes.deltas(kept)],
+                "UPDATE search_counts SET n = n + ? "
+                "WHERE object_type = ? AND property = ? AND value = ?",
+                [(delta, *key) for *key, delta in changes.deltas(kept)],
             )
 
-    def allocate_ticket_ids(self, count: int) -> list[int]:
-        # Above merged-away ids too: their rows are gone, but their ids still name tickets.
+    def allocate_object_ids(self, count: int) -> list[int]:
+        # Above merged-away ids too: their rows are gone, but their ids still name records.
         (highest,) = self._db.execute(
-            "SELECT max(coalesce((SELECT max(id) FROM tickets), 0), "
-            "coalesce((SELECT max(merged_id) FROM merged_tickets), 0))"
+            "SELECT max(coalesce((SELECT max(id) FROM objects), 0), "
+            "coalesce((SELECT max(merged_id) FROM merged_objects), 0))"
         ).fetchone()
         return list(range(highest + 1, highest + 1 + count))
 
-    def lock_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
+    def lock_objects(self, object_type: str, ids: Sequence[int]) -> dict[int, StoredObject]:
         # BEGIN IMMEDIATE already holds the database's write lock.
-        return {t.id: t for t in _read_tickets(self._db, ids)}
+        return {o.id: o for o in _read_objects(self._db, object_type, ids)}
 
-    def insert_tickets(self, tickets: Sequence[StoredTicket], created_at: int) -> None:
+    def insert_objects(
+        self, object_type: str, objects: Sequence[StoredObject], created_at: int
+    ) -> None:
         self._db.executemany(
-            f"INSERT INTO tickets ({INSERT_TICKET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            [insert_row(t, created_at) for t in tickets],
+            f"INSERT INTO objects ({INSERT_OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [insert_row(object_type, o, created_at) for o in objects],
         )
 
-    def update_tickets(self, tickets: Sequence[StoredTicket], updated_at: int) -> None:
-        assignments = ", ".join(f"{column} = ?" for column in UPDATE_TICKET_ASSIGNMENTS)
+    def update_objects(
+        self, object_type: str, objects: Sequence[StoredObject], updated_at: int
+    ) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in UPDATE_OBJECT_ASSIGNMENTS)
         self._db.executemany(
-            f"UPDATE tickets SET {assignments} WHERE id = ?",
-            [update_row(t, updated_at) for t in tickets],
+            f"UPDATE objects SET {assignments} WHERE id = ? AND object_type = ?",
+            [update_row(object_type, o, updated_at) for o in objects],
         )
 
-    def record_writes(self, writes: Sequence[TicketWrite]) -> None:
+    def record_writes(self, writes: Sequence[ObjectWrite]) -> None:
         self._db.executemany(
-            f"INSERT INTO ticket_writes ({WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO object_writes ({WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             [write_row(w) for w in writes],
         )
 
-    def claim_unique_values(self, claims: Sequence[tuple[str, str, int]]) -> None:
-        for name, value, ticket_id in claims:
+    def claim_unique_values(self, object_type: str, claims: Sequence[tuple[str, str, int]]) -> None:
+        for name, value, object_id in claims:
             try:
                 self._db.execute(
-                    "INSERT INTO unique_values (property, value, ticket_id) VALUES (?, ?, ?)",
-                    (name, value, ticket_id),
+                    "INSERT INTO unique_values (object_type, property, value, object_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    (object_type, name, value, object_id),
                 )
             except sqlite3.IntegrityError:
                 row = self._db.execute(
-                    "SELECT ticket_id FROM unique_values WHERE property = ? AND value = ?",
-                    (name, value),
+                    "SELECT object_id FROM unique_values "
+                    "WHERE object_type = ? AND property = ? AND value = ?",
+                    (object_type, name, value),
                 ).fetchone()
                 raise UniqueValueTaken(name, value, row[0] if row else None) from None
 
-    def release_unique_values(self, releases: Sequence[tuple[str, str]]) -> None:
+    def release_unique_values(self, object_type: str, releases: Sequence[tuple[str, str]]) -> None:
         self._db.executemany(
-            "DELETE FROM unique_values WHERE property = ? AND value = ?", list(releases)
+            "DELETE FROM unique_values WHERE object_type = ? AND property = ? AND value = ?",
+            [(object_type, name, value) for name, value in releases],
         )
 
     # -- merges ------------------------------------------------------------------
 
-    def read_writes(self, ids: Sequence[int]) -> list[TicketWrite]:
-        writes: list[TicketWrite] = []
+    def read_writes(self, ids: Sequence[int]) -> list[ObjectWrite]:
+        writes: list[ObjectWrite] = []
         for chunk in iter_chunks(ids, _CHUNK):
             rows = self._db.execute(
-                f"SELECT {WRITE_COLUMNS} FROM ticket_writes "
-                f"WHERE ticket_id IN ({_placeholders(len(chunk))}) ORDER BY ticket_id, version",
+                f"SELECT {WRITE_COLUMNS} FROM object_writes "
+                f"WHERE object_id IN ({_placeholders(len(chunk))}) ORDER BY object_id, version",
                 chunk,
             )
             writes.extend(map(write_from_row, rows))
@@ -244,21 +256,21 @@ class SQLiteTransaction(Transaction):
     def clear_history(self, ids: Sequence[int]) -> None:
         for chunk in iter_chunks(ids, _CHUNK):
             self._db.execute(
-                f"DELETE FROM ticket_writes WHERE ticket_id IN ({_placeholders(len(chunk))})",
+                f"DELETE FROM object_writes WHERE object_id IN ({_placeholders(len(chunk))})",
                 chunk,
             )
 
-    def retire_merged_ticket(self, merged_id: int, primary_id: int) -> None:
-        self._db.execute("DELETE FROM tickets WHERE id = ?", (merged_id,))
+    def retire_merged_object(self, merged_id: int, primary_id: int) -> None:
+        self._db.execute("DELETE FROM objects WHERE id = ?", (merged_id,))
         self._db.execute(
-            "UPDATE merged_tickets SET primary_id = ? WHERE primary_id = ?", (primary_id, merged_id)
+            "UPDATE merged_objects SET primary_id = ? WHERE primary_id = ?", (primary_id, merged_id)
         )
         self._db.execute(
-            "INSERT INTO merged_tickets (merged_id, primary_id) VALUES (?, ?)",
+            "INSERT INTO merged_objects (merged_id, primary_id) VALUES (?, ?)",
             (merged_id, primary_id),
         )
 
-    # -- pipelines ---------------------------------------------------------------
+    # -- definitions -------------------------------------------------------------
 
     def hold_definitions(self) -> int:
         # BEGIN IMMEDIATE already holds the database's write lock.
@@ -268,10 +280,11 @@ class SQLiteTransaction(Transaction):
     def change_definitions(self) -> None:
         self._db.execute("UPDATE definitions_version SET version = version + 1")
 
-    def lock_pipelines(self) -> list[Pipeline]:
+    def lock_pipelines(self, object_type: str) -> list[Pipeline]:
         # BEGIN IMMEDIATE already holds the database's write lock.
         self.change_definitions()
-        return pipelines_from_rows(self._db.execute(SELECT_PIPELINES))
+        rows = self._db.execute(_SELECT_PIPELINES_OF_TYPE, (object_type,))
+        return pipelines_from_rows(rows).get(object_type, [])
 
     def allocate_pipeline_ids(self, count: int) -> list[str]:
         (last,) = self._db.execute(
@@ -279,46 +292,53 @@ class SQLiteTransaction(Transaction):
         ).fetchone()
         return [str(i) for i in range(last - count + 1, last + 1)]
 
-    def save_pipeline(self, pipeline: Pipeline) -> None:
+    def save_pipeline(self, object_type: str, pipeline: Pipeline) -> None:
         self._db.execute(
-            f"INSERT OR REPLACE INTO pipelines ({PIPELINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            pipeline_row(pipeline),
+            f"INSERT OR REPLACE INTO pipelines ({PIPELINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            pipeline_row(object_type, pipeline),
         )
-        self._db.execute("DELETE FROM pipeline_stages WHERE pipeline_id = ?", (pipeline.id,))
+        self._db.execute(
+            "DELETE FROM pipeline_stages WHERE object_type = ? AND pipeline_id = ?",
+            (object_type, pipeline.id),
+        )
         self._db.executemany(
-            f"INSERT INTO pipeline_stages ({STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            stage_rows(pipeline),
+            f"INSERT INTO pipeline_stages ({STAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            stage_rows(object_type, pipeline),
         )
 
-    def record_pipeline_audits(self, audits: Sequence[PipelineAudit]) -> None:
+    def record_pipeline_audits(self, object_type: str, audits: Sequence[PipelineAudit]) -> None:
         self._db.executemany(
-            f"INSERT INTO pipeline_audits ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-            [audit_row(a) for a in audits],
+            f"INSERT INTO pipeline_audits ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            [audit_row(object_type, a) for a in audits],
         )
 
     # -- search index ------------------------------------------------------------
 
-    def index_values(self, entries: Sequence[SearchEntry]) -> None:
+    def index_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)
         for table, rows in (("search_text", text), ("search_numbers", numbers)):
             inserted = self._db.executemany(
-                f"INSERT OR IGNORE INTO {table} (property, value, ticket_id) VALUES (?, ?, ?)",
-                rows,
+                f"INSERT OR IGNORE INTO {table} (object_type, property, value, object_id) "
+                "VALUES (?, ?, ?, ?)",
+                [(object_type, *row) for row in rows],
             ).rowcount
-            self._count_changes.record(rows, inserted, added=True)
+            self._count_changes.record(object_type, rows, inserted, added=True)
 
-    def unindex_values(self, entries: Sequence[SearchEntry]) -> None:
+    def unindex_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)
         for table, rows in (("search_text", text), ("search_numbers", numbers)):
             deleted = self._db.executemany(
-                f"DELETE FROM {table} WHERE property = ? AND value = ? AND ticket_id = ?", rows
+                f"DELETE FROM {table} "
+                "WHERE object_type = ? AND property = ? AND value = ? AND object_id = ?",
+                [(object_type, *row) for row in rows],
             ).rowcount
-            self._count_changes.record(rows, deleted, added=False)
+            self._count_changes.record(object_type, rows, deleted, added=False)
 
-    def unindex_property(self, name: str) -> None:
-        self._db.execute("DELETE FROM search_text WHERE property = ?", (name,))
-        self._db.execute("DELETE FROM search_numbers WHERE property = ?", (name,))
-        self._db.execute("DELETE FROM search_counts WHERE property = ?", (name,))
+    def unindex_property(self, object_type: str, name: str) -> None:
+        for table in ("search_text", "search_numbers", "search_counts"):
+            self._db.execute(
+                f"DELETE FROM {table} WHERE object_type = ? AND property = ?", (object_type, name)
+            )
 
     def rebuild_search_index(self) -> bool:
         # BEGIN IMMEDIATE already holds the database's write lock.
@@ -334,15 +354,37 @@ class SQLiteTransaction(Transaction):
         self._db.execute("UPDATE search_index_state SET complete = 1")
 
 
-def _read_tickets(db: sqlite3.Connection, ids: Sequence[int]) -> list[StoredTicket]:
-    found: list[StoredTicket] = []
+_SELECT_PIPELINES_OF_TYPE = SELECT_PIPELINES.format(where=" WHERE p.object_type = ?")
+
+
+def _read_objects(
+    db: sqlite3.Connection, object_type: str, ids: Sequence[int]
+) -> list[StoredObject]:
+    found: list[StoredObject] = []
     for chunk in iter_chunks(ids, _CHUNK):
         rows = db.execute(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id IN ({_placeholders(len(chunk))})",
-            chunk,
+            f"SELECT {OBJECT_COLUMNS} FROM objects "
+            f"WHERE id IN ({_placeholders(len(chunk))}) AND object_type = ?",
+            (*chunk, object_type),
         ).fetchall()
-        found.extend(map(ticket_from_row, rows))
+        found.extend(map(object_from_row, rows))
     return found
+
+
+def _read_history(
+    db: sqlite3.Connection, ids: Sequence[int], property_names: Sequence[str]
+) -> dict[tuple[int, str], list[HistoryEntry]]:
+    """History of the records ``ids`` (already known to be of one type)."""
+    history: dict[tuple[int, str], list[HistoryEntry]] = {}
+    for chunk in iter_chunks(ids, _CHUNK):
+        rows = db.execute(
+            f"SELECT {WRITE_HISTORY_COLUMNS} FROM object_writes "
+            f"WHERE object_id IN ({_placeholders(len(chunk))}) "
+            "ORDER BY object_id, version DESC",
+            chunk,
+        )
+        history_from_writes(rows, property_names, history)
+    return history
 
 
 class SQLiteStore(Store):
@@ -366,6 +408,7 @@ class SQLiteStore(Store):
 
     def migrate(self) -> None:
         apply_migrations("sqlite", self.url)
+        install_default_definitions(self)
 
     def close(self) -> None:
         self._db.close()
@@ -396,63 +439,67 @@ class SQLiteStore(Store):
             if self._db.in_transaction:
                 self._db.execute("COMMIT")
 
-    def read_tickets(self, ids: Sequence[int]) -> list[StoredTicket]:
-        return _read_tickets(self._db, ids)
+    def read_objects(self, object_type: str, ids: Sequence[int]) -> list[StoredObject]:
+        return _read_objects(self._db, object_type, ids)
 
-    def read_tickets_in_force(
-        self, ids: Sequence[int], history_names: Sequence[str] = ()
-    ) -> TicketsRead:
+    def read_objects_in_force(
+        self, object_type: str, ids: Sequence[int], history_names: Sequence[str] = ()
+    ) -> ObjectsRead:
         # In process, several statements cost little; with history they need a snapshot.
         with self.snapshot() if history_names else nullcontext():
             version = self.definitions_version()
-            tickets = _read_tickets(self._db, ids)
+            objects = _read_objects(self._db, object_type, ids)
             history = {}
             if history_names:
-                history = self.read_history([t.id for t in tickets], history_names)
-        return TicketsRead(version, tickets, history)
+                history = _read_history(self._db, [o.id for o in objects], history_names)
+        return ObjectsRead(version, objects, history)
 
-    def list_tickets(self, after_id: int, limit: int, archived: bool) -> list[StoredTicket]:
+    def list_objects(
+        self, object_type: str, after_id: int, limit: int, archived: bool
+    ) -> list[StoredObject]:
         rows = self._db.execute(
-            _LIST_ARCHIVED_TICKETS if archived else _LIST_LIVE_TICKETS, (after_id, limit)
+            _LIST_ARCHIVED_OBJECTS if archived else _LIST_LIVE_OBJECTS,
+            (object_type, after_id, limit),
         ).fetchall()
-        return list(map(ticket_from_row, rows))
+        return list(map(object_from_row, rows))
 
-    def find_unique_values(self, property_name: str, values: Sequence[str]) -> dict[str, int]:
+    def find_unique_values(
+        self, object_type: str, property_name: str, values: Sequence[str]
+    ) -> dict[str, int]:
         held: dict[str, int] = {}
         for chunk in iter_chunks(values, _CHUNK):
             rows = self._db.execute(
-                "SELECT value, ticket_id FROM unique_values "
-                f"WHERE property = ? AND value IN ({_placeholders(len(chunk))})",
-                (property_name, *chunk),
+                "SELECT value, object_id FROM unique_values WHERE object_type = ? "
+                f"AND property = ? AND value IN ({_placeholders(len(chunk))})",
+                (object_type, property_name, *chunk),
             )
             held.update(rows)
         return held
 
     def read_history(
-        self, ids: Sequence[int], property_names: Sequence[str]
+        self, object_type: str, ids: Sequence[int], property_names: Sequence[str]
     ) -> dict[tuple[int, str], list[HistoryEntry]]:
-        history: dict[tuple[int, str], list[HistoryEntry]] = {}
-        for chunk in iter_chunks(ids, _CHUNK):
-            rows = self._db.execute(
-                f"SELECT {WRITE_HISTORY_COLUMNS} FROM ticket_writes "
-                f"WHERE ticket_id IN ({_placeholders(len(chunk))}) "
-                "ORDER BY ticket_id, version DESC",
-                chunk,
-            )
-            history_from_writes(rows, property_names, history)
-        return history
+        typed = [o.id for o in _read_objects(self._db, object_type, ids)]
+        return _read_history(self._db, typed, property_names)
 
-    def count_tickets(self) -> int:
-        (count,) = self._db.execute("SELECT count(*) FROM tickets").fetchone()
+    def count_objects(self, object_type: str) -> int:
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM objects WHERE object_type = ?", (object_type,)
+        ).fetchone()
         return int(count)
 
     def definitions_version(self) -> int:
         (version,) = self._db.execute("SELECT version FROM definitions_version").fetchone()
         return int(version)
 
-    def custom_properties(self) -> list[PropertyDefinition]:
-        rows = self._db.execute("SELECT definition FROM custom_properties ORDER BY name")
-        return [msgspec.json.decode(row[0], type=PropertyDefinition) for row in rows]
+    def custom_properties(self) -> dict[str, list[PropertyDefinition]]:
+        rows = self._db.execute(
+            "SELECT object_type, definition FROM custom_properties ORDER BY object_type, name"
+        )
+        found: dict[str, list[PropertyDefinition]] = {}
+        for object_type, definition in rows:
+            found.setdefault(object_type, []).append(_decode_definition(definition))
+        return found
 
     def insert_token(self, token: TokenRecord) -> None:
         with self.transaction():
@@ -486,96 +533,110 @@ class SQLiteStore(Store):
 
     # -- merges ------------------------------------------------------------------
 
-    def merged_into(self, ids: Sequence[int]) -> dict[int, int]:
+    def merged_into(self, object_type: str, ids: Sequence[int]) -> dict[int, int]:
         found: dict[int, int] = {}
         for chunk in iter_chunks(ids, _CHUNK):
             found.update(
                 self._db.execute(
-                    "SELECT merged_id, primary_id FROM merged_tickets "
-                    f"WHERE merged_id IN ({_placeholders(len(chunk))})",
-                    chunk,
+                    "SELECT merged_id, primary_id FROM merged_objects "
+                    "JOIN objects ON objects.id = merged_objects.primary_id "
+                    f"WHERE merged_id IN ({_placeholders(len(chunk))}) AND object_type = ?",
+                    (*chunk, object_type),
                 )
             )
         return found
 
-    def read_merged_tickets(self, ids: Sequence[int]) -> dict[int, StoredTicket]:
-        found: dict[int, StoredTicket] = {}
+    def read_merged_objects(self, object_type: str, ids: Sequence[int]) -> dict[int, StoredObject]:
+        found: dict[int, StoredObject] = {}
         for chunk in iter_chunks(ids, _CHUNK):
             rows = self._db.execute(
-                f"SELECT merged_id, {TICKET_COLUMNS} FROM merged_tickets "
-                "JOIN tickets ON tickets.id = merged_tickets.primary_id "
-                f"WHERE merged_id IN ({_placeholders(len(chunk))})",
-                chunk,
+                f"SELECT merged_id, {OBJECT_COLUMNS} FROM merged_objects "
+                "JOIN objects ON objects.id = merged_objects.primary_id "
+                f"WHERE merged_id IN ({_placeholders(len(chunk))}) AND object_type = ?",
+                (*chunk, object_type),
             )
-            found.update((row[0], ticket_from_row(row[1:])) for row in rows)
+            found.update((row[0], object_from_row(row[1:])) for row in rows)
         return found
 
     # -- property definitions: batches, changes, groups ----------------------------
 
-    def create_properties(self, definitions: Sequence[PropertyDefinition]) -> None:
+    def create_properties(
+        self, object_type: str, definitions: Sequence[PropertyDefinition]
+    ) -> None:
         with self.transaction() as tx:
             for definition in definitions:
                 try:
                     self._db.execute(
-                        "INSERT INTO custom_properties (name, definition) VALUES (?, ?)",
-                        (definition.name, msgspec.json.encode(definition).decode()),
+                        "INSERT INTO custom_properties (object_type, name, definition) "
+                        "VALUES (?, ?, ?)",
+                        (object_type, definition.name, msgspec.json.encode(definition).decode()),
                     )
                 except sqlite3.IntegrityError:
                     raise PropertyExists(definition.name) from None
             tx.change_definitions()
 
     def replace_properties(
-        self, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
+        self, object_type: str, changes: Sequence[tuple[PropertyDefinition, PropertyDefinition]]
     ) -> None:
         with self.transaction() as tx:
             for before, after in changes:
                 row = self._db.execute(
-                    "SELECT definition FROM custom_properties WHERE name = ?", (before.name,)
+                    "SELECT definition FROM custom_properties WHERE object_type = ? AND name = ?",
+                    (object_type, before.name),
                 ).fetchone()
-                if row is None or msgspec.json.decode(row[0], type=PropertyDefinition) != before:
+                if row is None or _decode_definition(row[0]) != before:
                     raise DefinitionChanged(before.name)
                 self._db.execute(
-                    "UPDATE custom_properties SET definition = ? WHERE name = ?",
-                    (msgspec.json.encode(after).decode(), before.name),
+                    "UPDATE custom_properties SET definition = ? "
+                    "WHERE object_type = ? AND name = ?",
+                    (msgspec.json.encode(after).decode(), object_type, before.name),
                 )
             tx.change_definitions()
 
-    def property_has_values(self, name: str) -> bool:
+    def property_has_values(self, object_type: str, name: str) -> bool:
         # Values are compact JSON objects of strings: the key appears as `"name":`, and a
         # quote inside a value is escaped, so no value can contain that text.
         key = orjson.dumps(name).decode() + ":"
         row = self._db.execute(
-            "SELECT 1 FROM tickets WHERE instr(property_values, ?) > 0 LIMIT 1", (key,)
+            "SELECT 1 FROM objects WHERE object_type = ? AND instr(property_values, ?) > 0 LIMIT 1",
+            (object_type, key),
         ).fetchone()
         return row is not None
 
-    def property_groups(self) -> list[PropertyGroup]:
+    def property_groups(self, object_type: str) -> list[PropertyGroup]:
         rows = self._db.execute(
-            "SELECT name, label, display_order, archived_at FROM property_groups ORDER BY name"
+            "SELECT name, label, display_order, archived_at FROM property_groups "
+            "WHERE object_type = ? ORDER BY name",
+            (object_type,),
         )
         return [PropertyGroup(*row) for row in rows]
 
-    def insert_property_group(self, group: PropertyGroup) -> None:
+    def insert_property_group(self, object_type: str, group: PropertyGroup) -> None:
         with self.transaction() as tx:
             try:
                 self._db.execute(
-                    "INSERT INTO property_groups (name, label, display_order, archived_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (group.name, group.label, group.display_order, group.archived_at),
+                    "INSERT INTO property_groups "
+                    "(object_type, name, label, display_order, archived_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (object_type, group.name, group.label, group.display_order, group.archived_at),
                 )
             except sqlite3.IntegrityError:
                 raise PropertyGroupExists(group.name) from None
             tx.change_definitions()
 
-    def replace_property_group(self, before: PropertyGroup, after: PropertyGroup) -> None:
+    def replace_property_group(
+        self, object_type: str, before: PropertyGroup, after: PropertyGroup
+    ) -> None:
         with self.transaction() as tx:
             changed = self._db.execute(
                 "UPDATE property_groups SET label = ?, display_order = ?, archived_at = ? "
-                "WHERE name = ? AND label = ? AND display_order = ? AND archived_at IS ?",
+                "WHERE object_type = ? AND name = ? AND label = ? AND display_order = ? "
+                "AND archived_at IS ?",
                 (
                     after.label,
                     after.display_order,
                     after.archived_at,
+                    object_type,
                     before.name,
                     before.label,
                     before.display_order,
@@ -588,37 +649,37 @@ class SQLiteStore(Store):
 
     # -- pipelines ---------------------------------------------------------------
 
-    def pipelines(self) -> list[Pipeline]:
-        return pipelines_from_rows(self._db.execute(SELECT_PIPELINES))
+    def pipelines(self) -> dict[str, list[Pipeline]]:
+        return pipelines_from_rows(self._db.execute(_SELECT_EVERY_PIPELINE))
 
-    def pipeline_audits(self, pipeline_id: str) -> list[PipelineAudit]:
+    def pipeline_audits(self, object_type: str, pipeline_id: str) -> list[PipelineAudit]:
         rows = self._db.execute(
             f"SELECT {AUDIT_READ_COLUMNS} FROM pipeline_audits "
-            "WHERE pipeline_id = ? AND stage_id IS NULL ORDER BY seq DESC",
-            (pipeline_id,),
+            "WHERE object_type = ? AND pipeline_id = ? AND stage_id IS NULL ORDER BY seq DESC",
+            (object_type, pipeline_id),
         )
         return list(map(audit_from_row, rows))
 
-    def stage_audits(self, stage_id: str) -> list[PipelineAudit]:
+    def stage_audits(self, object_type: str, stage_id: str) -> list[PipelineAudit]:
         rows = self._db.execute(
             f"SELECT {AUDIT_READ_COLUMNS} FROM pipeline_audits "
-            "WHERE stage_id = ? ORDER BY seq DESC",
-            (stage_id,),
+            "WHERE object_type = ? AND stage_id = ? ORDER BY seq DESC",
+            (object_type, stage_id),
         )
         return list(map(audit_from_row, rows))
 
     # -- search index --------------------------------------------------------------
 
-    def search_tickets(self, query: SearchQuery) -> SearchResult:
+    def search_objects(self, query: SearchQuery) -> SearchResult:
         return _SEARCH_SQL.run(query, self._db.execute)
 
-    def keep_search_count(self, condition: Condition) -> None:
+    def keep_search_count(self, object_type: str, condition: Condition) -> None:
         # BEGIN IMMEDIATE holds off every writer while the rows are counted; when a
         # writer keeps it waiting, the count is not kept.
         self._db.execute(f"PRAGMA busy_timeout = {_KEEP_COUNT_WAIT_MS}")
         try:
             with self.transaction():
-                self._db.execute(*_SEARCH_SQL.keep_count(condition))
+                self._db.execute(*_SEARCH_SQL.keep_count(object_type, condition))
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
@@ -628,3 +689,10 @@ class SQLiteStore(Store):
     def search_index_complete(self) -> bool:
         (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()
         return bool(complete)
+
+
+_SELECT_EVERY_PIPELINE = SELECT_PIPELINES.format(where="")
+
+
+def _decode_definition(stored: str) -> PropertyDefinition:
+    return msgspec.json.decode(stored, type=PropertyDefinition)

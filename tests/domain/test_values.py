@@ -27,6 +27,7 @@ def _definition(
         label="Test",
         type=kind,
         field_type=field_type,
+        group_name="test",
         options=options,
         external_options=external_options,
     )

@@ -34,6 +34,7 @@ import pytest
 from hubspot_rules import TICKETS
 from servers import STARTUP_SECONDS, ServerProcess
 
+from spoke.domain.standard_objects.tickets import TICKETS as TICKET_TYPE
 from spoke.domain.tokens import create_token
 from spoke.store import open_store
 
@@ -74,7 +75,7 @@ class Cluster:
     def count_tickets(self) -> int:
         store = open_store(self.database_url)
         try:
-            return store.count_tickets()
+            return store.count_objects(TICKET_TYPE.type_id)
         finally:
             store.close()
 

@@ -23,6 +23,7 @@ import pytest
 
 from spoke.api import schemas
 from spoke.api.app import create_app
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 
 Json = dict[str, Any]
 T = TypeVar("T")
@@ -31,6 +32,14 @@ T = TypeVar("T")
 OWN_ROUTES = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/_spoke/health")}
 PREFIXES = ["/crm/v3/objects/tickets", "/crm/objects/2026-03/tickets"]
 TEMPLATES = ["/crm/v3/objects/{objectType}", "/crm/objects/2026-03/{objectType}"]
+#: The properties and pipelines paths, v3 and dated.
+SCHEMA_TEMPLATES = [
+    "/crm/v3/properties/{objectType}",
+    "/crm/properties/2026-03/{objectType}",
+    "/crm/v3/pipelines/{objectType}",
+    "/crm/pipelines/2026-03/{objectType}",
+]
+SCHEMA_FAMILIES = tuple(t.removesuffix("{objectType}") for t in SCHEMA_TEMPLATES)
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
 
@@ -171,14 +180,32 @@ def test_document_lists_exactly_the_served_operations(server: Any, document: Jso
 
 
 def expected_scopes(method: str, path: str) -> list[str]:
-    """HubSpot's specs accept the schema scopes as alternatives on properties and pipelines."""
-    if path.startswith(("/crm/v3/properties/", "/crm/v3/pipelines/")):
-        reads = method == "get" or path.endswith("/batch/read")
-        return ["tickets", f"crm.schemas.tickets.{'read' if reads else 'write'}"]
-    return ["tickets"]
+    """Every scope some served type accepts for the operation: its object read or write
+    scopes on object paths; on properties and pipelines its schema scopes, which are
+    alternatives there in HubSpot's specs (tickets: ``tickets``, and
+    ``crm.schemas.tickets.read`` or ``.write``). Pipelines: only types with pipelines."""
+    reads = method == "get" or path.endswith(("/batch/read", "/search"))
+    schema = path.startswith(SCHEMA_FAMILIES)
+    access = ("schema_" if schema else "") + ("read" if reads else "write")
+    types = [
+        t for t in STANDARD_OBJECT_TYPES if t.pipelines is not None or "/pipelines/" not in path
+    ]
+    return list(dict.fromkeys(s for t in types for s in getattr(t.scopes, access)))
 
 
-def test_every_operation_needs_a_bearer_token_with_tickets_scope(document: Json) -> None:
+def test_tickets_keep_their_scopes(document: Json) -> None:
+    operation = document["paths"]["/crm/v3/properties/{objectType}"]
+    for method, scope in (
+        ("get", "crm.schemas.tickets.read"),
+        ("post", "crm.schemas.tickets.write"),
+    ):
+        accepted = {s for r in operation[method]["security"] for s in r["bearer"]}
+        assert {"tickets", scope} <= accepted
+    objects = document["paths"]["/crm/v3/objects/{objectType}"]["get"]["security"]
+    assert {"tickets"} <= {s for r in objects for s in r["bearer"]}
+
+
+def test_every_operation_needs_a_bearer_token_with_a_scope_of_its_types(document: Json) -> None:
     """Each security requirement is an alternative: one bearer token with one scope."""
     schemes = document["components"]["securitySchemes"]
     for path, methods in document["paths"].items():
@@ -239,19 +266,29 @@ def test_batch_read_documents_200_and_207(document: Json, template: str) -> None
 
 
 def test_object_type_is_documented_with_the_values_spoke_serves(document: Json) -> None:
+    documented = set()
     for path, methods in document["paths"].items():
         for operation in methods.values():
             for parameter in operation["parameters"]:
                 if parameter["name"] == "objectType":
-                    assert parameter["schema"] == {"type": "string", "enum": ["tickets", "0-5"]}
-                    assert path.startswith(tuple(TEMPLATES))
+                    pipelines = "/pipelines" in path
+                    enum = [
+                        name
+                        for t in STANDARD_OBJECT_TYPES
+                        if t.pipelines is not None or not pipelines
+                        for name in t.names
+                    ]
+                    assert parameter["schema"] == {"type": "string", "enum": enum}
+                    assert path.startswith((*TEMPLATES, *SCHEMA_TEMPLATES))
+                    documented.add(path.split("/{objectType}")[0])
+    assert documented == {t.split("/{objectType}")[0] for t in (*TEMPLATES, *SCHEMA_TEMPLATES)}
 
 
 def test_list_documents_its_page_and_query(document: Json) -> None:
     for template in TEMPLATES:
         operation = document["paths"][template]["get"]
         assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/TicketPage"
+            "$ref": "#/components/schemas/ObjectPage"
         }
         query = [p["name"] for p in operation["parameters"] if p["in"] == "query"]
         assert query == ["limit", "after", "properties", "propertiesWithHistory", "archived"]
@@ -379,22 +416,22 @@ def test_single_ticket_responses_match_the_ticket_schema(
 ) -> None:
     created = http.post(prefix, json=NEW_TICKET)
     assert created.status_code == 201, created.text
-    ticket_id = conforms(document, created, schemas.Ticket).id
+    ticket_id = conforms(document, created, schemas.SimplePublicObject).id
 
     read = http.get(f"{prefix}/{ticket_id}")
     assert read.status_code == 200, read.text
-    assert conforms(document, read, schemas.Ticket).id == ticket_id
+    assert conforms(document, read, schemas.SimplePublicObject).id == ticket_id
 
     updated = http.patch(f"{prefix}/{ticket_id}", json={"properties": {"subject": "Fixed"}})
     assert updated.status_code == 200, updated.text
-    assert conforms(document, updated, schemas.Ticket).properties["subject"] == "Fixed"
+    assert conforms(document, updated, schemas.SimplePublicObject).properties["subject"] == "Fixed"
 
     history = http.get(
         f"{prefix}/{ticket_id}",
         params={"properties": "subject", "propertiesWithHistory": "subject"},
     )
     assert history.status_code == 200, history.text
-    assert conforms(document, history, schemas.Ticket).propertiesWithHistory
+    assert conforms(document, history, schemas.SimplePublicObject).propertiesWithHistory
 
     archived = http.delete(f"{prefix}/{ticket_id}")
     assert archived.status_code == 204, archived.text
@@ -402,7 +439,7 @@ def test_single_ticket_responses_match_the_ticket_schema(
 
     read_archived = http.get(f"{prefix}/{ticket_id}", params={"archived": "true"})
     assert read_archived.status_code == 200, read_archived.text
-    assert conforms(document, read_archived, schemas.Ticket).archivedAt is not None
+    assert conforms(document, read_archived, schemas.SimplePublicObject).archivedAt is not None
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -412,22 +449,22 @@ def test_list_responses_match_their_schema(http: httpx.Client, document: Json, p
 
     with_next = http.get(prefix, params={"limit": 1})
     assert with_next.status_code == 200, with_next.text
-    page = conforms(document, with_next, schemas.TicketPage)
+    page = conforms(document, with_next, schemas.ObjectPage)
     assert [t.id for t in page.results] == [first]
     assert page.paging is not None
     assert page.paging.next.link is not None
 
     last = http.get(prefix, params={"after": page.paging.next.after, "limit": 1})
     assert last.status_code == 200, last.text
-    assert conforms(document, last, schemas.TicketPage).paging is None
+    assert conforms(document, last, schemas.ObjectPage).paging is None
 
     history = http.get(prefix, params={"propertiesWithHistory": "subject"})
     assert history.status_code == 200, history.text
-    assert conforms(document, history, schemas.TicketPage).results[0].propertiesWithHistory
+    assert conforms(document, history, schemas.ObjectPage).results[0].propertiesWithHistory
 
     archived = http.get(prefix, params={"archived": "true"})
     assert archived.status_code == 200, archived.text
-    (gone,) = conforms(document, archived, schemas.TicketPage).results
+    (gone,) = conforms(document, archived, schemas.ObjectPage).results
     assert gone.archivedAt is not None
 
 

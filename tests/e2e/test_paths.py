@@ -2,12 +2,13 @@
 
 Every tickets object operation answers on HubSpot's generic path
 ``/crm/v3/objects/{objectType}/...`` and on the dated ``/crm/objects/2026-03/{objectType}/...``,
-for the object type ``tickets`` and its type id ``0-5``: one set of handlers, so one test
-walks every operation once per path prefix. Any other object type is refused: HubSpot's 400
-``Unable to infer object type from: <name>`` for a name HubSpot has no object type for,
-HubSpot's 403 ``MISSING_SCOPES`` for a HubSpot object type (``contacts``, ``0-1``, a custom
-``2-…``) the token has no scope for, and a 404 for one it has scopes for but Spoke does not
-serve; such requests count against the rate limit like any other.
+for the object type's name ``tickets``, its singular ``ticket`` and its type id ``0-5``: one
+set of handlers, so one test walks every operation once per path prefix. The properties
+and pipelines APIs answer on their dated paths too. Any other object type is refused:
+HubSpot's 400 ``Unable to infer object type from: <name>`` for a name HubSpot has no object
+type for, HubSpot's 403 ``MISSING_SCOPES`` for a HubSpot object type Spoke does not serve
+(``line_items``, ``0-8``, a custom ``2-…``) the token has no scope for, and a 404 for one
+it has scopes for; such requests count against the rate limit like any other.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from hubspot.crm.objects import (
     SimplePublicObjectInputForCreate,
 )
 
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+
 if TYPE_CHECKING:
     from conftest import LiveServer
 
 Json = dict[str, Any]
 
 VERSIONS = ("/crm/v3/objects", "/crm/objects/2026-03")
-OBJECT_TYPES = ("tickets", "0-5")
+OBJECT_TYPES = ("tickets", "ticket", "0-5")
 PREFIXES = [f"{version}/{object_type}" for version in VERSIONS for object_type in OBJECT_TYPES]
+
+#: What the 404 for a HubSpot object type Spoke does not serve lists.
+SERVED = ", ".join(f"{t.name} (object type {t.type_id})" for t in STANDARD_OBJECT_TYPES)
 
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
@@ -118,6 +124,25 @@ def test_every_ticket_operation_answers_on_the_path(http: httpx.Client, prefix: 
     assert [r["id"] for r in http.get(prefix).json()["results"]] == [others[1]]
 
 
+@pytest.mark.parametrize("object_type", OBJECT_TYPES)
+def test_properties_and_pipelines_answer_on_their_dated_paths(
+    http: httpx.Client, object_type: str
+) -> None:
+    for family in ("properties", "pipelines"):
+        v3 = http.get(f"/crm/v3/{family}/tickets")
+        dated = http.get(f"/crm/{family}/2026-03/{object_type}")
+        assert (dated.status_code, dated.json()) == (200, v3.json()), family
+    group = {"name": f"dated_{object_type.replace('-', '_')}", "label": "Dated"}
+    created = http.post(f"/crm/properties/2026-03/{object_type}/groups", json=group)
+    assert created.status_code == 201, created.text
+    assert http.get(f"/crm/v3/properties/tickets/groups/{group['name']}").status_code == 200
+    stage = {"label": "Dated", "displayOrder": 9, "metadata": {"ticketState": "OPEN"}}
+    added = http.post(f"/crm/pipelines/2026-03/{object_type}/0/stages", json=stage)
+    assert added.status_code == 201, added.text
+    stages = http.get("/crm/v3/pipelines/tickets/0/stages").json()["results"]
+    assert added.json()["id"] in [s["id"] for s in stages]
+
+
 def test_a_list_reads_the_same_on_every_path(http: httpx.Client) -> None:
     for _ in range(3):
         assert http.post(PREFIXES[0], json=NEW_TICKET).status_code == 201
@@ -159,7 +184,7 @@ def test_the_generic_objects_sdk_works_with_either_object_type(
 # -- other object types --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("object_type", ["widgets", "Tickets", "ticket", "0-5-1"])
+@pytest.mark.parametrize("object_type", ["widgets", "Tickets", "0-5-1"])
 def test_an_object_type_hubspot_does_not_have_gets_hubspots_400(
     http: httpx.Client, object_type: str
 ) -> None:
@@ -176,10 +201,10 @@ def test_an_object_type_hubspot_does_not_have_gets_hubspots_400(
 #: HubSpot object types Spoke does not serve, and the scope HubSpot requires to read and to
 #: write their records (spoke/domain/hubspot_object_types.py).
 UNSERVED_TYPES = {
-    "contacts": ("crm.objects.contacts.read", "crm.objects.contacts.write"),
-    "deals": ("crm.objects.deals.read", "crm.objects.deals.write"),
-    "0-1": ("crm.objects.contacts.read", "crm.objects.contacts.write"),
     "line_items": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
+    "line_item": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
+    "0-8": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
+    "products": ("crm.objects.products.read", "crm.objects.products.write"),
     "2-123456": ("crm.objects.custom.read", "crm.objects.custom.write"),
     "p12345_cars": ("crm.objects.custom.read", "crm.objects.custom.write"),
 }
@@ -217,7 +242,7 @@ def test_a_hubspot_object_type_the_token_has_no_scope_for_gets_hubspots_403(
             missing_scopes(response, [read if reads else write])
     store = server.open_store()
     try:
-        assert store.count_tickets() == 0, "a refused request wrote a ticket"
+        assert store.count_objects(TICKETS.type_id) == 0, "a refused request wrote a ticket"
     finally:
         store.close()
 
@@ -233,7 +258,7 @@ def test_a_hubspot_object_type_the_token_has_scopes_for_gets_404(
                     call(http, method, f"{version}/{object_type}{rest}", body),
                     404,
                     "OBJECT_NOT_FOUND",
-                    f"Spoke serves only tickets (object type 0-5), not {object_type}",
+                    f"Spoke serves only {SERVED}, not {object_type}",
                 )
 
 
@@ -242,10 +267,10 @@ def test_object_type_is_checked_after_the_token_and_before_its_scopes(
 ) -> None:
     with server.http() as anonymous:
         assert anonymous.get("/crm/v3/objects/widgets").status_code == 401
-        assert anonymous.get("/crm/v3/objects/contacts").status_code == 401
-    with server.http(server.token(scopes=["crm.objects.contacts.read"])) as unscoped:
+        assert anonymous.get("/crm/v3/objects/line_items").status_code == 401
+    with server.http(server.token(scopes=["crm.objects.line_items.read"])) as unscoped:
         assert unscoped.get("/crm/v3/objects/widgets").status_code == 400
-        assert unscoped.get("/crm/v3/objects/contacts").status_code == 404
+        assert unscoped.get("/crm/v3/objects/line_items").status_code == 404
         assert unscoped.get("/crm/v3/objects/deals").status_code == 403
         assert unscoped.get("/crm/v3/objects/0-5").status_code == 403
         assert unscoped.get("/crm/objects/2026-03/tickets").status_code == 403
@@ -256,6 +281,6 @@ def test_a_refused_object_type_counts_against_the_rate_limit(server: LiveServer)
     with server.http(server.token()) as http:
         remaining = [
             http.get(f"/crm/v3/objects/{object_type}").headers["x-hubspot-ratelimit-remaining"]
-            for object_type in ("widgets", "contacts", "tickets")
+            for object_type in ("widgets", "line_items", "tickets")
         ]
     assert remaining == ["4", "3", "2"]

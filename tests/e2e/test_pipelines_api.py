@@ -774,12 +774,12 @@ def test_a_write_validated_before_a_stage_is_deleted_is_checked_again(
     def delete_hold_stage() -> None:
         try:
             with store.transaction() as tx:
-                (escalations,) = [p for p in tx.lock_pipelines() if p.id == pid]
+                (escalations,) = [p for p in tx.lock_pipelines("0-5") if p.id == pid]
                 stages = tuple(
                     dataclasses.replace(s, archived_at=1) if s.id == hold else s
                     for s in escalations.stages
                 )
-                tx.save_pipeline(dataclasses.replace(escalations, stages=stages))
+                tx.save_pipeline("0-5", dataclasses.replace(escalations, stages=stages))
                 deleting.set()
                 release.wait(timeout=10)
         except BaseException as error:  # reported in the main thread

@@ -32,6 +32,7 @@ from hubspot.crm.properties import (
 from hubspot.crm.properties.exceptions import ApiException, NotFoundException
 
 from spoke.api import schemas
+from spoke.domain.standard_objects.tickets import TICKETS as TICKET_TYPE
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -754,8 +755,8 @@ def test_archived_property_keeps_its_values_and_history_out_of_sight(
 
     store = server.open_store()
     try:
-        (stored,) = store.read_tickets([int(ticket_id)])
-        history = store.read_history([int(ticket_id)], ["legacy_code"])
+        (stored,) = store.read_objects(TICKET_TYPE.type_id, [int(ticket_id)])
+        history = store.read_history(TICKET_TYPE.type_id, [int(ticket_id)], ["legacy_code"])
     finally:
         store.close()
     assert stored.values["legacy_code"] == "A-2"
@@ -1116,7 +1117,8 @@ def test_new_operations_answer_the_shapes_spoke_documents(http: httpx.Client) ->
     document = http.get("/openapi.json").json()
 
     def conforms(response: httpx.Response, template: str, kind: type[Any] | None) -> None:
-        operation = document["paths"][template][response.request.method.lower()]
+        generic = template.replace(PROPERTIES, "/crm/v3/properties/{objectType}", 1)
+        operation = document["paths"][generic][response.request.method.lower()]
         documented = operation["responses"][str(response.status_code)]
         if kind is None:
             assert "content" not in documented

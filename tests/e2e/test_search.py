@@ -1155,7 +1155,7 @@ def test_a_total_read_from_a_kept_count_follows_every_write(
     store = open_store(server.database_url)
     try:
         kept = Condition(("hs_pipeline",), Comparison.EQ, ("0",))
-        assert store.search_tickets(SearchQuery(((kept,),), 0)).count_to_keep is None, (
+        assert store.search_objects(SearchQuery("0-5", ((kept,),), 0)).count_to_keep is None, (
             "the count should be kept, not counted, after the first search"
         )
     finally:

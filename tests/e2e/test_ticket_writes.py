@@ -42,6 +42,8 @@ from hubspot.crm.tickets import (
 from hubspot.crm.tickets.exceptions import ApiException, NotFoundException
 from hubspot_rules import TICKETS, create_ticket, define_property
 
+from spoke.domain.standard_objects.tickets import TICKETS as TICKET_TYPE
+
 if TYPE_CHECKING:
     from conftest import LiveServer
 
@@ -118,7 +120,7 @@ def _history(http: httpx.Client, ticket_id: str, name: str) -> list[dict[str, An
 def _ticket_count(server: LiveServer) -> int:
     store = server.open_store()
     try:
-        return store.count_tickets()
+        return store.count_objects(TICKET_TYPE.type_id)
     finally:
         store.close()
 

@@ -28,6 +28,7 @@ from hubspot.crm.tickets import (
 from hubspot_rules import TICKETS, create_ticket, define_property
 
 from spoke.api import schemas
+from spoke.domain.standard_objects.tickets import TICKETS as TICKET_TYPE
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -68,7 +69,7 @@ def _upsert(http: httpx.Client, *inputs: dict[str, Any], path: str = UPSERT) -> 
     return http.post(path, json={"inputs": list(inputs)})
 
 
-def _results(response: httpx.Response) -> list[schemas.UpsertedTicket]:
+def _results(response: httpx.Response) -> list[schemas.UpsertedObject]:
     assert response.status_code == 200, response.text
     body = msgspec.json.decode(response.content, type=schemas.BatchUpsertResponse)
     return body.results
@@ -87,7 +88,7 @@ def _history(http: httpx.Client, ticket_id: str, name: str) -> list[dict[str, An
 def _ticket_count(server: LiveServer) -> int:
     store = server.open_store()
     try:
-        return store.count_tickets()
+        return store.count_objects(TICKET_TYPE.type_id)
     finally:
         store.close()
 

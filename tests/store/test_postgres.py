@@ -12,8 +12,11 @@ import psycopg
 import pytest
 
 from spoke.store import open_store, shown_url
-from spoke.store.base import StoredTicket
+from spoke.store.base import StoredObject
 from spoke.store.postgres import PostgresStore, yoyo_url
+
+#: The object type of the records written here (tickets).
+TICKETS = "0-5"
 
 
 @pytest.fixture
@@ -71,7 +74,7 @@ def test_the_postgres_scheme_is_accepted_too(url: str) -> None:
     try:
         assert isinstance(store, PostgresStore)
         store.migrate()
-        assert store.count_tickets() == 0
+        assert store.count_objects(TICKETS) == 0
     finally:
         store.close()
 
@@ -79,46 +82,46 @@ def test_the_postgres_scheme_is_accepted_too(url: str) -> None:
 def test_a_store_reconnects_after_its_connection_ends(store: PostgresStore, url: str) -> None:
     end_connection_of(store, url)
     with pytest.raises(psycopg.OperationalError):
-        store.count_tickets()  # the request that finds out fails
-    assert store.count_tickets() == 0  # the next one gets a new connection
+        store.count_objects(TICKETS)  # the request that finds out fails
+    assert store.count_objects(TICKETS) == 0  # the next one gets a new connection
 
 
 def test_a_batch_read_prepares_its_statement_again_on_a_new_connection(
     store: PostgresStore, url: str
 ) -> None:
-    assert store.read_tickets_in_force([1]).tickets == []  # prepared on this connection
+    assert store.read_objects_in_force(TICKETS, [1]).objects == []  # prepared on this connection
     end_connection_of(store, url)
     with pytest.raises(psycopg.OperationalError):
-        store.read_tickets_in_force([1])  # the request that finds out fails
+        store.read_objects_in_force(TICKETS, [1])  # the request that finds out fails
     with store.transaction() as tx:
-        (ticket_id,) = tx.allocate_ticket_ids(1)
-        tx.insert_tickets([StoredTicket(ticket_id, {"subject": "new"}, None, 1)], 1)
-    read = store.read_tickets_in_force([ticket_id])
-    assert read.tickets == [StoredTicket(ticket_id, {"subject": "new"}, None, 1)]
+        (ticket_id,) = tx.allocate_object_ids(1)
+        tx.insert_objects(TICKETS, [StoredObject(ticket_id, {"subject": "new"}, None, 1)], 1)
+    read = store.read_objects_in_force(TICKETS, [ticket_id])
+    assert read.objects == [StoredObject(ticket_id, {"subject": "new"}, None, 1)]
 
 
 def test_a_batch_read_survives_psycopg_deallocating_every_prepared_statement(
     store: PostgresStore,
 ) -> None:
-    assert store.read_tickets_in_force([1]).tickets == []  # prepared on this connection
+    assert store.read_objects_in_force(TICKETS, [1]).objects == []  # prepared on this connection
     with pytest.raises(RuntimeError), store.transaction():  # ROLLBACK
         raise RuntimeError("refused")
-    store.count_tickets()  # psycopg's next statement comes after DEALLOCATE ALL
+    store.count_objects(TICKETS)  # psycopg's next statement comes after DEALLOCATE ALL
     prepared = "SELECT name FROM pg_prepared_statements WHERE name LIKE 'spoke%'"
     assert store._db.execute(prepared).fetchall() == []
-    assert store.read_tickets_in_force([1]).tickets == []
+    assert store.read_objects_in_force(TICKETS, [1]).objects == []
 
 
 def test_a_transaction_whose_connection_ends_raises_and_the_next_one_works(
     store: PostgresStore, url: str
 ) -> None:
     with pytest.raises(psycopg.OperationalError), store.transaction() as tx:
-        (ticket_id,) = tx.allocate_ticket_ids(1)
-        tx.insert_tickets([StoredTicket(ticket_id, {"subject": "lost"}, None, 1)], 1)
+        (ticket_id,) = tx.allocate_object_ids(1)
+        tx.insert_objects(TICKETS, [StoredObject(ticket_id, {"subject": "lost"}, None, 1)], 1)
         end_connection_of(store, url)
-        tx.lock_tickets([ticket_id])
-    assert store.read_tickets([ticket_id]) == []
+        tx.lock_objects(TICKETS, [ticket_id])
+    assert store.read_objects(TICKETS, [ticket_id]) == []
     with store.transaction() as tx:
-        (kept,) = tx.allocate_ticket_ids(1)
-        tx.insert_tickets([StoredTicket(kept, {"subject": "kept"}, None, 1)], 1)
-    assert store.read_tickets([kept]) == [StoredTicket(kept, {"subject": "kept"}, None, 1)]
+        (kept,) = tx.allocate_object_ids(1)
+        tx.insert_objects(TICKETS, [StoredObject(kept, {"subject": "kept"}, None, 1)], 1)
+    assert store.read_objects(TICKETS, [kept]) == [StoredObject(kept, {"subject": "kept"}, None, 1)]

@@ -1,7 +1,9 @@
 """The contract every storage backend must honour, written against ``spoke.store.base.Store``.
 
 Each test runs once per backend through the ``store_factory`` fixture, whose params name the
-backends Spoke has (``"sqlite"`` and ``"postgres"``, see ``tests/conftest.py``).
+backends Spoke has (``"sqlite"`` and ``"postgres"``, see ``tests/conftest.py``). The records
+here are tickets (object type ``0-5``); ``test_store_object_types.py`` holds the contract
+between object types.
 ``store_factory()`` opens a new, migrated :class:`Store` on the test's own fresh database,
 so a test can hold two connections to one database. Only the interface is used: no SQL, no
 backend internals.
@@ -32,23 +34,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
+from conftest import StoreFactory
 
-from spoke.domain.pipelines import SUPPORT_PIPELINE, Pipeline, PipelineAudit, Stage
+from spoke.domain.pipelines import Pipeline, PipelineAudit, Stage
 from spoke.domain.properties import Option, PropertyDefinition, PropertyGroup, PropertyType
-from spoke.store import open_store
+from spoke.domain.standard_objects.tickets import SUPPORT_PIPELINE
 from spoke.store.base import (
     DefinitionChanged,
     HistoryEntry,
+    ObjectsRead,
+    ObjectWrite,
     PropertyExists,
     PropertyGroupExists,
     Store,
-    StoredTicket,
-    TicketsRead,
-    TicketWrite,
+    StoredObject,
     TokenRecord,
     Transaction,
     UniqueValueTaken,
@@ -65,36 +68,14 @@ from spoke.store.search import (
     SortKind,
 )
 
-StoreFactory = Callable[[], Store]
-
-BACKENDS = ["sqlite", "postgres"]
+#: The object type the tests' records are of (tickets); ``test_store_object_types.py``
+#: shows that the records of other types stay apart.
+TICKETS = "0-5"
+#: The tickets' standard property group, which custom properties here name.
+GROUP = "ticketinformation"
 
 #: More ids than any backend should put in one statement (SQLite's store chunks at 500).
 MANY = 1234
-
-
-@pytest.fixture(params=BACKENDS)
-def store_factory(
-    request: pytest.FixtureRequest, fresh_database: Callable[[str], str]
-) -> Iterator[StoreFactory]:
-    """Opens migrated stores, all on one fresh database of the backend under test."""
-    opened: list[Store] = []
-    url = fresh_database(request.param)
-
-    def open_one() -> Store:
-        store = open_store(url)
-        opened.append(store)
-        store.migrate()
-        return store
-
-    yield open_one
-    for store in opened:
-        store.close()
-
-
-@pytest.fixture
-def store(store_factory: StoreFactory) -> Store:
-    return store_factory()
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -102,21 +83,21 @@ def store(store_factory: StoreFactory) -> Store:
 
 def ticket(
     ticket_id: int, version: int = 1, archived_at: int | None = None, **values: str
-) -> StoredTicket:
-    return StoredTicket(ticket_id, dict(values), archived_at, version)
+) -> StoredObject:
+    return StoredObject(ticket_id, dict(values), archived_at, version)
 
 
-def create_tickets(store: Store, count: int, **values: str) -> list[StoredTicket]:
+def create_tickets(store: Store, count: int, **values: str) -> list[StoredObject]:
     """``count`` new tickets with ``values`` (plus their own ``n``), each with its first write."""
     with store.transaction() as tx:
-        ids = tx.allocate_ticket_ids(count)
+        ids = tx.allocate_object_ids(count)
         tickets = [ticket(i, n=str(i), **values) for i in ids]
-        tx.insert_tickets(tickets, 1_000)
-        tx.record_writes([TicketWrite(t.id, 1, 1_000, "API", None, t.values) for t in tickets])
+        tx.insert_objects(TICKETS, tickets, 1_000)
+        tx.record_writes([ObjectWrite(t.id, 1, 1_000, "API", None, t.values) for t in tickets])
     return tickets
 
 
-def by_id(tickets: list[StoredTicket]) -> dict[int, StoredTicket]:
+def by_id(tickets: list[StoredObject]) -> dict[int, StoredObject]:
     found = {t.id: t for t in tickets}
     assert len(found) == len(tickets), f"a ticket was returned twice: {tickets}"
     return found
@@ -147,7 +128,9 @@ class Boom(Exception):
 def test_migrate_is_idempotent_and_keeps_data(store_factory: StoreFactory) -> None:
     store = store_factory()
     (created,) = create_tickets(store, 1, subject="kept")
-    store.create_properties([PropertyDefinition("kept_prop", "Kept", PropertyType.STRING, "text")])
+    store.create_properties(
+        TICKETS, [PropertyDefinition("kept_prop", "Kept", PropertyType.STRING, "text", GROUP)]
+    )
     version = store.definitions_version()
 
     store.migrate()
@@ -156,18 +139,18 @@ def test_migrate_is_idempotent_and_keeps_data(store_factory: StoreFactory) -> No
     other.migrate()
 
     for reader in (store, other):
-        assert reader.read_tickets([created.id]) == [created]
-        assert reader.count_tickets() == 1
+        assert reader.read_objects(TICKETS, [created.id]) == [created]
+        assert reader.count_objects(TICKETS) == 1
         assert reader.definitions_version() == version
-        assert [p.name for p in reader.custom_properties()] == ["kept_prop"]
+        assert [p.name for p in reader.custom_properties().get(TICKETS, [])] == ["kept_prop"]
 
 
 def test_a_fresh_database_is_empty(store: Store) -> None:
-    assert store.count_tickets() == 0
-    assert store.read_tickets([1, 2, 3]) == []
-    assert store.custom_properties() == []
-    assert store.find_unique_values("anything", ["a"]) == {}
-    assert store.read_history([1], ["subject"]) == {}
+    assert store.count_objects(TICKETS) == 0
+    assert store.read_objects(TICKETS, [1, 2, 3]) == []
+    assert store.custom_properties().get(TICKETS, []) == []
+    assert store.find_unique_values(TICKETS, "anything", ["a"]) == {}
+    assert store.read_history(TICKETS, [1], ["subject"]) == {}
 
 
 # -- ticket ids ----------------------------------------------------------------------------
@@ -176,22 +159,22 @@ def test_a_fresh_database_is_empty(store: Store) -> None:
 def test_allocated_ticket_ids_are_increasing_and_unused(store: Store) -> None:
     existing = create_tickets(store, 3)
     with store.transaction() as tx:
-        ids = tx.allocate_ticket_ids(5)
+        ids = tx.allocate_object_ids(5)
         assert len(ids) == 5
         assert ids == sorted(set(ids)), "ids must be distinct and increasing"
         assert min(ids) > max(t.id for t in existing)
-        assert store.read_tickets(ids) == []
-        tx.insert_tickets([ticket(i) for i in ids], 2_000)
+        assert store.read_objects(TICKETS, ids) == []
+        tx.insert_objects(TICKETS, [ticket(i) for i in ids], 2_000)
     with store.transaction() as tx:
-        later = tx.allocate_ticket_ids(2)
+        later = tx.allocate_object_ids(2)
     assert min(later) > max(ids)
-    assert store.read_tickets(later) == []
-    assert store.count_tickets() == 8
+    assert store.read_objects(TICKETS, later) == []
+    assert store.count_objects(TICKETS) == 8
 
 
 def test_allocated_ticket_ids_are_positive(store: Store) -> None:
     with store.transaction() as tx:
-        ids = tx.allocate_ticket_ids(3)
+        ids = tx.allocate_object_ids(3)
     assert all(i > 0 for i in ids), ids
 
 
@@ -199,20 +182,20 @@ def test_allocated_ticket_ids_are_positive(store: Store) -> None:
 
 
 def test_inserted_tickets_read_back_exactly(store: Store) -> None:
-    live = StoredTicket(
+    live = StoredObject(
         101,
         {"subject": "Printer on fire 🔥", "content": 'quotes " and \\ and\nnewlines', "x": ""},
         None,
         1,
     )
-    archived = StoredTicket(102, {"subject": "old"}, 1_700_000_000_123, 7)
-    empty = StoredTicket(103, {}, None, 1)
+    archived = StoredObject(102, {"subject": "old"}, 1_700_000_000_123, 7)
+    empty = StoredObject(103, {}, None, 1)
     with store.transaction() as tx:
-        tx.insert_tickets([live, archived, empty], 1_700_000_000_000)
+        tx.insert_objects(TICKETS, [live, archived, empty], 1_700_000_000_000)
 
-    found = by_id(store.read_tickets([103, 101, 102]))
+    found = by_id(store.read_objects(TICKETS, [103, 101, 102]))
     assert found == {101: live, 102: archived, 103: empty}
-    assert store.count_tickets() == 3
+    assert store.count_objects(TICKETS) == 3
 
 
 #: Values that text columns, JSON and collations might trip over; a store keeps them exactly.
@@ -224,37 +207,39 @@ def test_any_character_round_trips_through_values_history_and_unique_values(
 ) -> None:
     values = {f"p{n}": value for n, value in enumerate(ODD_VALUES)}
     with store.transaction() as tx:
-        ids = tx.allocate_ticket_ids(len(ODD_VALUES))
-        tx.insert_tickets([StoredTicket(ids[0], values, None, 1)], 1)
-        tx.record_writes([TicketWrite(ids[0], 1, 1, "API", None, values)])
+        ids = tx.allocate_object_ids(len(ODD_VALUES))
+        tx.insert_objects(TICKETS, [StoredObject(ids[0], values, None, 1)], 1)
+        tx.record_writes([ObjectWrite(ids[0], 1, 1, "API", None, values)])
         tx.claim_unique_values(
-            [("external_key", value, i) for value, i in zip(ODD_VALUES, ids, strict=True)]
+            TICKETS, [("external_key", value, i) for value, i in zip(ODD_VALUES, ids, strict=True)]
         )
-    assert store.read_tickets([ids[0]]) == [StoredTicket(ids[0], values, None, 1)]
-    assert store.read_tickets_in_force([ids[0]]).tickets == [StoredTicket(ids[0], values, None, 1)]
-    history = store.read_history([ids[0]], list(values))
+    assert store.read_objects(TICKETS, [ids[0]]) == [StoredObject(ids[0], values, None, 1)]
+    assert store.read_objects_in_force(TICKETS, [ids[0]]).objects == [
+        StoredObject(ids[0], values, None, 1)
+    ]
+    history = store.read_history(TICKETS, [ids[0]], list(values))
     assert {name: values_of(history[ids[0], name]) for name in values} == {
         name: [value] for name, value in values.items()
     }
-    assert store.read_tickets_in_force([ids[0]], list(values)).history == history
-    assert store.find_unique_values("external_key", [*ODD_VALUES, "nul ", "u and u"]) == dict(
-        zip(ODD_VALUES, ids, strict=True)
-    )
+    assert store.read_objects_in_force(TICKETS, [ids[0]], list(values)).history == history
+    assert store.find_unique_values(
+        TICKETS, "external_key", [*ODD_VALUES, "nul ", "u and u"]
+    ) == dict(zip(ODD_VALUES, ids, strict=True))
     with pytest.raises(UniqueValueTaken) as raised, store.transaction() as tx:
-        tx.claim_unique_values([("external_key", ODD_VALUES[0], ids[1])])
+        tx.claim_unique_values(TICKETS, [("external_key", ODD_VALUES[0], ids[1])])
     assert (raised.value.value, raised.value.holder_id) == (ODD_VALUES[0], ids[0])
     with store.transaction() as tx:
-        tx.release_unique_values([("external_key", value) for value in ODD_VALUES])
-    assert store.find_unique_values("external_key", ODD_VALUES) == {}
+        tx.release_unique_values(TICKETS, [("external_key", value) for value in ODD_VALUES])
+    assert store.find_unique_values(TICKETS, "external_key", ODD_VALUES) == {}
 
 
 def test_read_tickets_ignores_unknown_ids(store: Store) -> None:
     tickets = create_tickets(store, 2)
     ids = [t.id for t in tickets]
-    found = store.read_tickets([999_999, ids[1], 0, -5, ids[0], 123_456_789])
+    found = store.read_objects(TICKETS, [999_999, ids[1], 0, -5, ids[0], 123_456_789])
     assert by_id(found) == {t.id: t for t in tickets}
-    assert store.read_tickets([]) == []
-    assert store.read_tickets([424_242]) == []
+    assert store.read_objects(TICKETS, []) == []
+    assert store.read_objects(TICKETS, [424_242]) == []
 
 
 def test_read_tickets_in_force_gives_the_definitions_version_with_the_tickets(
@@ -263,109 +248,109 @@ def test_read_tickets_in_force_gives_the_definitions_version_with_the_tickets(
     store, other = store_factory(), store_factory()
     tickets = create_tickets(store, 2)
     ids = [t.id for t in tickets]
-    archived = StoredTicket(ids[1], tickets[1].values, 1_700_000_000_000, 2)
+    archived = StoredObject(ids[1], tickets[1].values, 1_700_000_000_000, 2)
     with store.transaction() as tx:
-        tx.update_tickets([archived], 2_000)
+        tx.update_objects(TICKETS, [archived], 2_000)
     tickets[1] = archived
     version = store.definitions_version()
-    read = store.read_tickets_in_force([ids[1], 424_242, ids[0]])
-    assert (read.definitions_version, by_id(read.tickets), read.history) == (
+    read = store.read_objects_in_force(TICKETS, [ids[1], 424_242, ids[0]])
+    assert (read.definitions_version, by_id(read.objects), read.history) == (
         version,
         by_id(tickets),
         {},
     )
-    assert store.read_tickets_in_force([]) == TicketsRead(version, [], {})
+    assert store.read_objects_in_force(TICKETS, []) == ObjectsRead(version, [], {})
     with other.transaction() as tx:
         tx.change_definitions()
-    assert store.read_tickets_in_force([424_242]).definitions_version == version + 1
+    assert store.read_objects_in_force(TICKETS, [424_242]).definitions_version == version + 1
 
 
 def test_read_tickets_in_force_reads_the_history_asked_for(store: Store) -> None:
     first, second = create_tickets(store, 2, subject="before", content="kept")
     with store.transaction() as tx:
-        tx.update_tickets([StoredTicket(first.id, {"subject": "after"}, None, 2)], 2_000)
-        tx.record_writes([TicketWrite(first.id, 2, 2_000, "API", None, {"subject": "after"})])
+        tx.update_objects(TICKETS, [StoredObject(first.id, {"subject": "after"}, None, 2)], 2_000)
+        tx.record_writes([ObjectWrite(first.id, 2, 2_000, "API", None, {"subject": "after"})])
     names = ["subject", "content"]
-    read = store.read_tickets_in_force([first.id, second.id, 424_242], names)
-    assert by_id(read.tickets) == by_id(store.read_tickets([first.id, second.id]))
-    assert read.history == store.read_history([first.id, second.id], names)
+    read = store.read_objects_in_force(TICKETS, [first.id, second.id, 424_242], names)
+    assert by_id(read.objects) == by_id(store.read_objects(TICKETS, [first.id, second.id]))
+    assert read.history == store.read_history(TICKETS, [first.id, second.id], names)
     assert [e.value for e in read.history[(first.id, "subject")]] == ["after", "before"]
 
 
 def test_read_tickets_handles_more_ids_than_one_statement_takes(store: Store) -> None:
     tickets = create_tickets(store, MANY)
     wanted = [t.id for t in reversed(tickets)] + list(range(10**9, 10**9 + 300))
-    found = by_id(store.read_tickets(wanted))
+    found = by_id(store.read_objects(TICKETS, wanted))
     assert found == {t.id: t for t in tickets}
-    assert store.count_tickets() == MANY
+    assert store.count_objects(TICKETS) == MANY
 
 
 def test_update_tickets_replaces_values_version_and_archived_at(store: Store) -> None:
     first, second = create_tickets(store, 2, subject="before", content="will go")
-    changed = StoredTicket(first.id, {"subject": "after", "new": "value"}, 1_800_000_000_000, 2)
+    changed = StoredObject(first.id, {"subject": "after", "new": "value"}, 1_800_000_000_000, 2)
     with store.transaction() as tx:
-        assert tx.lock_tickets([first.id, second.id, 987_654]) == {
+        assert tx.lock_objects(TICKETS, [first.id, second.id, 987_654]) == {
             first.id: first,
             second.id: second,
         }
-        tx.update_tickets([changed], 5_000)
-    assert by_id(store.read_tickets([first.id, second.id])) == {
+        tx.update_objects(TICKETS, [changed], 5_000)
+    assert by_id(store.read_objects(TICKETS, [first.id, second.id])) == {
         first.id: changed,  # values replaced, not merged: "content" and "n" are gone
         second.id: second,  # untouched
     }
 
-    restored = StoredTicket(first.id, {"subject": "restored"}, None, 3)
+    restored = StoredObject(first.id, {"subject": "restored"}, None, 3)
     with store.transaction() as tx:
-        tx.update_tickets([restored], 6_000)
-    assert store.read_tickets([first.id]) == [restored]
+        tx.update_objects(TICKETS, [restored], 6_000)
+    assert store.read_objects(TICKETS, [first.id]) == [restored]
 
 
 def test_lock_tickets_sees_archived_tickets_inserted_earlier_in_the_transaction(
     store: Store,
 ) -> None:
     with store.transaction() as tx:
-        (ticket_id,) = tx.allocate_ticket_ids(1)
+        (ticket_id,) = tx.allocate_object_ids(1)
         archived = ticket(ticket_id, archived_at=1, subject="gone")
-        tx.insert_tickets([archived], 1)
-        assert tx.lock_tickets([ticket_id]) == {ticket_id: archived}
+        tx.insert_objects(TICKETS, [archived], 1)
+        assert tx.lock_objects(TICKETS, [ticket_id]) == {ticket_id: archived}
 
 
 # -- listing -------------------------------------------------------------------------------
 
 
-def archive(store: Store, tickets: list[StoredTicket], at: int = 5_000) -> list[StoredTicket]:
+def archive(store: Store, tickets: list[StoredObject], at: int = 5_000) -> list[StoredObject]:
     """``tickets`` archived at ``at``, as stored."""
-    archived = [StoredTicket(t.id, t.values, at, t.version + 1) for t in tickets]
+    archived = [StoredObject(t.id, t.values, at, t.version + 1) for t in tickets]
     with store.transaction() as tx:
-        tx.update_tickets(archived, at)
+        tx.update_objects(TICKETS, archived, at)
     return archived
 
 
 def test_list_tickets_pages_in_id_order_from_above_after_id(store: Store) -> None:
     tickets = create_tickets(store, 7)
     ids = [t.id for t in tickets]
-    assert store.list_tickets(0, 100, archived=False) == tickets
-    assert store.list_tickets(0, 3, archived=False) == tickets[:3]
-    assert store.list_tickets(ids[2], 3, archived=False) == tickets[3:6]
-    assert store.list_tickets(ids[5], 3, archived=False) == tickets[6:]
-    assert store.list_tickets(ids[-1], 3, archived=False) == []
-    assert store.list_tickets(-1, 2, archived=False) == tickets[:2]
-    assert store.list_tickets(2**63 - 1, 2, archived=False) == []
+    assert store.list_objects(TICKETS, 0, 100, archived=False) == tickets
+    assert store.list_objects(TICKETS, 0, 3, archived=False) == tickets[:3]
+    assert store.list_objects(TICKETS, ids[2], 3, archived=False) == tickets[3:6]
+    assert store.list_objects(TICKETS, ids[5], 3, archived=False) == tickets[6:]
+    assert store.list_objects(TICKETS, ids[-1], 3, archived=False) == []
+    assert store.list_objects(TICKETS, -1, 2, archived=False) == tickets[:2]
+    assert store.list_objects(TICKETS, 2**63 - 1, 2, archived=False) == []
 
 
 def test_list_tickets_lists_live_or_archived_tickets_never_both(store: Store) -> None:
     tickets = create_tickets(store, 6)
     archived = archive(store, tickets[1::2])
     live = tickets[0::2]
-    assert store.list_tickets(0, 100, archived=False) == live
-    assert store.list_tickets(0, 100, archived=True) == archived
-    assert store.list_tickets(archived[0].id, 1, archived=True) == archived[1:2]
-    assert store.list_tickets(live[0].id, 1, archived=False) == live[1:2]
+    assert store.list_objects(TICKETS, 0, 100, archived=False) == live
+    assert store.list_objects(TICKETS, 0, 100, archived=True) == archived
+    assert store.list_objects(TICKETS, archived[0].id, 1, archived=True) == archived[1:2]
+    assert store.list_objects(TICKETS, live[0].id, 1, archived=False) == live[1:2]
 
 
 def test_list_tickets_of_an_empty_store_is_empty(store: Store) -> None:
-    assert store.list_tickets(0, 10, archived=False) == []
-    assert store.list_tickets(0, 10, archived=True) == []
+    assert store.list_objects(TICKETS, 0, 10, archived=False) == []
+    assert store.list_objects(TICKETS, 0, 10, archived=True) == []
 
 
 def test_paging_by_id_sees_every_earlier_ticket_once_while_others_are_created(
@@ -375,7 +360,7 @@ def test_paging_by_id_sees_every_earlier_ticket_once_while_others_are_created(
     earlier = create_tickets(writer, 25)
     seen: list[int] = []
     after_id = 0
-    while page := reader.list_tickets(after_id, 4, archived=False):
+    while page := reader.list_objects(TICKETS, after_id, 4, archived=False):
         seen += [t.id for t in page]
         after_id = page[-1].id
         if after_id < earlier[-1].id:
@@ -393,32 +378,34 @@ def test_a_transaction_that_raises_writes_nothing_and_the_exception_propagates(
 ) -> None:
     (kept,) = create_tickets(store, 1, subject="kept")
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "KEPT", kept.id)])
+        tx.claim_unique_values(TICKETS, [("external_key", "KEPT", kept.id)])
 
     with pytest.raises(Boom), store.transaction() as tx:
-        ids = tx.allocate_ticket_ids(2)
-        tx.insert_tickets([ticket(i, subject="doomed") for i in ids], 2_000)
+        ids = tx.allocate_object_ids(2)
+        tx.insert_objects(TICKETS, [ticket(i, subject="doomed") for i in ids], 2_000)
         tx.record_writes(
-            [TicketWrite(i, 1, 2_000, "API", None, {"subject": "doomed"}) for i in ids]
+            [ObjectWrite(i, 1, 2_000, "API", None, {"subject": "doomed"}) for i in ids]
         )
-        tx.update_tickets([StoredTicket(kept.id, {"subject": "changed"}, 3, 2)], 2_000)
-        tx.record_writes([TicketWrite(kept.id, 2, 2_000, "API", None, {"subject": "changed"})])
-        tx.claim_unique_values([("external_key", "DOOMED", ids[0])])
-        tx.release_unique_values([("external_key", "KEPT")])
+        tx.update_objects(TICKETS, [StoredObject(kept.id, {"subject": "changed"}, 3, 2)], 2_000)
+        tx.record_writes([ObjectWrite(kept.id, 2, 2_000, "API", None, {"subject": "changed"})])
+        tx.claim_unique_values(TICKETS, [("external_key", "DOOMED", ids[0])])
+        tx.release_unique_values(TICKETS, [("external_key", "KEPT")])
         raise Boom()
 
-    assert store.count_tickets() == 1
-    assert store.read_tickets([*ids, kept.id]) == [kept]
-    history = store.read_history([*ids, kept.id], ["subject"])
+    assert store.count_objects(TICKETS) == 1
+    assert store.read_objects(TICKETS, [*ids, kept.id]) == [kept]
+    history = store.read_history(TICKETS, [*ids, kept.id], ["subject"])
     assert history == {
         (kept.id, "subject"): [HistoryEntry(kept.id, "subject", "kept", 1_000, "API", None)]
     }
-    assert store.find_unique_values("external_key", ["KEPT", "DOOMED"]) == {"KEPT": kept.id}
+    assert store.find_unique_values(TICKETS, "external_key", ["KEPT", "DOOMED"]) == {
+        "KEPT": kept.id
+    }
 
     # The store is usable afterwards, and the refused value is free.
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "DOOMED", kept.id)])
-    assert store.find_unique_values("external_key", ["DOOMED"]) == {"DOOMED": kept.id}
+        tx.claim_unique_values(TICKETS, [("external_key", "DOOMED", kept.id)])
+    assert store.find_unique_values(TICKETS, "external_key", ["DOOMED"]) == {"DOOMED": kept.id}
 
 
 def test_uncommitted_writes_are_invisible_to_other_connections(
@@ -427,25 +414,25 @@ def test_uncommitted_writes_are_invisible_to_other_connections(
     writer, reader = store_factory(), store_factory()
     (existing,) = create_tickets(writer, 1, subject="v1")
     with writer.transaction() as tx:
-        (new_id,) = tx.allocate_ticket_ids(1)
-        tx.insert_tickets([ticket(new_id, subject="new")], 2_000)
-        tx.update_tickets([StoredTicket(existing.id, {"subject": "v2"}, None, 2)], 2_000)
-        tx.record_writes([TicketWrite(existing.id, 2, 2_000, "API", None, {"subject": "v2"})])
-        tx.claim_unique_values([("external_key", "K", new_id)])
+        (new_id,) = tx.allocate_object_ids(1)
+        tx.insert_objects(TICKETS, [ticket(new_id, subject="new")], 2_000)
+        tx.update_objects(TICKETS, [StoredObject(existing.id, {"subject": "v2"}, None, 2)], 2_000)
+        tx.record_writes([ObjectWrite(existing.id, 2, 2_000, "API", None, {"subject": "v2"})])
+        tx.claim_unique_values(TICKETS, [("external_key", "K", new_id)])
 
-        assert reader.read_tickets([existing.id, new_id]) == [existing]
-        assert reader.count_tickets() == 1
+        assert reader.read_objects(TICKETS, [existing.id, new_id]) == [existing]
+        assert reader.count_objects(TICKETS) == 1
         assert values_of(
-            reader.read_history([existing.id], ["subject"])[existing.id, "subject"]
+            reader.read_history(TICKETS, [existing.id], ["subject"])[existing.id, "subject"]
         ) == ["v1"]
-        assert reader.find_unique_values("external_key", ["K"]) == {}
+        assert reader.find_unique_values(TICKETS, "external_key", ["K"]) == {}
 
     # Once committed, the other connection's next read sees it.
-    assert by_id(reader.read_tickets([existing.id, new_id])) == {
-        existing.id: StoredTicket(existing.id, {"subject": "v2"}, None, 2),
+    assert by_id(reader.read_objects(TICKETS, [existing.id, new_id])) == {
+        existing.id: StoredObject(existing.id, {"subject": "v2"}, None, 2),
         new_id: ticket(new_id, subject="new"),
     }
-    assert reader.find_unique_values("external_key", ["K"]) == {"K": new_id}
+    assert reader.find_unique_values(TICKETS, "external_key", ["K"]) == {"K": new_id}
 
 
 def test_writers_of_one_ticket_are_serialised_so_no_update_is_lost(
@@ -463,19 +450,20 @@ def test_writers_of_one_ticket_are_serialised_so_no_update_is_lost(
             start.wait(timeout=10)
             for _ in range(increments):
                 with store.transaction() as tx:
-                    current = tx.lock_tickets([counter.id])[counter.id]
+                    current = tx.lock_objects(TICKETS, [counter.id])[counter.id]
                     value = str(int(current.values["counter"]) + 1)
                     version = current.version + 1
-                    tx.update_tickets(
+                    tx.update_objects(
+                        TICKETS,
                         [
-                            StoredTicket(
+                            StoredObject(
                                 counter.id, {**current.values, "counter": value}, None, version
                             )
                         ],
                         version,
                     )
                     tx.record_writes(
-                        [TicketWrite(counter.id, version, version, "API", None, {"counter": value})]
+                        [ObjectWrite(counter.id, version, version, "API", None, {"counter": value})]
                     )
         except BaseException as error:  # reported in the main thread
             errors.append(error)
@@ -489,10 +477,10 @@ def test_writers_of_one_ticket_are_serialised_so_no_update_is_lost(
     assert not any(t.is_alive() for t in threads), "a writer never finished"
 
     total = writers * increments
-    (final,) = stores[1].read_tickets([counter.id])
+    (final,) = stores[1].read_objects(TICKETS, [counter.id])
     assert final.values["counter"] == str(total)
     assert final.version == total + 1
-    history = stores[2].read_history([counter.id], ["counter"])[counter.id, "counter"]
+    history = stores[2].read_history(TICKETS, [counter.id], ["counter"])[counter.id, "counter"]
     assert values_of(history) == [str(n) for n in range(total, -1, -1)]
 
 
@@ -503,19 +491,19 @@ def test_history_is_per_ticket_and_property_newest_first_with_cleared_values(
     store: Store,
 ) -> None:
     with store.transaction() as tx:
-        a, b = tx.allocate_ticket_ids(2)
-        tx.insert_tickets([ticket(a, 3, content="c1"), ticket(b, 1, subject="b1")], 10)
+        a, b = tx.allocate_object_ids(2)
+        tx.insert_objects(TICKETS, [ticket(a, 3, content="c1"), ticket(b, 1, subject="b1")], 10)
         tx.record_writes(
             [
-                TicketWrite(a, 1, 10, "API", None, {"subject": "a1", "content": "c1"}),
-                TicketWrite(b, 1, 11, "INTEGRATION", "4242", {"subject": "b1", "status": "s"}),
-                TicketWrite(a, 2, 20, "INTEGRATION", "77", {"subject": "a2"}),
+                ObjectWrite(a, 1, 10, "API", None, {"subject": "a1", "content": "c1"}),
+                ObjectWrite(b, 1, 11, "INTEGRATION", "4242", {"subject": "b1", "status": "s"}),
+                ObjectWrite(a, 2, 20, "INTEGRATION", "77", {"subject": "a2"}),
             ]
         )
     with store.transaction() as tx:
-        tx.record_writes([TicketWrite(a, 3, 30, "CRM_UI", None, {"subject": "", "other": "o"})])
+        tx.record_writes([ObjectWrite(a, 3, 30, "CRM_UI", None, {"subject": "", "other": "o"})])
 
-    history = store.read_history([a, b, 555_555], ["subject", "content", "never_written"])
+    history = store.read_history(TICKETS, [a, b, 555_555], ["subject", "content", "never_written"])
     assert history[a, "subject"] == [
         HistoryEntry(a, "subject", "", 30, "CRM_UI", None),
         HistoryEntry(a, "subject", "a2", 20, "INTEGRATION", "77"),
@@ -528,8 +516,8 @@ def test_history_is_per_ticket_and_property_newest_first_with_cleared_values(
     # Only the requested properties, and only the requested tickets.
     assert {name for _, name in history} <= {"subject", "content", "never_written"}
     assert {ticket_id for ticket_id, _ in history} == {a, b}
-    assert store.read_history([a], ["status"]).get((a, "status"), []) == []
-    assert store.read_history([b], ["status"])[b, "status"] == [
+    assert store.read_history(TICKETS, [a], ["status"]).get((a, "status"), []) == []
+    assert store.read_history(TICKETS, [b], ["status"])[b, "status"] == [
         HistoryEntry(b, "status", "s", 11, "INTEGRATION", "4242")
     ]
 
@@ -538,15 +526,15 @@ def test_history_is_in_version_order_even_when_timestamps_tie(store: Store) -> N
     (t,) = create_tickets(store, 1, subject="v1")
     with store.transaction() as tx:
         tx.record_writes(
-            [TicketWrite(t.id, v, 1_000, "API", None, {"subject": f"v{v}"}) for v in (3, 2, 4)]
+            [ObjectWrite(t.id, v, 1_000, "API", None, {"subject": f"v{v}"}) for v in (3, 2, 4)]
         )
-    history = store.read_history([t.id], ["subject"])[t.id, "subject"]
+    history = store.read_history(TICKETS, [t.id], ["subject"])[t.id, "subject"]
     assert values_of(history) == ["v4", "v3", "v2", "v1"]
 
 
 def test_history_reads_more_tickets_than_one_statement_takes(store: Store) -> None:
     tickets = create_tickets(store, MANY, subject="s")
-    history = store.read_history([t.id for t in tickets], ["subject", "n"])
+    history = store.read_history(TICKETS, [t.id for t in tickets], ["subject", "n"])
     assert len(history) == 2 * MANY
     for t in tickets:
         assert values_of(history[t.id, "n"]) == [str(t.id)]
@@ -559,20 +547,27 @@ def test_history_reads_more_tickets_than_one_statement_takes(store: Store) -> No
 def test_a_taken_unique_value_is_refused_with_its_holder(store: Store) -> None:
     holder, other = create_tickets(store, 2)
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "K-1", holder.id), ("serial", "7", holder.id)])
+        tx.claim_unique_values(
+            TICKETS, [("external_key", "K-1", holder.id), ("serial", "7", holder.id)]
+        )
 
     with pytest.raises(UniqueValueTaken) as raised, store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "K-1", other.id)])
+        tx.claim_unique_values(TICKETS, [("external_key", "K-1", other.id)])
     assert raised.value.property_name == "external_key"
     assert raised.value.value == "K-1"
     assert raised.value.holder_id == holder.id
-    assert store.find_unique_values("external_key", ["K-1"]) == {"K-1": holder.id}
+    assert store.find_unique_values(TICKETS, "external_key", ["K-1"]) == {"K-1": holder.id}
 
     # The same value of another property, and another value of the same one, are free.
     with store.transaction() as tx:
-        tx.claim_unique_values([("serial", "K-1", other.id), ("external_key", "k-1", other.id)])
-    assert store.find_unique_values("serial", ["K-1", "7"]) == {"K-1": other.id, "7": holder.id}
-    assert store.find_unique_values("external_key", ["k-1", "K-1"]) == {
+        tx.claim_unique_values(
+            TICKETS, [("serial", "K-1", other.id), ("external_key", "k-1", other.id)]
+        )
+    assert store.find_unique_values(TICKETS, "serial", ["K-1", "7"]) == {
+        "K-1": other.id,
+        "7": holder.id,
+    }
+    assert store.find_unique_values(TICKETS, "external_key", ["k-1", "K-1"]) == {
         "k-1": other.id,
         "K-1": holder.id,
     }
@@ -581,33 +576,35 @@ def test_a_taken_unique_value_is_refused_with_its_holder(store: Store) -> None:
 def test_a_released_unique_value_can_be_claimed_again(store: Store) -> None:
     holder, other = create_tickets(store, 2)
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "K-1", holder.id)])
+        tx.claim_unique_values(TICKETS, [("external_key", "K-1", holder.id)])
     with store.transaction() as tx:
-        tx.release_unique_values([("external_key", "K-1"), ("external_key", "never held")])
-    assert store.find_unique_values("external_key", ["K-1"]) == {}
+        tx.release_unique_values(TICKETS, [("external_key", "K-1"), ("external_key", "never held")])
+    assert store.find_unique_values(TICKETS, "external_key", ["K-1"]) == {}
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "K-1", other.id)])
-    assert store.find_unique_values("external_key", ["K-1"]) == {"K-1": other.id}
+        tx.claim_unique_values(TICKETS, [("external_key", "K-1", other.id)])
+    assert store.find_unique_values(TICKETS, "external_key", ["K-1"]) == {"K-1": other.id}
 
 
 def test_release_then_claim_in_one_transaction_moves_a_value(store: Store) -> None:
     holder, other = create_tickets(store, 2)
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "K-1", holder.id)])
+        tx.claim_unique_values(TICKETS, [("external_key", "K-1", holder.id)])
     with store.transaction() as tx:
-        tx.release_unique_values([("external_key", "K-1")])
-        tx.claim_unique_values([("external_key", "K-1", other.id)])
-    assert store.find_unique_values("external_key", ["K-1"]) == {"K-1": other.id}
+        tx.release_unique_values(TICKETS, [("external_key", "K-1")])
+        tx.claim_unique_values(TICKETS, [("external_key", "K-1", other.id)])
+    assert store.find_unique_values(TICKETS, "external_key", ["K-1"]) == {"K-1": other.id}
 
 
 def test_find_unique_values_maps_held_values_to_holders_and_skips_the_rest(store: Store) -> None:
     tickets = create_tickets(store, MANY)
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", f"K-{t.id}", t.id) for t in tickets])
+        tx.claim_unique_values(TICKETS, [("external_key", f"K-{t.id}", t.id) for t in tickets])
     wanted = [f"K-{t.id}" for t in tickets] + ["nobody", "K-0"]
-    assert store.find_unique_values("external_key", wanted) == {f"K-{t.id}": t.id for t in tickets}
-    assert store.find_unique_values("other_property", wanted) == {}
-    assert store.find_unique_values("external_key", []) == {}
+    assert store.find_unique_values(TICKETS, "external_key", wanted) == {
+        f"K-{t.id}": t.id for t in tickets
+    }
+    assert store.find_unique_values(TICKETS, "other_property", wanted) == {}
+    assert store.find_unique_values(TICKETS, "external_key", []) == {}
 
 
 def test_concurrent_claims_of_one_value_let_exactly_one_win(store_factory: StoreFactory) -> None:
@@ -622,7 +619,7 @@ def test_concurrent_claims_of_one_value_let_exactly_one_win(store_factory: Store
         try:
             start.wait(timeout=10)
             with stores[n].transaction() as tx:
-                tx.claim_unique_values([("external_key", "RACE", tickets[n].id)])
+                tx.claim_unique_values(TICKETS, [("external_key", "RACE", tickets[n].id)])
             outcomes[n] = "won"
         except UniqueValueTaken as taken:
             outcomes[n] = taken.holder_id
@@ -635,7 +632,9 @@ def test_concurrent_claims_of_one_value_let_exactly_one_win(store_factory: Store
     assert {n: outcomes[n] for n in outcomes if n != winner} == {
         n: tickets[winner].id for n in range(racers) if n != winner
     }, "every loser is told who holds the value"
-    assert stores[1].find_unique_values("external_key", ["RACE"]) == {"RACE": tickets[winner].id}
+    assert stores[1].find_unique_values(TICKETS, "external_key", ["RACE"]) == {
+        "RACE": tickets[winner].id
+    }
 
 
 def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFactory) -> None:
@@ -646,8 +645,8 @@ def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFa
     stores = [store_factory() for _ in range(writers)]
     tickets = create_tickets(stores[0], writers)
     with stores[0].transaction() as tx:
-        tx.update_tickets([ticket(t.id, 2, key=keys[n]) for n, t in enumerate(tickets)], 2)
-        tx.claim_unique_values([("k", keys[n], t.id) for n, t in enumerate(tickets)])
+        tx.update_objects(TICKETS, [ticket(t.id, 2, key=keys[n]) for n, t in enumerate(tickets)], 2)
+        tx.claim_unique_values(TICKETS, [("k", keys[n], t.id) for n, t in enumerate(tickets)])
     start = threading.Barrier(writers)
     refused: list[int] = []
     errors: list[BaseException] = []
@@ -659,12 +658,12 @@ def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFa
             for r in range(rounds):
                 try:
                     with stores[n].transaction() as tx:
-                        current = tx.lock_tickets([mine])[mine]
+                        current = tx.lock_objects(TICKETS, [mine])[mine]
                         old = current.values["key"]
                         new = keys[(keys.index(old) + 1 + (n + r) % 3) % len(keys)]
-                        tx.release_unique_values([("k", old)])
-                        tx.claim_unique_values([("k", new, mine)])
-                        tx.update_tickets([ticket(mine, current.version + 1, key=new)], 3)
+                        tx.release_unique_values(TICKETS, [("k", old)])
+                        tx.claim_unique_values(TICKETS, [("k", new, mine)])
+                        tx.update_objects(TICKETS, [ticket(mine, current.version + 1, key=new)], 3)
                 except UniqueValueTaken:
                     refused.append(n)
         except BaseException as error:  # reported in the main thread
@@ -672,8 +671,8 @@ def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFa
 
     run_threads([threading.Thread(target=move, args=(n,)) for n in range(writers)])
     assert not errors, errors
-    held = stores[1].find_unique_values("k", keys)
-    final = by_id(stores[1].read_tickets([t.id for t in tickets]))
+    held = stores[1].find_unique_values(TICKETS, "k", keys)
+    final = by_id(stores[1].read_objects(TICKETS, [t.id for t in tickets]))
     assert held == {t.values["key"]: t.id for t in final.values()}
     assert len(held) == writers, f"a value lost its holder or has two: {held}"
 
@@ -684,8 +683,10 @@ def test_concurrent_moves_of_unique_values_never_deadlock(store_factory: StoreFa
 def test_custom_properties_come_in_code_point_order_of_their_names(store: Store) -> None:
     names = ["b", "B", "a_1", "a1", "A", "é", "z", "Z_", "_"]
     for name in names:
-        store.create_properties([PropertyDefinition(name, name, PropertyType.STRING, "text")])
-    assert [d.name for d in store.custom_properties()] == sorted(names)
+        store.create_properties(
+            TICKETS, [PropertyDefinition(name, name, PropertyType.STRING, "text", GROUP)]
+        )
+    assert [d.name for d in store.custom_properties().get(TICKETS, [])] == sorted(names)
 
 
 def rich_definition(name: str = "plan_tier") -> PropertyDefinition:
@@ -723,34 +724,41 @@ def test_custom_property_round_trips_and_moves_the_definitions_version(
     store, other = store_factory(), store_factory()
     before = store.definitions_version()
     definition = rich_definition()
-    store.create_properties([definition])
+    store.create_properties(TICKETS, [definition])
 
     after = store.definitions_version()
     assert after != before
     assert other.definitions_version() == after, "another connection sees the new version"
     for reader in (store, other):
-        (read,) = reader.custom_properties()
+        (read,) = reader.custom_properties().get(TICKETS, [])
         assert read == definition
         assert type(read.type) is PropertyType
         assert all(type(o) is Option for o in read.options)
 
-    plain = PropertyDefinition("a_plain_one", "Plain", PropertyType.NUMBER, "number")
-    store.create_properties([plain])
+    plain = PropertyDefinition("a_plain_one", "Plain", PropertyType.NUMBER, "number", GROUP)
+    store.create_properties(TICKETS, [plain])
     assert store.definitions_version() not in (before, after)
-    assert sorted(other.custom_properties(), key=lambda d: d.name) == [plain, definition]
+    assert sorted(other.custom_properties().get(TICKETS, []), key=lambda d: d.name) == [
+        plain,
+        definition,
+    ]
 
 
 def test_creating_a_property_twice_raises_property_exists(store: Store) -> None:
     original = rich_definition("dup")
-    store.create_properties([original])
+    store.create_properties(TICKETS, [original])
     version = store.definitions_version()
     with pytest.raises(PropertyExists):
-        store.create_properties([PropertyDefinition("dup", "Other", PropertyType.STRING, "text")])
-    assert store.custom_properties() == [original]
+        store.create_properties(
+            TICKETS, [PropertyDefinition("dup", "Other", PropertyType.STRING, "text", GROUP)]
+        )
+    assert store.custom_properties().get(TICKETS, []) == [original]
     assert store.definitions_version() == version
     # The store stays usable.
-    store.create_properties([PropertyDefinition("after_dup", "After", PropertyType.STRING, "text")])
-    assert len(store.custom_properties()) == 2
+    store.create_properties(
+        TICKETS, [PropertyDefinition("after_dup", "After", PropertyType.STRING, "text", GROUP)]
+    )
+    assert len(store.custom_properties().get(TICKETS, [])) == 2
 
 
 # -- tokens and app ids --------------------------------------------------------------------
@@ -796,37 +804,43 @@ def test_snapshot_reads_one_committed_state(store_factory: StoreFactory) -> None
     store, writer = store_factory(), store_factory()
     (existing,) = create_tickets(store, 1, subject="v1")
     with store.transaction() as tx:
-        tx.claim_unique_values([("external_key", "OLD", existing.id)])
+        tx.claim_unique_values(TICKETS, [("external_key", "OLD", existing.id)])
 
     with store.snapshot():
         # SQLite's WAL fixes the snapshot at the block's first read.
-        assert store.read_tickets([existing.id]) == [existing]
+        assert store.read_objects(TICKETS, [existing.id]) == [existing]
 
         with writer.transaction() as tx:
-            (new_id,) = tx.allocate_ticket_ids(1)
-            tx.insert_tickets([ticket(new_id, subject="new")], 2_000)
-            tx.update_tickets([StoredTicket(existing.id, {"subject": "v2"}, 2_000, 2)], 2_000)
-            tx.record_writes([TicketWrite(existing.id, 2, 2_000, "API", None, {"subject": "v2"})])
-            tx.release_unique_values([("external_key", "OLD")])
-            tx.claim_unique_values([("external_key", "NEW", new_id)])
-        assert writer.read_tickets([new_id]) != [], "the writer committed"
+            (new_id,) = tx.allocate_object_ids(1)
+            tx.insert_objects(TICKETS, [ticket(new_id, subject="new")], 2_000)
+            tx.update_objects(
+                TICKETS, [StoredObject(existing.id, {"subject": "v2"}, 2_000, 2)], 2_000
+            )
+            tx.record_writes([ObjectWrite(existing.id, 2, 2_000, "API", None, {"subject": "v2"})])
+            tx.release_unique_values(TICKETS, [("external_key", "OLD")])
+            tx.claim_unique_values(TICKETS, [("external_key", "NEW", new_id)])
+        assert writer.read_objects(TICKETS, [new_id]) != [], "the writer committed"
 
-        assert store.read_tickets([existing.id, new_id]) == [existing]
-        assert store.count_tickets() == 1
-        history = store.read_history([existing.id, new_id], ["subject"])
+        assert store.read_objects(TICKETS, [existing.id, new_id]) == [existing]
+        assert store.count_objects(TICKETS) == 1
+        history = store.read_history(TICKETS, [existing.id, new_id], ["subject"])
         assert {k: values_of(v) for k, v in history.items()} == {(existing.id, "subject"): ["v1"]}
-        assert store.find_unique_values("external_key", ["OLD", "NEW"]) == {"OLD": existing.id}
+        assert store.find_unique_values(TICKETS, "external_key", ["OLD", "NEW"]) == {
+            "OLD": existing.id
+        }
 
-    assert by_id(store.read_tickets([existing.id, new_id])) == {
-        existing.id: StoredTicket(existing.id, {"subject": "v2"}, 2_000, 2),
+    assert by_id(store.read_objects(TICKETS, [existing.id, new_id])) == {
+        existing.id: StoredObject(existing.id, {"subject": "v2"}, 2_000, 2),
         new_id: ticket(new_id, subject="new"),
     }
-    assert store.count_tickets() == 2
-    assert values_of(store.read_history([existing.id], ["subject"])[existing.id, "subject"]) == [
+    assert store.count_objects(TICKETS) == 2
+    assert values_of(
+        store.read_history(TICKETS, [existing.id], ["subject"])[existing.id, "subject"]
+    ) == [
         "v2",
         "v1",
     ]
-    assert store.find_unique_values("external_key", ["OLD", "NEW"]) == {"NEW": new_id}
+    assert store.find_unique_values(TICKETS, "external_key", ["OLD", "NEW"]) == {"NEW": new_id}
 
 
 def test_snapshot_does_not_block_writers_and_can_be_repeated(store_factory: StoreFactory) -> None:
@@ -834,36 +848,40 @@ def test_snapshot_does_not_block_writers_and_can_be_repeated(store_factory: Stor
     create_tickets(store, 1)
     for round_number in range(3):
         with store.snapshot():
-            seen = store.count_tickets()
+            seen = store.count_objects(TICKETS)
             create_tickets(writer, 1)
-            assert store.count_tickets() == seen
-        assert store.count_tickets() == seen + 1 == round_number + 2
+            assert store.count_objects(TICKETS) == seen
+        assert store.count_objects(TICKETS) == seen + 1 == round_number + 2
 
 
 # -- merges --------------------------------------------------------------------------------
 
 
-def merge_into(store: Store, merged: StoredTicket, primary: StoredTicket) -> None:
+def merge_into(store: Store, merged: StoredObject, primary: StoredObject) -> None:
     """What the domain's merge asks of the store, minus the values and history."""
     with store.transaction() as tx:
-        tx.lock_tickets([primary.id, merged.id])
+        tx.lock_objects(TICKETS, [primary.id, merged.id])
         tx.clear_history([merged.id])
-        tx.retire_merged_ticket(merged.id, primary.id)
+        tx.retire_merged_object(merged.id, primary.id)
 
 
 def test_a_merged_ticket_is_gone_and_its_id_names_the_primary(store: Store) -> None:
     primary, merged, other = create_tickets(store, 3)
     merge_into(store, merged, primary)
 
-    assert by_id(store.read_tickets([primary.id, merged.id, other.id])) == {
+    assert by_id(store.read_objects(TICKETS, [primary.id, merged.id, other.id])) == {
         primary.id: primary,
         other.id: other,
     }
-    assert store.count_tickets() == 2
-    assert store.list_tickets(0, 10, archived=False) == [primary, other]
-    assert store.merged_into([primary.id, merged.id, other.id, 999]) == {merged.id: primary.id}
-    assert store.read_merged_tickets([primary.id, merged.id, other.id, 999]) == {merged.id: primary}
-    assert store.read_history([merged.id], ["n"]) == {}
+    assert store.count_objects(TICKETS) == 2
+    assert store.list_objects(TICKETS, 0, 10, archived=False) == [primary, other]
+    assert store.merged_into(TICKETS, [primary.id, merged.id, other.id, 999]) == {
+        merged.id: primary.id
+    }
+    assert store.read_merged_objects(TICKETS, [primary.id, merged.id, other.id, 999]) == {
+        merged.id: primary
+    }
+    assert store.read_history(TICKETS, [merged.id], ["n"]) == {}
 
 
 def test_merged_ids_follow_their_primary_when_it_is_merged_in_turn(store: Store) -> None:
@@ -872,12 +890,12 @@ def test_merged_ids_follow_their_primary_when_it_is_merged_in_turn(store: Store)
     merge_into(store, second, third)
     merge_into(store, fourth, third)
 
-    assert store.merged_into([first.id, second.id, third.id, fourth.id]) == {
+    assert store.merged_into(TICKETS, [first.id, second.id, third.id, fourth.id]) == {
         first.id: third.id,
         second.id: third.id,
         fourth.id: third.id,
     }
-    assert store.read_merged_tickets([first.id, second.id, fourth.id]) == {
+    assert store.read_merged_objects(TICKETS, [first.id, second.id, fourth.id]) == {
         first.id: third,
         second.id: third,
         fourth.id: third,
@@ -888,14 +906,14 @@ def test_read_merged_tickets_gives_an_archived_primary_as_it_is(store: Store) ->
     primary, merged = create_tickets(store, 2)
     merge_into(store, merged, primary)
     (archived,) = archive(store, [primary])
-    assert store.read_merged_tickets([merged.id]) == {merged.id: archived}
+    assert store.read_merged_objects(TICKETS, [merged.id]) == {merged.id: archived}
 
 
 def test_a_merged_away_id_is_never_given_to_a_new_ticket(store: Store) -> None:
     primary, highest = create_tickets(store, 2)
     merge_into(store, highest, primary)
     with store.transaction() as tx:
-        new_ids = tx.allocate_ticket_ids(3)
+        new_ids = tx.allocate_object_ids(3)
     assert min(new_ids) > highest.id
     assert len(set(new_ids)) == 3
 
@@ -905,22 +923,22 @@ def test_read_writes_gives_every_write_in_version_order_and_clear_history_drops_
 ) -> None:
     first, second = create_tickets(store, 2)
     with store.transaction() as tx:
-        tx.update_tickets([StoredTicket(first.id, {"subject": "b"}, None, 2)], 2_000)
-        tx.record_writes([TicketWrite(first.id, 2, 2_000, "API", "7", {"subject": "b"})])
+        tx.update_objects(TICKETS, [StoredObject(first.id, {"subject": "b"}, None, 2)], 2_000)
+        tx.record_writes([ObjectWrite(first.id, 2, 2_000, "API", "7", {"subject": "b"})])
     with store.transaction() as tx:
         writes = tx.read_writes([first.id, second.id, 999])
-    assert sorted(writes, key=lambda w: (w.ticket_id, w.version)) == writes
+    assert sorted(writes, key=lambda w: (w.object_id, w.version)) == writes
     assert writes == [
-        TicketWrite(first.id, 1, 1_000, "API", None, {"n": str(first.id)}),
-        TicketWrite(first.id, 2, 2_000, "API", "7", {"subject": "b"}),
-        TicketWrite(second.id, 1, 1_000, "API", None, {"n": str(second.id)}),
+        ObjectWrite(first.id, 1, 1_000, "API", None, {"n": str(first.id)}),
+        ObjectWrite(first.id, 2, 2_000, "API", "7", {"subject": "b"}),
+        ObjectWrite(second.id, 1, 1_000, "API", None, {"n": str(second.id)}),
     ]
 
     with store.transaction() as tx:
         tx.clear_history([first.id])
         assert tx.read_writes([first.id]) == []
-        tx.record_writes([TicketWrite(first.id, 1, 3_000, "MERGE_OBJECTS", "7", {"n": "x"})])
-    history = store.read_history([first.id, second.id], ["n"])
+        tx.record_writes([ObjectWrite(first.id, 1, 3_000, "MERGE_OBJECTS", "7", {"n": "x"})])
+    history = store.read_history(TICKETS, [first.id, second.id], ["n"])
     assert {k: values_of(v) for k, v in history.items()} == {
         (first.id, "n"): ["x"],
         (second.id, "n"): [str(second.id)],
@@ -930,37 +948,41 @@ def test_read_writes_gives_every_write_in_version_order_and_clear_history_drops_
 def test_a_merge_that_raises_changes_nothing(store: Store) -> None:
     primary, merged = create_tickets(store, 2)
     with pytest.raises(Boom), store.transaction() as tx:
-        tx.lock_tickets([primary.id, merged.id])
+        tx.lock_objects(TICKETS, [primary.id, merged.id])
         tx.clear_history([primary.id, merged.id])
-        tx.retire_merged_ticket(merged.id, primary.id)
+        tx.retire_merged_object(merged.id, primary.id)
         raise Boom()
-    assert by_id(store.read_tickets([primary.id, merged.id])) == {
+    assert by_id(store.read_objects(TICKETS, [primary.id, merged.id])) == {
         primary.id: primary,
         merged.id: merged,
     }
-    assert store.merged_into([merged.id]) == {}
-    assert len(store.read_history([primary.id, merged.id], ["n"])) == 2
+    assert store.merged_into(TICKETS, [merged.id]) == {}
+    assert len(store.read_history(TICKETS, [primary.id, merged.id], ["n"])) == 2
 
 
 # -- property definitions: batches, changes, groups ----------------------------------------
 
 
 def plain_property(name: str, label: str = "Plain") -> PropertyDefinition:
-    return PropertyDefinition(name, label, PropertyType.STRING, "text")
+    return PropertyDefinition(name, label, PropertyType.STRING, "text", GROUP)
 
 
 def test_create_properties_stores_all_or_none(store_factory: StoreFactory) -> None:
     store, other = store_factory(), store_factory()
     first, second = rich_definition("first_one"), plain_property("second_one")
     before = store.definitions_version()
-    store.create_properties([first, second])
+    store.create_properties(TICKETS, [first, second])
     version = store.definitions_version()
     assert version != before
-    assert other.custom_properties() == [first, second]
+    assert other.custom_properties().get(TICKETS, []) == [first, second]
 
     with pytest.raises(PropertyExists):
-        store.create_properties([plain_property("third_one"), plain_property("second_one", "X")])
-    assert other.custom_properties() == [first, second], "nothing of a refused batch is stored"
+        store.create_properties(
+            TICKETS, [plain_property("third_one"), plain_property("second_one", "X")]
+        )
+    assert other.custom_properties().get(TICKETS, []) == [first, second], (
+        "nothing of a refused batch is stored"
+    )
     assert store.definitions_version() == version
 
 
@@ -969,40 +991,48 @@ def test_replace_properties_needs_the_stored_definitions_unchanged(
 ) -> None:
     store, other = store_factory(), store_factory()
     one, two = rich_definition("one_prop"), plain_property("two_prop")
-    store.create_properties([one, two])
+    store.create_properties(TICKETS, [one, two])
     version = store.definitions_version()
 
     archived = PropertyDefinition(
-        "two_prop", "Renamed", PropertyType.NUMBER, "number", archived_at=1_700_000_000_003
+        "two_prop", "Renamed", PropertyType.NUMBER, "number", GROUP, archived_at=1_700_000_000_003
     )
-    store.replace_properties([(two, archived)])
+    store.replace_properties(TICKETS, [(two, archived)])
     assert store.definitions_version() != version
-    assert other.custom_properties() == [one, archived]
-    assert other.custom_properties()[1].archived_at == 1_700_000_000_003
+    assert other.custom_properties().get(TICKETS, []) == [one, archived]
+    assert other.custom_properties().get(TICKETS, [])[1].archived_at == 1_700_000_000_003
 
     version = store.definitions_version()
-    relabelled = PropertyDefinition("one_prop", "New", PropertyType.STRING, "text")
+    relabelled = PropertyDefinition("one_prop", "New", PropertyType.STRING, "text", GROUP)
     with pytest.raises(DefinitionChanged):  # the second change starts from a stale definition
-        store.replace_properties([(one, relabelled), (two, plain_property("two_prop", "Y"))])
+        store.replace_properties(
+            TICKETS, [(one, relabelled), (two, plain_property("two_prop", "Y"))]
+        )
     with pytest.raises(DefinitionChanged):  # no such property
-        store.replace_properties([(plain_property("nope"), plain_property("nope", "Z"))])
-    assert other.custom_properties() == [one, archived], "a refused change writes nothing"
+        store.replace_properties(TICKETS, [(plain_property("nope"), plain_property("nope", "Z"))])
+    assert other.custom_properties().get(TICKETS, []) == [one, archived], (
+        "a refused change writes nothing"
+    )
     assert store.definitions_version() == version
 
 
 def test_property_has_values_looks_at_live_and_archived_tickets(store: Store) -> None:
     (holder,) = create_tickets(store, 1, kk="1", note='say "k": yes')
-    assert not store.property_has_values("k"), "neither a longer key nor a value's text counts"
-    assert store.property_has_values("kk")
-    assert store.property_has_values("note")
+    assert not store.property_has_values(TICKETS, "k"), (
+        "neither a longer key nor a value's text counts"
+    )
+    assert store.property_has_values(TICKETS, "kk")
+    assert store.property_has_values(TICKETS, "note")
     with store.transaction() as tx:
-        tx.update_tickets([ticket(holder.id, 2, 5_000, **holder.values, k="x")], 5_000)
-    assert store.property_has_values("k"), "an archived ticket's values count"
-    assert not store.property_has_values("missing")
+        tx.update_objects(TICKETS, [ticket(holder.id, 2, 5_000, **holder.values, k="x")], 5_000)
+    assert store.property_has_values(TICKETS, "k"), "an archived ticket's values count"
+    assert not store.property_has_values(TICKETS, "missing")
 
 
 def test_property_groups_start_with_hubspots_standard_group(store: Store) -> None:
-    assert store.property_groups() == [PropertyGroup("ticketinformation", "Ticket information", 0)]
+    assert store.property_groups(TICKETS) == [
+        PropertyGroup("ticketinformation", "Ticket information", 0)
+    ]
 
 
 def test_property_groups_round_trip_and_move_the_definitions_version(
@@ -1011,26 +1041,28 @@ def test_property_groups_round_trip_and_move_the_definitions_version(
     store, other = store_factory(), store_factory()
     version = store.definitions_version()
     billing = PropertyGroup("billing", "Billing ✓", 3)
-    store.insert_property_group(billing)
+    store.insert_property_group(TICKETS, billing)
     assert store.definitions_version() != version
-    assert other.property_groups()[0] == billing
+    assert other.property_groups(TICKETS)[0] == billing
 
     version = store.definitions_version()
     with pytest.raises(PropertyGroupExists):
-        store.insert_property_group(PropertyGroup("billing", "Other"))
+        store.insert_property_group(TICKETS, PropertyGroup("billing", "Other"))
     assert store.definitions_version() == version
 
     archived = PropertyGroup("billing", "Billing", -1, 1_700_000_000_000)
-    store.replace_property_group(billing, archived)
-    assert other.property_groups()[0] == archived
+    store.replace_property_group(TICKETS, billing, archived)
+    assert other.property_groups(TICKETS)[0] == archived
     with pytest.raises(DefinitionChanged):
-        store.replace_property_group(billing, PropertyGroup("billing", "Stale"))
+        store.replace_property_group(TICKETS, billing, PropertyGroup("billing", "Stale"))
     with pytest.raises(DefinitionChanged):
-        store.replace_property_group(PropertyGroup("nope", "N"), PropertyGroup("nope", "M"))
+        store.replace_property_group(
+            TICKETS, PropertyGroup("nope", "N"), PropertyGroup("nope", "M")
+        )
     restored = PropertyGroup("billing", "Billing again", 1)
-    store.replace_property_group(archived, restored)
-    assert [g.name for g in other.property_groups()] == ["billing", "ticketinformation"]
-    assert other.property_groups()[0] == restored
+    store.replace_property_group(TICKETS, archived, restored)
+    assert [g.name for g in other.property_groups(TICKETS)] == ["billing", "ticketinformation"]
+    assert other.property_groups(TICKETS)[0] == restored
 
 
 # -- pipelines -----------------------------------------------------------------------------
@@ -1043,8 +1075,8 @@ def two_stage_pipeline(ids: list[str], label: str = "Escalations") -> Pipeline:
         label=label,
         display_order=1,
         stages=(
-            Stage(first, "Open", 0, "OPEN", 5_000, 5_000),
-            Stage(second, "Gone", 1, "CLOSED", 5_000, 6_000, archived_at=6_000),
+            Stage(first, "Open", 0, {"ticketState": "OPEN"}, 5_000, 5_000),
+            Stage(second, "Gone", 1, {"ticketState": "CLOSED"}, 5_000, 6_000, archived_at=6_000),
         ),
         created_at=5_000,
         updated_at=6_000,
@@ -1052,9 +1084,9 @@ def two_stage_pipeline(ids: list[str], label: str = "Escalations") -> Pipeline:
 
 
 def test_a_fresh_store_holds_the_default_support_pipeline(store: Store) -> None:
-    assert store.pipelines() == [SUPPORT_PIPELINE]
-    assert store.pipeline_audits("0") == []
-    assert store.stage_audits("1") == []
+    assert store.pipelines().get(TICKETS, []) == [SUPPORT_PIPELINE]
+    assert store.pipeline_audits(TICKETS, "0") == []
+    assert store.stage_audits(TICKETS, "1") == []
 
 
 def test_pipelines_round_trip_with_their_audits_and_move_the_definitions_version(
@@ -1063,43 +1095,52 @@ def test_pipelines_round_trip_with_their_audits_and_move_the_definitions_version
     store, other = store_factory(), store_factory()
     before = store.definitions_version()
     with store.transaction() as tx:
-        assert tx.lock_pipelines() == [SUPPORT_PIPELINE]
+        assert tx.lock_pipelines(TICKETS) == [SUPPORT_PIPELINE]
         pipeline = two_stage_pipeline(tx.allocate_pipeline_ids(3))
-        tx.save_pipeline(pipeline)
+        tx.save_pipeline(TICKETS, pipeline)
         tx.record_pipeline_audits(
+            TICKETS,
             [
                 PipelineAudit("CREATE", 5_000, pipeline),
                 PipelineAudit("CREATE", 5_000, pipeline, pipeline.stages[0].id),
                 PipelineAudit("UPDATE", 6_000, pipeline),
-            ]
+            ],
         )
     assert other.definitions_version() != before
-    assert sorted(other.pipelines(), key=lambda p: int(p.id)) == [SUPPORT_PIPELINE, pipeline]
-    assert [(a.action, a.timestamp, a.stage_id) for a in other.pipeline_audits(pipeline.id)] == [
+    assert sorted(other.pipelines().get(TICKETS, []), key=lambda p: int(p.id)) == [
+        SUPPORT_PIPELINE,
+        pipeline,
+    ]
+    assert [
+        (a.action, a.timestamp, a.stage_id) for a in other.pipeline_audits(TICKETS, pipeline.id)
+    ] == [
         ("UPDATE", 6_000, None),
         ("CREATE", 5_000, None),
     ]
-    (staged,) = other.stage_audits(pipeline.stages[0].id)
+    (staged,) = other.stage_audits(TICKETS, pipeline.stages[0].id)
     assert staged == PipelineAudit("CREATE", 5_000, pipeline, pipeline.stages[0].id)
 
     # Saving again replaces the pipeline and all its stages.
     renamed = Pipeline(pipeline.id, "Renamed", 2, pipeline.stages[:1], 5_000, 7_000, 7_000)
     with store.transaction() as tx:
-        tx.lock_pipelines()
-        tx.save_pipeline(renamed)
-    assert sorted(other.pipelines(), key=lambda p: int(p.id)) == [SUPPORT_PIPELINE, renamed]
+        tx.lock_pipelines(TICKETS)
+        tx.save_pipeline(TICKETS, renamed)
+    assert sorted(other.pipelines().get(TICKETS, []), key=lambda p: int(p.id)) == [
+        SUPPORT_PIPELINE,
+        renamed,
+    ]
 
 
 def test_a_pipeline_change_that_raises_writes_nothing(store: Store) -> None:
     version = store.definitions_version()
     with pytest.raises(Boom), store.transaction() as tx:
-        tx.lock_pipelines()
+        tx.lock_pipelines(TICKETS)
         pipeline = two_stage_pipeline(tx.allocate_pipeline_ids(3))
-        tx.save_pipeline(pipeline)
-        tx.record_pipeline_audits([PipelineAudit("CREATE", 5_000, pipeline)])
+        tx.save_pipeline(TICKETS, pipeline)
+        tx.record_pipeline_audits(TICKETS, [PipelineAudit("CREATE", 5_000, pipeline)])
         raise Boom
-    assert store.pipelines() == [SUPPORT_PIPELINE]
-    assert store.pipeline_audits(pipeline.id) == []
+    assert store.pipelines().get(TICKETS, []) == [SUPPORT_PIPELINE]
+    assert store.pipeline_audits(TICKETS, pipeline.id) == []
     assert store.definitions_version() == version
 
 
@@ -1163,11 +1204,11 @@ def test_pipeline_writers_are_serialised(store_factory: StoreFactory) -> None:
     what it saved: two writers cannot both check a label and both save it."""
 
     def save(tx: Transaction) -> None:
-        tx.lock_pipelines()
-        tx.save_pipeline(two_stage_pipeline(tx.allocate_pipeline_ids(3)))
+        tx.lock_pipelines(TICKETS)
+        tx.save_pipeline(TICKETS, two_stage_pipeline(tx.allocate_pipeline_ids(3)))
 
     pipelines = second_waits_for_first(
-        store_factory(), save, store_factory(), lambda tx: tx.lock_pipelines()
+        store_factory(), save, store_factory(), lambda tx: tx.lock_pipelines(TICKETS)
     )
     assert [p.label for p in pipelines if p.id != "0"] == ["Escalations"]
 
@@ -1181,7 +1222,7 @@ def change(tx: Transaction) -> None:
 
 
 def lock_pipelines(tx: Transaction) -> None:
-    tx.lock_pipelines()
+    tx.lock_pipelines(TICKETS)
 
 
 @pytest.mark.parametrize(
@@ -1221,8 +1262,9 @@ def indexed(store: Store) -> dict[str, int]:
         "archived": {"subject": "printer", "score": "9"},
     }
     with store.transaction() as tx:
-        ids = dict(zip(values, tx.allocate_ticket_ids(len(values)), strict=True))
-        tx.insert_tickets(
+        ids = dict(zip(values, tx.allocate_object_ids(len(values)), strict=True))
+        tx.insert_objects(
+            TICKETS,
             [
                 ticket(ids[name], archived_at=2_000 if name == "archived" else None, **v)
                 for name, v in values.items()
@@ -1237,7 +1279,7 @@ def indexed(store: Store) -> dict[str, int]:
                 key: SearchKey = float(value) if prop == "score" else value.lower()
                 if prop != "closed":
                     entries.append((prop, key, ids[name]))
-        tx.index_values(entries)
+        tx.index_values(TICKETS, entries)
     return ids
 
 
@@ -1249,7 +1291,7 @@ def search(
     sort: SearchSort | None = None,
 ) -> tuple[int, list[int]]:
     with store.snapshot():
-        result = store.search_tickets(SearchQuery(groups, limit, offset, sort))
+        result = store.search_objects(SearchQuery(TICKETS, groups, limit, offset, sort))
     return result.total, result.ids
 
 
@@ -1285,12 +1327,14 @@ def test_a_row_indexed_twice_is_kept_once_and_unindexing_removes_it(
     printer = indexed["printer"]
     row: SearchEntry = ("subject", "printer", printer)
     with store.transaction() as tx:
-        tx.index_values([row, ("score", 10.0, printer)])
+        tx.index_values(TICKETS, [row, ("score", 10.0, printer)])
     assert search(store, (text("subject", Comparison.EQ, "printer"),)) == (1, [printer])
     assert search(store, (numeric("score", Comparison.EQ, 10.0),)) == (1, [printer])
     with store.transaction() as tx:
-        tx.unindex_values([row, ("score", 10.0, printer), ("subject", "never indexed", printer)])
-        tx.unindex_values([])
+        tx.unindex_values(
+            TICKETS, [row, ("score", 10.0, printer), ("subject", "never indexed", printer)]
+        )
+        tx.unindex_values(TICKETS, [])
     assert search(store, (text("subject", Comparison.EQ, "printer"),)) == (0, [])
     assert search(store, (numeric("score", Comparison.EQ, 10.0),)) == (0, [])
     assert search(store, (numeric("score", Comparison.EQ, 9.0),)) == (1, [indexed["jammed"]])
@@ -1392,14 +1436,14 @@ def test_a_fresh_index_is_complete_and_needs_no_rebuild(store: Store) -> None:
 
 def index_many(store: Store, name: str, key: SearchKey, ids: range) -> None:
     with store.transaction() as tx:
-        tx.index_values([(name, key, i) for i in ids])
+        tx.index_values(TICKETS, [(name, key, i) for i in ids])
 
 
 def counted(store: Store, condition: Condition) -> tuple[int, bool]:
     """The total of a search for ``condition`` alone, and whether it was counted (not
     read from a kept count): only a counted total asks to be kept."""
     with store.snapshot():
-        result = store.search_tickets(SearchQuery(((condition,),), limit=0))
+        result = store.search_objects(SearchQuery(TICKETS, ((condition,),), limit=0))
     return result.total, result.count_to_keep is not None
 
 
@@ -1416,27 +1460,27 @@ def test_a_kept_count_is_read_and_moved_by_every_committed_write(
     index_many(store, name, "other" if isinstance(key, str) else 6.0, range(1, 11))
     assert counted(store, condition) == (KEEP_COUNT_FROM, True)
 
-    store.keep_search_count(condition)
+    store.keep_search_count(TICKETS, condition)
     assert counted(store, condition) == (KEEP_COUNT_FROM, False)
 
     with store.transaction() as tx:
-        tx.index_values([(name, key, KEEP_COUNT_FROM + i) for i in range(1, 6)])
-        tx.unindex_values([(name, key, 1), (name, key, 2)])
+        tx.index_values(TICKETS, [(name, key, KEEP_COUNT_FROM + i) for i in range(1, 6)])
+        tx.unindex_values(TICKETS, [(name, key, 1), (name, key, 2)])
     assert counted(store, condition) == (KEEP_COUNT_FROM + 3, False)
 
     with pytest.raises(RuntimeError), store.transaction() as tx:
-        tx.unindex_values([(name, key, 3)])
+        tx.unindex_values(TICKETS, [(name, key, 3)])
         raise RuntimeError("rolled back")
     assert counted(store, condition) == (KEEP_COUNT_FROM + 3, False)
 
     # Rows already there, or not there: the statement changed fewer rows than it was
     # given, so the kept count is dropped and the rows are counted again.
     with store.transaction() as tx:
-        tx.index_values([(name, key, 4), (name, key, KEEP_COUNT_FROM + 100)])
+        tx.index_values(TICKETS, [(name, key, 4), (name, key, KEEP_COUNT_FROM + 100)])
     assert counted(store, condition) == (KEEP_COUNT_FROM + 4, True)
-    store.keep_search_count(condition)
+    store.keep_search_count(TICKETS, condition)
     with store.transaction() as tx:
-        tx.unindex_values([(name, key, 1), (name, key, 5)])
+        tx.unindex_values(TICKETS, [(name, key, 1), (name, key, 5)])
     assert counted(store, condition) == (KEEP_COUNT_FROM + 3, True)
 
 
@@ -1453,10 +1497,10 @@ def test_a_key_with_few_rows_is_not_worth_keeping(store: Store) -> None:
 def test_unindexing_a_property_drops_its_kept_counts(store: Store) -> None:
     condition = text("hs_pipeline", Comparison.EQ, "0")
     index_many(store, "hs_pipeline", "0", range(1, KEEP_COUNT_FROM + 1))
-    store.keep_search_count(condition)
+    store.keep_search_count(TICKETS, condition)
     with store.transaction() as tx:
-        tx.unindex_property("hs_pipeline")
-        tx.index_values([("hs_pipeline", "0", 1)])
+        tx.unindex_property(TICKETS, "hs_pipeline")
+        tx.index_values(TICKETS, [("hs_pipeline", "0", 1)])
     assert counted(store, condition) == (1, False)
     index_many(store, "hs_pipeline", "0", range(2, KEEP_COUNT_FROM + 1))
     assert counted(store, condition) == (KEEP_COUNT_FROM, True)
@@ -1469,12 +1513,12 @@ def test_a_count_is_not_kept_while_a_writer_of_the_index_keeps_it_waiting(
     condition = text("hs_pipeline", Comparison.EQ, "0")
     index_many(writer, "hs_pipeline", "0", range(1, KEEP_COUNT_FROM + 1))
     with writer.transaction() as tx:
-        tx.index_values([("hs_pipeline", "1", 1)])
+        tx.index_values(TICKETS, [("hs_pipeline", "1", 1)])
         started = time.monotonic()
-        searcher.keep_search_count(condition)  # gives up instead of waiting
+        searcher.keep_search_count(TICKETS, condition)  # gives up instead of waiting
         assert time.monotonic() - started < 5
     assert counted(searcher, condition) == (KEEP_COUNT_FROM, True)
-    searcher.keep_search_count(condition)
+    searcher.keep_search_count(TICKETS, condition)
     assert counted(searcher, condition) == (KEEP_COUNT_FROM, False)
 
 
@@ -1488,24 +1532,24 @@ def test_kept_counts_stay_exact_under_concurrent_writers(store_factory: StoreFac
     half = KEEP_COUNT_FROM + 200
     index_many(first, "hs_pipeline", "a", range(1, half + 1))
     index_many(first, "hs_pipeline", "b", range(half + 1, 2 * half + 1))
-    first.keep_search_count(a)
-    first.keep_search_count(b)
+    first.keep_search_count(TICKETS, a)
+    first.keep_search_count(TICKETS, b)
     errors: list[BaseException] = []
 
     def move(store: Store, ids: range, source: str, target: str) -> None:
         try:
             for i in ids:
                 with store.transaction() as tx:
-                    tx.unindex_values([("hs_pipeline", source, i)])
-                    tx.index_values([("hs_pipeline", target, i)])
+                    tx.unindex_values(TICKETS, [("hs_pipeline", source, i)])
+                    tx.index_values(TICKETS, [("hs_pipeline", target, i)])
         except BaseException as error:
             errors.append(error)
 
     def keep() -> None:
         try:
             for _ in range(10):
-                keeper.keep_search_count(a)
-                keeper.keep_search_count(b)
+                keeper.keep_search_count(TICKETS, a)
+                keeper.keep_search_count(TICKETS, b)
         except BaseException as error:
             errors.append(error)
 
@@ -1520,7 +1564,7 @@ def test_kept_counts_stay_exact_under_concurrent_writers(store_factory: StoreFac
         thread.join()
     assert errors == []
     for key in ("a", "b"):
-        keeper.keep_search_count(text("hs_pipeline", Comparison.EQ, key))
+        keeper.keep_search_count(TICKETS, text("hs_pipeline", Comparison.EQ, key))
         kept = counted(keeper, text("hs_pipeline", Comparison.EQ, key))
         assert kept == (half, False)
         assert counted(keeper, text("hs_pipeline", Comparison.IN, key)) == (half, False)

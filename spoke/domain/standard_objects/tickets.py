@@ -1,25 +1,30 @@
-"""HubSpot's standard ticket properties (behaviour.md §7), as Spoke defines them."""
+"""HubSpot's tickets (object type 0-5): standard properties (behaviour.md §7), their
+group, the default "Support Pipeline" and the ticket stage rules, as Spoke defines them."""
 
 from __future__ import annotations
 
-from spoke.domain.pipelines import BUILT_IN_AT, SUPPORT_PIPELINE
-from spoke.domain.properties import Option, PropertyDefinition, PropertyType
+from spoke.domain.object_types import ObjectScopes, ObjectType, PipelineModel
+from spoke.domain.pipelines import BUILT_IN_AT, Pipeline, Stage, StageMetadataField
+from spoke.domain.properties import Option, PropertyDefinition, PropertyGroup, PropertyType
 
-#: HubSpot's object type id for tickets.
-OBJECT_TYPE_ID = "0-5"
-
-#: Returned when a read names no properties (spec-v3, "Properties returned by default").
-DEFAULT_PROPERTIES = (
-    "content",
-    "hs_pipeline",
-    "hs_pipeline_stage",
-    "hs_ticket_category",
-    "hs_ticket_priority",
-    "subject",
+SUPPORT_PIPELINE = Pipeline(
+    id="0",
+    label="Support Pipeline",
+    display_order=0,
+    stages=(
+        Stage("1", "New", 0, {"ticketState": "OPEN"}),
+        Stage("2", "Waiting on contact", 1, {"ticketState": "OPEN"}),
+        Stage("3", "Waiting on us", 2, {"ticketState": "OPEN"}),
+        Stage("4", "Closed", 3, {"ticketState": "CLOSED"}),
+    ),
 )
+"""The pipeline every portal's tickets start in (migration 0004 stored it first)."""
 
-#: Returned on every read, whatever was asked for.
-ALWAYS_RETURNED = ("createdate", "hs_lastmodifieddate", "hs_object_id")
+#: Every ticket stage says whether its tickets are open or closed (HubSpot's docs call it
+#: optional; without it a stage has no open/closed meaning, so Spoke requires it).
+TICKET_STATE = StageMetadataField("ticketState", choices=("OPEN", "CLOSED"))
+
+INFO = "ticketinformation"
 
 
 def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
@@ -35,7 +40,7 @@ def _standard(
     options: tuple[Option, ...] = (),
     read_only: bool = False,
     external_options: bool = False,
-    group: str = "ticketinformation",
+    group: str = INFO,
 ) -> PropertyDefinition:
     return PropertyDefinition(
         name=name,
@@ -62,7 +67,7 @@ S, N, D, E = (
     PropertyType.ENUMERATION,
 )
 
-STANDARD_PROPERTIES: tuple[PropertyDefinition, ...] = (
+_PROPERTIES: tuple[PropertyDefinition, ...] = (
     _standard("subject", "Ticket name", S, "text"),
     _standard("content", "Ticket description", S, "textarea"),
     # The options of hs_pipeline and hs_pipeline_stage are the default pipeline's here;
@@ -133,4 +138,45 @@ STANDARD_PROPERTIES: tuple[PropertyDefinition, ...] = (
     _standard("hs_file_upload", "File upload", S, "file"),
     _standard("source_thread_id", "Source Thread ID", S, "text", read_only=True),
     _standard("created_by", "Created by", N, "number", read_only=True),
+)
+
+TICKETS = ObjectType(
+    type_id="0-5",
+    name="tickets",
+    singular="ticket",
+    label="TICKET",
+    properties=_PROPERTIES,
+    groups=(PropertyGroup(INFO, "Ticket information", 0),),
+    # Returned when a read names no properties (spec-v3, "Properties returned by default").
+    default_properties=(
+        "content",
+        "hs_pipeline",
+        "hs_pipeline_stage",
+        "hs_ticket_category",
+        "hs_ticket_priority",
+        "subject",
+    ),
+    created_property="createdate",
+    modified_property="hs_lastmodifieddate",
+    # The tickets' default searchable properties.
+    query_properties=(
+        "content",
+        "hs_pipeline_stage",
+        "hs_ticket_category",
+        "hs_ticket_id",
+        "subject",
+    ),
+    scopes=ObjectScopes(
+        read=("tickets",),
+        write=("tickets",),
+        schema_read=("tickets", "crm.schemas.tickets.read"),
+        schema_write=("tickets", "crm.schemas.tickets.write"),
+    ),
+    pipelines=PipelineModel(
+        pipeline_property="hs_pipeline",
+        stage_property="hs_pipeline_stage",
+        defaults=(SUPPORT_PIPELINE,),
+        stage_metadata=(TICKET_STATE,),
+    ),
+    id_properties=("hs_ticket_id",),
 )
