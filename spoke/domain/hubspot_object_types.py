@@ -54,15 +54,43 @@ def _granular(name: str, type_id: str | None, scope_name: str | None = None) -> 
     )
 
 
-def _activity(name: str, type_id: str, schema_name: str | None = None) -> HubSpotObjectType:
-    """An activity (engagement): records take the contacts scopes."""
-    schemas_read = (f"crm.schemas.{schema_name}.read",) if schema_name else ()
+def _sensitive(name: str, type_id: str) -> HubSpotObjectType:
+    """A type whose records also take HubSpot's sensitive-data scopes (contacts, companies,
+    deals: their OpenAPI documents, and a captured 403 of a deals read, list them)."""
+    read = (
+        f"crm.objects.{name}.read",
+        f"crm.objects.{name}.sensitive.read.v2",
+        f"crm.objects.{name}.highly_sensitive.read.v2",
+    )
     return HubSpotObjectType(
         name,
         type_id,
-        ("crm.objects.contacts.read",),
+        read,
+        (
+            f"crm.objects.{name}.write",
+            f"crm.objects.{name}.sensitive.write.v2",
+            f"crm.objects.{name}.highly_sensitive.write.v2",
+        ),
+        (f"crm.schemas.{name}.read", *read),
+        (f"crm.schemas.{name}.write",),
+    )
+
+
+def _activity(
+    name: str, type_id: str, schema_name: str | None = None, *more_read: str
+) -> HubSpotObjectType:
+    """An activity (engagement): records take the contacts scopes (the engagement OpenAPI
+    documents), or the type's own read scope where it has one (the generic objects
+    document names ``crm.objects.<type>.read``)."""
+    own_read = (f"crm.objects.{schema_name}.read",) if schema_name else ()
+    schemas_read = (f"crm.schemas.{schema_name}.read",) if schema_name else ()
+    read = ("crm.objects.contacts.read", *own_read, *more_read)
+    return HubSpotObjectType(
+        name,
+        type_id,
+        read,
         ("crm.objects.contacts.write",),
-        (*schemas_read, "crm.schemas.contacts.read", "crm.objects.contacts.read"),
+        (*schemas_read, *read, "crm.schemas.contacts.read"),
         ("crm.schemas.contacts.write",),
     )
 
@@ -81,16 +109,16 @@ def _commerce(name: str, type_id: str) -> HubSpotObjectType:
 
 #: Every standard object type HubSpot's object APIs take, by name.
 HUBSPOT_OBJECT_TYPES: tuple[HubSpotObjectType, ...] = (
-    _granular("contacts", "0-1"),
-    _granular("companies", "0-2"),
-    _granular("deals", "0-3"),
+    _sensitive("contacts", "0-1"),
+    _sensitive("companies", "0-2"),
+    _sensitive("deals", "0-3"),
     HubSpotObjectType(
         "tickets",
         "0-5",
         ("tickets",),
         ("tickets",),
-        ("crm.schemas.tickets.read", "tickets"),
-        ("crm.schemas.tickets.write", "tickets"),
+        ("tickets", "crm.schemas.tickets.read"),
+        ("tickets", "crm.schemas.tickets.write"),
     ),
     HubSpotObjectType(
         "products",
@@ -122,7 +150,8 @@ HUBSPOT_OBJECT_TYPES: tuple[HubSpotObjectType, ...] = (
     _activity("notes", "0-46", "notes"),
     _activity("meetings", "0-47", "meetings"),
     _activity("calls", "0-48", "calls"),
-    _activity("emails", "0-49", "emails"),
+    # Reading an email's content also takes sales-email-read (HubSpot's engagement guides).
+    _activity("emails", "0-49", "emails", "sales-email-read"),
     _granular("invoices", "0-53"),
     _granular("marketing_events", "0-54"),
     _granular("subscriptions", "0-69"),

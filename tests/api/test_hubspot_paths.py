@@ -16,6 +16,7 @@ from spoke.domain.hubspot_object_types import (
     CUSTOM_OBJECTS,
     HUBSPOT_OBJECT_TYPES,
     hubspot_object_type,
+    singular_name,
 )
 
 #: One operation in the SDK's generated code: its security schemes, then its path and method.
@@ -81,7 +82,9 @@ def test_reads_take_the_read_scopes_and_writes_the_write_scopes(
 ) -> None:
     found = requirement(method, path)
     assert found is not None
-    assert found.scopes == (("crm.objects.deals.read",) if reads else ("crm.objects.deals.write",))
+    kind = "read" if reads else "write"
+    assert found.scopes[0] == f"crm.objects.deals.{kind}"
+    assert all(scope.endswith((f".{kind}", f".{kind}.v2")) for scope in found.scopes)
 
 
 @pytest.mark.parametrize(
@@ -121,11 +124,12 @@ def test_a_method_hubspot_has_no_operation_for_is_in_no_family() -> None:
 def test_object_types_are_known_by_name_type_id_and_as_custom_objects() -> None:
     for object_type in HUBSPOT_OBJECT_TYPES:
         assert hubspot_object_type(object_type.name) is object_type
+        assert hubspot_object_type(singular_name(object_type.name)) is object_type
         if object_type.type_id is not None:
             assert hubspot_object_type(object_type.type_id) is object_type
     for custom in ("2-123", "2-7654321", "p12345_cars"):
         assert hubspot_object_type(custom) is CUSTOM_OBJECTS
-    for unknown in ("widgets", "Contacts", "contact", "0-999", "2-", "p_cars"):
+    for unknown in ("widgets", "Contacts", "Contact", "0-999", "2-", "p_cars"):
         assert hubspot_object_type(unknown) is None
 
 

@@ -15,7 +15,9 @@ import pytest
 
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.custom_properties import define_property
+from spoke.domain.object_types import ObjectTypes
 from spoke.domain.properties import Option, PropertyDefinition, PropertyType
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.errors import ValidationError
 from spoke.store import open_store
 
@@ -54,10 +56,13 @@ def test_repeated_option_values_are_found_in_linear_time(tmp_path: Path, compari
             label="Many options",
             type=PropertyType.ENUMERATION,
             field_type="select",
+            group_name="ticketinformation",
             options=_options(values),
         )
         with pytest.raises(ValidationError, match=r"repeated: option_7$"):
-            define_property(store, Catalogue(store), definition)
+            define_property(
+                store, Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES)), TICKETS, definition
+            )
     finally:
         store.close()
     assert CountingStr.comparisons < 10 * COUNT

@@ -34,7 +34,10 @@ from spoke.api.limits import MAX_BODY_BYTES
 from spoke.api.protocol import SpokeHttpProtocol
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
-from spoke.domain.writes import TicketWriter, WriteSource
+from spoke.domain.object_types import ObjectTypes
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
+from spoke.domain.standard_objects import TICKETS as TICKET_TYPE
+from spoke.domain.writes import ObjectWriter, WriteSource
 
 SEARCH = f"{TICKETS}/search"
 PROPERTIES = "/crm/v3/properties/tickets"
@@ -139,8 +142,9 @@ def slow_search_server(database_url: str) -> Iterator[LiveServer]:
             content = " ".join(f"word{i}" for i in range(1_200))
             for ticket in tickets:
                 ticket["content"] = content
-            TicketWriter(store, Catalogue(store)).import_tickets(
-                tickets, WriteSource.integration(1)
+            catalogue = Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+            ObjectWriter(store, catalogue).import_objects(
+                TICKET_TYPE, tickets, WriteSource.integration(1)
             )
         finally:
             store.close()
@@ -262,9 +266,10 @@ def test_an_unexpected_error_is_a_500_logged_once(
     placeholder = "?" if server.database_url.startswith("sqlite") else "%s"
     _execute(
         server,
-        "INSERT INTO pipeline_audits (pipeline_id, stage_id, action, timestamp, snapshot) "
-        f"VALUES ({placeholder}, NULL, 'UPDATE', 0, 'not JSON')",
-        ("0",),
+        "INSERT INTO pipeline_audits "
+        "(object_type, pipeline_id, stage_id, action, timestamp, snapshot) "
+        f"VALUES ({placeholder}, {placeholder}, NULL, 'UPDATE', 0, 'not JSON')",
+        ("0-5", "0"),
     )
     with caplog.at_level(logging.INFO):
         response = http.get("/crm/v3/pipelines/tickets/0/audit")

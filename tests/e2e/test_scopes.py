@@ -22,6 +22,7 @@ from hubspot.crm.line_items.exceptions import ForbiddenException
 from servers import live_server
 
 from spoke.api.hubspot_paths import FAMILIES, OBJECT_TYPE, VERSION, Family, requirement
+from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 Json = dict[str, Any]
 
 SCOPES_LINK = "https://developers.hubspot.com/scopes"
+#: Every type Spoke serves, as its 404 for the others lists them.
+SERVED = ", ".join(f"{t.name} (object type {t.type_id})" for t in STANDARD_OBJECT_TYPES)
 #: A scope no HubSpot path outside the tickets definitions accepts.
 UNRELATED_SCOPE = "crm.schemas.tickets.read"
 
@@ -68,6 +71,16 @@ def assert_error(response: httpx.Response, status: int, category: str, message: 
 
 # -- a sample of HubSpot's families, with the scopes HubSpot lists for them ------------------
 
+
+def sensitive(name: str, kind: str) -> list[str]:
+    """The record scopes of contacts, companies and deals, with their sensitive variants."""
+    return [
+        f"crm.objects.{name}.{kind}",
+        f"crm.objects.{name}.sensitive.{kind}.v2",
+        f"crm.objects.{name}.highly_sensitive.{kind}.v2",
+    ]
+
+
 #: (method, path, the scopes HubSpot requires), across HubSpot's API families.
 HUBSPOT_PATHS: list[tuple[str, str, list[str]]] = [
     # CRM objects of types Spoke does not serve, by name, type id and custom type id
@@ -75,8 +88,8 @@ HUBSPOT_PATHS: list[tuple[str, str, list[str]]] = [
     ("POST", "/crm/v3/objects/line_items", ["crm.objects.line_items.write"]),
     ("POST", "/crm/v3/objects/products/search", ["crm.objects.products.read"]),
     ("GET", "/crm/v3/objects/quotes/17", ["crm.objects.quotes.read"]),
-    ("DELETE", "/crm/v3/objects/0-1/5", ["crm.objects.contacts.write"]),
-    ("GET", "/crm/v3/objects/calls", ["crm.objects.contacts.read"]),
+    ("DELETE", "/crm/v3/objects/0-1/5", sensitive("contacts", "write")),
+    ("GET", "/crm/v3/objects/calls", ["crm.objects.contacts.read", "crm.objects.calls.read"]),
     (
         "GET",
         "/crm/v3/objects/feedback_submissions",
@@ -87,14 +100,14 @@ HUBSPOT_PATHS: list[tuple[str, str, list[str]]] = [
     # their definitions, and associations
     ("GET", "/crm/v3/properties/products", ["e-commerce", "crm.objects.products.read"]),
     ("POST", "/crm/v3/properties/contacts", ["crm.schemas.contacts.write"]),
-    ("GET", "/crm/v3/pipelines/deals", ["crm.schemas.deals.read", "crm.objects.deals.read"]),
+    ("GET", "/crm/v3/pipelines/deals", ["crm.schemas.deals.read", *sensitive("deals", "read")]),
     (
         "GET",
         "/crm/v3/pipelines/orders/1/stages",
         ["crm.schemas.orders.read", "crm.objects.orders.read"],
     ),
-    ("POST", "/crm/v4/associations/contacts/companies/batch/read", ["crm.objects.contacts.read"]),
-    ("GET", "/crm/v4/objects/deals/7/associations/contacts", ["crm.objects.deals.read"]),
+    ("POST", "/crm/v4/associations/contacts/companies/batch/read", sensitive("contacts", "read")),
+    ("GET", "/crm/v4/objects/deals/7/associations/contacts", sensitive("deals", "read")),
     # the rest of the CRM
     ("GET", "/crm/v3/owners/", ["crm.objects.owners.read"]),
     ("GET", "/crm-object-schemas/v3/schemas", ["crm.schemas.custom.read"]),
@@ -109,12 +122,12 @@ HUBSPOT_PATHS: list[tuple[str, str, list[str]]] = [
     (
         "GET",
         "/properties/v2/contacts/properties",
-        ["crm.schemas.contacts.read", "crm.objects.contacts.read"],
+        ["crm.schemas.contacts.read", *sensitive("contacts", "read")],
     ),
     (
         "GET",
         "/crm-pipelines/v1/pipelines/deals",
-        ["crm.schemas.deals.read", "crm.objects.deals.read"],
+        ["crm.schemas.deals.read", *sensitive("deals", "read")],
     ),
     ("GET", "/owners/v2/owners", ["crm.objects.owners.read"]),
     # marketing, automation, CMS, events, settings, account
@@ -181,7 +194,7 @@ def test_a_path_hubspot_does_not_have_gets_404_once_the_token_is_known(
 def test_an_object_type_hubspot_does_not_have_gets_hubspots_400_on_every_family(
     http: httpx.Client,
 ) -> None:
-    for path in ["/crm/v3/properties/widgets", "/crm/v3/pipelines/Deals", "/crm/v4/objects/deal"]:
+    for path in ["/crm/v3/properties/widgets", "/crm/v3/pipelines/Deals", "/crm/v4/objects/Deal"]:
         name = path.rsplit("/", 1)[1]
         assert_error(
             http.get(path), 400, "VALIDATION_ERROR", f"Unable to infer object type from: {name}"
@@ -193,15 +206,15 @@ def test_a_token_holding_the_scope_gets_404_for_what_spoke_does_not_serve(
 ) -> None:
     token = server.token(scopes=["crm.objects.line_items.read", "content"])
     with server.http(token) as http:
-        served_path = http.get("/crm/v3/objects/line_items")
-        assert_error(
-            served_path,
-            404,
-            "OBJECT_NOT_FOUND",
-            "Spoke serves only tickets (object type 0-5), not line_items",
-        )
-        for path in ["/crm/v3/properties/line_items", "/email/public/v1/events"]:
-            assert_error(http.get(path), 404, "OBJECT_NOT_FOUND", f"No resource at GET {path}")
+        for path in ["/crm/v3/objects/line_items", "/crm/v3/properties/line_items"]:
+            assert_error(
+                http.get(path),
+                404,
+                "OBJECT_NOT_FOUND",
+                f"Spoke serves only {SERVED}, not line_items",
+            )
+        path = "/email/public/v1/events"
+        assert_error(http.get(path), 404, "OBJECT_NOT_FOUND", f"No resource at GET {path}")
         # ... but still 403 for a write it has no scope for
         assert_missing_scopes(
             http.post("/crm/v3/objects/line_items", json={"properties": {}}),
@@ -246,7 +259,7 @@ SDK_CALLS: dict[str, tuple[SdkCall, list[str]]] = {
     ),
     "deal pipelines": (
         lambda sdk: sdk.crm.pipelines.pipelines_api.get_all("deals"),
-        ["crm.schemas.deals.read", "crm.objects.deals.read"],
+        ["crm.schemas.deals.read", *sensitive("deals", "read")],
     ),
     "product properties": (
         lambda sdk: sdk.crm.properties.core_api.get_all("products"),

@@ -3,6 +3,7 @@ HubSpot-defined property, its options, its groups and an object type's scopes.""
 
 from __future__ import annotations
 
+from spoke.domain.hubspot_object_types import hubspot_object_type
 from spoke.domain.object_types import ObjectScopes
 from spoke.domain.pipelines import BUILT_IN_AT
 from spoke.domain.properties import Option, PropertyDefinition, PropertyGroup, PropertyType
@@ -64,23 +65,14 @@ def hubspot_property(
     )
 
 
-def crm_object_scopes(name: str) -> ObjectScopes:
-    """The scopes of a CRM object with granular scopes of its own (contacts, companies,
-    deals): ``crm.objects.<name>.read``/``write`` and their sensitive-data variants for
-    records, ``crm.schemas.<name>.read``/``write`` for properties and pipelines (which
-    a record-read scope also reads)."""
-    read = (
-        f"crm.objects.{name}.read",
-        f"crm.objects.{name}.sensitive.read.v2",
-        f"crm.objects.{name}.highly_sensitive.read.v2",
-    )
+def hubspot_scopes(name: str) -> ObjectScopes:
+    """The scopes HubSpot requires for object type ``name``, from the one table of them
+    (spoke/domain/hubspot_object_types.py)."""
+    found = hubspot_object_type(name)
+    assert found is not None, name
     return ObjectScopes(
-        read=read,
-        write=(
-            f"crm.objects.{name}.write",
-            f"crm.objects.{name}.sensitive.write.v2",
-            f"crm.objects.{name}.highly_sensitive.write.v2",
-        ),
-        schema_read=(f"crm.schemas.{name}.read", *read),
-        schema_write=(f"crm.schemas.{name}.write",),
+        read=found.read,
+        write=found.write,
+        schema_read=found.definitions_read,
+        schema_write=found.definitions_write,
     )

@@ -14,9 +14,9 @@ from spoke.domain.standard_objects.building import (
     ENUMERATION,
     NUMBER,
     STRING,
-    crm_object_scopes,
     groups,
     hubspot_property,
+    hubspot_scopes,
     options,
 )
 from spoke.domain.standard_objects.contacts import (
@@ -147,5 +147,5 @@ COMPANIES = ObjectType(
     created_property="createdate",
     modified_property="hs_lastmodifieddate",
     query_properties=("website", "phone", "name", "domain"),
-    scopes=crm_object_scopes("companies"),
+    scopes=hubspot_scopes("companies"),
 )

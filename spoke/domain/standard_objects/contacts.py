@@ -16,9 +16,9 @@ from spoke.domain.standard_objects.building import (
     ENUMERATION,
     NUMBER,
     STRING,
-    crm_object_scopes,
     groups,
     hubspot_property,
+    hubspot_scopes,
     options,
 )
 
@@ -661,6 +661,6 @@ CONTACTS = ObjectType(
         "company",
         "hs_marketable_until_renewal",
     ),
-    scopes=crm_object_scopes("contacts"),
+    scopes=hubspot_scopes("contacts"),
     lookup_properties=("email",),
 )

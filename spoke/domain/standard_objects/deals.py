@@ -17,9 +17,9 @@ from spoke.domain.standard_objects.building import (
     ENUMERATION,
     NUMBER,
     STRING,
-    crm_object_scopes,
     groups,
     hubspot_property,
+    hubspot_scopes,
     options,
 )
 from spoke.domain.standard_objects.contacts import RECORD_ID_DESCRIPTION
@@ -171,7 +171,7 @@ DEALS = ObjectType(
     created_property="createdate",
     modified_property="hs_lastmodifieddate",
     query_properties=("dealname", "pipeline", "dealstage", "description", "dealtype"),
-    scopes=crm_object_scopes("deals"),
+    scopes=hubspot_scopes("deals"),
     pipelines=PipelineModel(
         pipeline_property="pipeline",
         stage_property="dealstage",

@@ -20,6 +20,7 @@ from spoke.domain.standard_objects.building import (
     STRING,
     groups,
     hubspot_property,
+    hubspot_scopes,
     options,
 )
 from spoke.domain.standard_objects.contacts import RECORD_ID_DESCRIPTION
@@ -69,18 +70,6 @@ def _shared(timestamp_label: str, owner_label: str) -> tuple[PropertyDefinition,
 _ACTIVITY_TYPE = P(
     "hs_activity_type", "Call and meeting type", E, "select", ENGAGEMENT, external_options=True
 )
-
-
-def _scopes(name: str, *more_read: str) -> ObjectScopes:
-    """Engagement scopes: HubSpot's engagement OpenAPI documents ask for the contacts
-    scopes; its generic object and property documents also name the type's own."""
-    read = ("crm.objects.contacts.read", f"crm.objects.{name}.read", *more_read)
-    return ObjectScopes(
-        read=read,
-        write=("crm.objects.contacts.write",),
-        schema_read=(f"crm.schemas.{name}.read", *read),
-        schema_write=("crm.schemas.contacts.write",),
-    )
 
 
 def _engagement(
@@ -176,7 +165,7 @@ CALLS = _engagement(
         P("hs_call_has_voicemail", "Has voicemail", B, "booleancheckbox", CALL, read_only=True),
     ),
     query_properties=("hs_call_title", "hs_body_preview"),
-    scopes=_scopes("calls"),
+    scopes=hubspot_scopes("calls"),
 )
 
 EMAIL = "email"
@@ -224,8 +213,7 @@ EMAILS = _engagement(
         P("hs_email_to_lastname", "To last name", S, "text", EMAIL, read_only=True),
     ),
     query_properties=("hs_email_subject",),
-    # Reading an email's content also takes sales-email-read (HubSpot's engagement guides).
-    scopes=_scopes("emails", "sales-email-read"),
+    scopes=hubspot_scopes("emails"),
 )
 
 MEETING = "meeting"
@@ -258,7 +246,7 @@ MEETINGS = _engagement(
         ),
     ),
     query_properties=("hs_meeting_title", "hs_meeting_body"),
-    scopes=_scopes("meetings"),
+    scopes=hubspot_scopes("meetings"),
 )
 
 NOTE = "note"
@@ -268,7 +256,7 @@ NOTES = _engagement(
     NOTE,
     own=(P("hs_note_body", "Note body", S, "html", NOTE),),
     query_properties=("hs_note_body",),
-    scopes=_scopes("notes"),
+    scopes=hubspot_scopes("notes"),
 )
 
 TASK = "task"
@@ -321,6 +309,6 @@ TASKS = _engagement(
         ),
     ),
     query_properties=("hs_task_body", "hs_task_subject"),
-    scopes=_scopes("tasks"),
+    scopes=hubspot_scopes("tasks"),
     shared=_shared("Due date", "Assigned to"),
 )

@@ -3,9 +3,10 @@ group, the default "Support Pipeline" and the ticket stage rules, as Spoke defin
 
 from __future__ import annotations
 
-from spoke.domain.object_types import ObjectScopes, ObjectType, PipelineModel
+from spoke.domain.object_types import ObjectType, PipelineModel
 from spoke.domain.pipelines import BUILT_IN_AT, Pipeline, Stage, StageMetadataField
 from spoke.domain.properties import Option, PropertyDefinition, PropertyGroup, PropertyType
+from spoke.domain.standard_objects.building import hubspot_scopes
 
 SUPPORT_PIPELINE = Pipeline(
     id="0",
@@ -166,12 +167,7 @@ TICKETS = ObjectType(
         "hs_ticket_id",
         "subject",
     ),
-    scopes=ObjectScopes(
-        read=("tickets",),
-        write=("tickets",),
-        schema_read=("tickets", "crm.schemas.tickets.read"),
-        schema_write=("tickets", "crm.schemas.tickets.write"),
-    ),
+    scopes=hubspot_scopes("tickets"),
     pipelines=PipelineModel(
         pipeline_property="hs_pipeline",
         stage_property="hs_pipeline_stage",
