@@ -39,9 +39,10 @@ import orjson
 import psycopg
 from psycopg import sql
 
+from spoke.domain.bulk_import import import_tickets
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
-from spoke.domain.writes import TicketWriter, WriteSource
+from spoke.domain.writes import WriteSource
 from spoke.store import Store, open_store
 from spoke.store.postgres import PostgresStore, connect
 
@@ -86,13 +87,7 @@ def backend_cpu_s(pid: int) -> float:
 
 def seed(store: Store, count: int) -> None:
     store.migrate()
-    writer = TicketWriter(store, Catalogue(store))
-    tickets = demo_tickets(count, 5)
-    for start in range(0, count, 5000):
-        writer.import_tickets(
-            [next(tickets) for _ in range(min(5000, count - start))],
-            WriteSource.integration(1000000),
-        )
+    import_tickets(Catalogue(store), demo_tickets(count, 5), WriteSource.integration(1000000))
 
 
 def measure_sqlite(path: Path, count: int, id_sets: list[list[int]]) -> dict[str, float]:

@@ -20,14 +20,14 @@ The interface is synchronous: SQLite is fastest called inline (docs/decisions.md
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TypeVar
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.store.search import Condition, SearchEntry, SearchQuery, SearchResult
+from spoke.store.search import Condition, KeyGroups, SearchEntry, SearchQuery, SearchResult
 
 
 @dataclass(slots=True)
@@ -205,6 +205,23 @@ class Transaction(ABC):
 
     @abstractmethod
     def mark_search_index_complete(self) -> None: ...
+
+    # -- bulk loads (spoke/domain/bulk_import.py) -------------------------------------
+
+    @abstractmethod
+    def load_tickets(
+        self, tickets: Sequence[StoredTicket], created_at: int, source: tuple[str, str | None]
+    ) -> None:
+        """Insert new tickets (version 1), each with its first write, which set every value
+        it has, from ``source`` (``sourceType``, ``sourceId``): ``insert_tickets`` and
+        ``record_writes`` at once, made for many tickets."""
+
+    @abstractmethod
+    def load_index(self, index: Iterable[KeyGroups]) -> None:
+        """Add the index rows of tickets loaded in this transaction, none of which is in
+        the index yet, and move the kept counts of their keys. ``index`` may compute each
+        property's rows as it is iterated: a backend may write one while the next is
+        computed."""
 
 
 class Store(ABC):

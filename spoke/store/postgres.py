@@ -22,7 +22,7 @@ reused (SQLite's are).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +34,7 @@ from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store import postgres_bulk
 from spoke.store.base import (
     DatabaseUnavailable,
     DefinitionChanged,
@@ -79,6 +80,7 @@ from spoke.store.search import (
     Condition,
     CountChanges,
     Dialect,
+    KeyGroups,
     SearchEntry,
     SearchQuery,
     SearchResult,
@@ -414,6 +416,16 @@ class PostgresTransaction(Transaction):
 
     def mark_search_index_complete(self) -> None:
         self._db.execute("UPDATE search_index_state SET complete = TRUE")
+
+    # -- bulk loads ----------------------------------------------------------------
+
+    def load_tickets(
+        self, tickets: Sequence[StoredTicket], created_at: int, source: tuple[str, str | None]
+    ) -> None:
+        postgres_bulk.load_tickets(self._db, tickets, created_at, source)
+
+    def load_index(self, index: Iterable[KeyGroups]) -> None:
+        postgres_bulk.load_index(self._db, index, self._count_changes)
 
 
 class PostgresStore(Store):

@@ -455,6 +455,10 @@ class CountChanges:
         else:
             self._deltas.subtract(keys)
 
+    def add(self, name: str, key: SearchKey, rows: int) -> None:
+        """``rows`` rows of key ``(name, key)`` were surely added."""
+        self._deltas[(name, key)] += rows
+
     def deltas(self, kept: Container[CountKey] | None = None) -> list[tuple[str, str, int]]:
         """``(property, count key, change)`` of the sure, non-zero changes, sorted; only
         of ``kept`` keys if given."""
@@ -467,6 +471,16 @@ class CountChanges:
 
     def unsure(self) -> list[CountKey]:
         return sorted({(name, count_key(key)) for name, key in self._unsure})
+
+
+@dataclass(frozen=True, slots=True)
+class KeyGroups:
+    """The index rows of one property in a bulk load (``Transaction.load_index``): its
+    keys in ascending order, each with its tickets' ids in ascending order."""
+
+    property: str
+    numeric: bool
+    groups: list[tuple[SearchKey, list[int]]]
 
 
 def split_entries(

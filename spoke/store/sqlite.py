@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import orjson
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store import sqlite_bulk
 from spoke.store.base import (
     DefinitionChanged,
     HistoryEntry,
@@ -62,6 +63,7 @@ from spoke.store.search import (
     Condition,
     CountChanges,
     Dialect,
+    KeyGroups,
     SearchEntry,
     SearchQuery,
     SearchResult,
@@ -304,6 +306,16 @@ class SQLiteTransaction(Transaction):
 
     def mark_search_index_complete(self) -> None:
         self._db.execute("UPDATE search_index_state SET complete = 1")
+
+    # -- bulk loads ----------------------------------------------------------------
+
+    def load_tickets(
+        self, tickets: Sequence[StoredTicket], created_at: int, source: tuple[str, str | None]
+    ) -> None:
+        sqlite_bulk.load_tickets(self._db, tickets, created_at, source)
+
+    def load_index(self, index: Iterable[KeyGroups]) -> None:
+        sqlite_bulk.load_index(self._db, index, self._count_changes)
 
 
 def _read_tickets(db: sqlite3.Connection, ids: Sequence[int]) -> list[StoredTicket]:

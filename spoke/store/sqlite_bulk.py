@@ -1,0 +1,128 @@
+"""Bulk loads on SQLite (``Transaction.load_tickets`` and ``load_index``).
+
+Binding parameters row by row (``executemany``) costs more than SQLite's own work per
+row, so the index rows go to SQLite as JSON objects, one statement for many keys: each
+key of the object is an index key, its value the ids of the tickets that have it, in
+order. ``json_each`` unpacks them in C. Keys arrive in ascending order, so the index's
+B-trees are filled from one end to the other.
+
+Text keys are exact through JSON (orjson writes any string; SQLite reads back the same
+text). Number keys are sent that way only when they are integers of at most 2**53 (all
+instants and ids are): SQLite turns such a decimal into exactly the same double. Other
+numbers are bound one row at a time, as Python's floats.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import orjson
+
+from spoke.store.base import StoredTicket
+from spoke.store.rows import INSERT_TICKET_COLUMNS, WRITE_COLUMNS
+from spoke.store.search import CountChanges, KeyGroups, SearchKey, count_key
+
+#: Keys sent in one statement (a JSON object of about this many members).
+_KEYS_PER_STATEMENT = 50_000
+
+#: Integers up to this size are exact as doubles.
+_EXACT_INTEGERS = 2**53
+
+_INSERT_TICKET = f"INSERT INTO tickets ({INSERT_TICKET_COLUMNS}) VALUES (?, 1, ?, ?, NULL, ?)"
+_INSERT_WRITE = f"INSERT INTO ticket_writes ({WRITE_COLUMNS}) VALUES (?, 1, ?, ?, ?, ?)"
+
+_TEXT_FROM_JSON = (
+    "INSERT INTO search_text (property, value, ticket_id) "
+    "SELECT ?, k.key, i.value FROM json_each(?) AS k, json_each(k.value) AS i"
+)
+_NUMBERS_FROM_JSON = (
+    "INSERT INTO search_numbers (property, value, ticket_id) "
+    "SELECT ?, CAST(k.key AS REAL), i.value FROM json_each(?) AS k, json_each(k.value) AS i"
+)
+#: The same, for keys that each have one ticket: ``{key: id}``.
+_TEXT_FROM_JSON_SINGLES = (
+    "INSERT INTO search_text (property, value, ticket_id) SELECT ?, key, value FROM json_each(?)"
+)
+_NUMBERS_FROM_JSON_SINGLES = (
+    "INSERT INTO search_numbers (property, value, ticket_id) "
+    "SELECT ?, CAST(key AS REAL), value FROM json_each(?)"
+)
+_NUMBER_ROW = "INSERT INTO search_numbers (property, value, ticket_id) VALUES (?, ?, ?)"
+
+
+def load_tickets(
+    db: sqlite3.Connection,
+    tickets: Sequence[StoredTicket],
+    created_at: int,
+    source: tuple[str, str | None],
+) -> None:
+    dumps = orjson.dumps
+    blobs = [(t.id, dumps(t.values).decode()) for t in tickets]
+    db.executemany(_INSERT_TICKET, [(i, created_at, created_at, b) for i, b in blobs])
+    source_type, source_id = source
+    db.executemany(_INSERT_WRITE, [(i, created_at, source_type, source_id, b) for i, b in blobs])
+
+
+def load_index(db: sqlite3.Connection, index: Iterable[KeyGroups], counts: CountChanges) -> None:
+    """Each property's statements run on a thread of their own while this one computes
+    the next property's rows: sqlite3 lets go of the GIL while SQLite works."""
+    kept: dict[str, set[str]] = {}
+    for name, value in db.execute("SELECT property, value FROM search_counts"):
+        kept.setdefault(name, set()).add(value)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-index") as writer:
+        written: Future[None] | None = None
+        for keys in index:
+            statements = _statements(keys)
+            kept_keys = kept.get(keys.property)
+            if kept_keys:
+                for key, ids in keys.groups:
+                    if count_key(key) in kept_keys:
+                        counts.add(keys.property, key, len(ids))
+            if written is not None:
+                written.result()
+            written = writer.submit(_run, db, statements)
+        if written is not None:
+            written.result()
+
+
+def _statements(keys: KeyGroups) -> list[tuple[str, Sequence[Any]]]:
+    """The statements that write the rows of ``keys``, with their parameters."""
+    name = keys.property
+    if keys.numeric and not all(_exact(k) for k, _ in keys.groups):
+        return [(_NUMBER_ROW, [(name, k, i) for k, ids in keys.groups for i in ids])]
+    statements: list[tuple[str, Sequence[Any]]] = []
+    for singles, part in _parts(keys.groups):
+        if singles:
+            statement = _NUMBERS_FROM_JSON_SINGLES if keys.numeric else _TEXT_FROM_JSON_SINGLES
+        else:
+            statement = _NUMBERS_FROM_JSON if keys.numeric else _TEXT_FROM_JSON
+        statements.append((statement, (name, part)))
+    return statements
+
+
+def _run(db: sqlite3.Connection, statements: list[tuple[str, Sequence[Any]]]) -> None:
+    for statement, parameters in statements:
+        if statement is _NUMBER_ROW:
+            db.executemany(statement, parameters)
+        else:
+            db.execute(statement, parameters)
+
+
+def _exact(key: SearchKey) -> bool:
+    return isinstance(key, float) and key.is_integer() and abs(key) <= _EXACT_INTEGERS
+
+
+def _parts(groups: list[tuple[SearchKey, list[int]]]) -> Iterator[tuple[bool, str]]:
+    """The groups as JSON objects, numbers written as integers: ``{key: id}`` when every
+    key of the part has one ticket (then ``True``), else ``{key: [ids]}``."""
+    dumps = orjson.dumps
+    for start in range(0, len(groups), _KEYS_PER_STATEMENT):
+        part = groups[start : start + _KEYS_PER_STATEMENT]
+        singles = all(len(ids) == 1 for _, ids in part)
+        members = {
+            (int(k) if isinstance(k, float) else k): (ids[0] if singles else ids) for k, ids in part
+        }
+        yield singles, dumps(members, option=orjson.OPT_NON_STR_KEYS).decode()
