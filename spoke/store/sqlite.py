@@ -71,6 +71,7 @@ from spoke.store.search import (
     SortKind,
     split_entries,
 )
+from spoke.store.sqlite_checkpoints import Checkpointer
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
@@ -339,6 +340,9 @@ class SQLiteStore(Store):
         for pragma in _PRAGMAS:
             self._db.execute(pragma)
         self._db.create_function("regexp", 2, _regexp, deterministic=True)
+        # Checkpoints run on a thread of their own (sqlite_checkpoints.py), not in commits.
+        self._db.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpoints = Checkpointer(path)
 
     @property
     def url(self) -> str:
@@ -348,6 +352,7 @@ class SQLiteStore(Store):
         apply_migrations("sqlite", self.url)
 
     def close(self) -> None:
+        self._checkpoints.close()
         self._db.close()
 
     @contextmanager
