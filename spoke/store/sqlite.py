@@ -275,11 +275,8 @@ class SQLiteTransaction(Transaction):
 
     def index_values(self, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)
-        for table, rows in (("search_text", text), ("search_numbers", numbers)):
-            inserted = self._db.executemany(
-                f"INSERT OR IGNORE INTO {table} (property, value, ticket_id) VALUES (?, ?, ?)",
-                rows,
-            ).rowcount
+        for rows, numeric in ((text, False), (numbers, True)):
+            inserted = sqlite_bulk.insert_index_rows(self._db, rows, numeric)
             self._count_changes.record(rows, inserted, added=True)
 
     def unindex_values(self, entries: Sequence[SearchEntry]) -> None:

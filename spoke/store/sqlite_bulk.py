@@ -23,7 +23,7 @@ import orjson
 
 from spoke.store.base import StoredTicket
 from spoke.store.rows import INSERT_TICKET_COLUMNS, WRITE_COLUMNS
-from spoke.store.search import CountChanges, KeyGroups, SearchKey, count_key
+from spoke.store.search import CountChanges, KeyGroups, SearchEntry, SearchKey, count_key
 
 #: Keys sent in one statement (a JSON object of about this many members).
 _KEYS_PER_STATEMENT = 50_000
@@ -109,6 +109,41 @@ def _run(db: sqlite3.Connection, statements: list[tuple[str, Sequence[Any]]]) ->
             db.executemany(statement, parameters)
         else:
             db.execute(statement, parameters)
+
+
+#: Index rows of any properties in one statement, ``{property: {key: [ids]}}``, skipping
+#: rows already there (``Transaction.index_values``).
+_TEXT_ROWS_FROM_JSON = (
+    "INSERT OR IGNORE INTO search_text (property, value, ticket_id) "
+    "SELECT p.key, k.key, i.value "
+    "FROM json_each(?) AS p, json_each(p.value) AS k, json_each(k.value) AS i"
+)
+_NUMBER_ROWS_FROM_JSON = (
+    "INSERT OR IGNORE INTO search_numbers (property, value, ticket_id) "
+    "SELECT p.key, CAST(k.key AS REAL), i.value "
+    "FROM json_each(?) AS p, json_each(p.value) AS k, json_each(k.value) AS i"
+)
+
+
+def insert_index_rows(db: sqlite3.Connection, rows: Sequence[SearchEntry], numeric: bool) -> int:
+    """Add index rows of one table (``search_numbers`` if ``numeric``), keeping those
+    already there; returns how many were added. One statement whatever their number
+    (a 100-ticket create's 700 text rows cost about a third less than through
+    ``executemany``)."""
+    if not rows:
+        return 0
+    if numeric and not all(_exact(key) for _, key, _ in rows):
+        return db.executemany(
+            "INSERT OR IGNORE INTO search_numbers (property, value, ticket_id) VALUES (?, ?, ?)",
+            rows,
+        ).rowcount
+    grouped: dict[str, dict[str | int, list[int]]] = {}
+    for name, key, ticket_id in rows:
+        member = int(key) if isinstance(key, float) else key
+        grouped.setdefault(name, {}).setdefault(member, []).append(ticket_id)
+    statement = _NUMBER_ROWS_FROM_JSON if numeric else _TEXT_ROWS_FROM_JSON
+    payload = orjson.dumps(grouped, option=orjson.OPT_NON_STR_KEYS).decode()
+    return db.execute(statement, (payload,)).rowcount
 
 
 def _exact(key: SearchKey) -> bool:
