@@ -62,7 +62,7 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
     now = now_ms()
     stages = [s.id for s in SUPPORT_PIPELINE.stages]
     pipeline = SUPPORT_PIPELINE.id
-    # Subjects and the start of each content, per (product, problem), made once.
+    # Subjects, per (product, problem), made once.
     subjects = {
         (product, problem): f"{product[0].upper()}{product[1:]} {problem}"
         for product in _PRODUCTS

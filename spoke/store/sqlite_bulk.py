@@ -1,4 +1,5 @@
-"""Bulk loads on SQLite (``Transaction.load_tickets`` and ``load_index``).
+"""Bulk loads on SQLite (``Transaction.load_tickets`` and ``load_index``), and the
+index rows of every write (``insert_index_rows``).
 
 Binding parameters row by row (``executemany``) costs more than SQLite's own work per
 row, so the index rows go to SQLite as JSON objects, one statement for many keys: each
@@ -50,6 +51,20 @@ _NUMBERS_FROM_JSON_SINGLES = (
     "INSERT INTO search_numbers (property, value, ticket_id) "
     "SELECT ?, CAST(key AS REAL), value FROM json_each(?)"
 )
+#: Index rows of any properties in one statement, ``{property: {key: [ids]}}``, skipping
+#: rows already there (``Transaction.index_values``).
+_TEXT_ROWS_FROM_JSON = (
+    "INSERT OR IGNORE INTO search_text (property, value, ticket_id) "
+    "SELECT p.key, k.key, i.value "
+    "FROM json_each(?) AS p, json_each(p.value) AS k, json_each(k.value) AS i"
+)
+_NUMBER_ROWS_FROM_JSON = (
+    "INSERT OR IGNORE INTO search_numbers (property, value, ticket_id) "
+    "SELECT p.key, CAST(k.key AS REAL), i.value "
+    "FROM json_each(?) AS p, json_each(p.value) AS k, json_each(k.value) AS i"
+)
+
+
 _NUMBER_ROW = "INSERT INTO search_numbers (property, value, ticket_id) VALUES (?, ?, ?)"
 
 
@@ -109,20 +124,6 @@ def _run(db: sqlite3.Connection, statements: list[tuple[str, Sequence[Any]]]) ->
             db.executemany(statement, parameters)
         else:
             db.execute(statement, parameters)
-
-
-#: Index rows of any properties in one statement, ``{property: {key: [ids]}}``, skipping
-#: rows already there (``Transaction.index_values``).
-_TEXT_ROWS_FROM_JSON = (
-    "INSERT OR IGNORE INTO search_text (property, value, ticket_id) "
-    "SELECT p.key, k.key, i.value "
-    "FROM json_each(?) AS p, json_each(p.value) AS k, json_each(k.value) AS i"
-)
-_NUMBER_ROWS_FROM_JSON = (
-    "INSERT OR IGNORE INTO search_numbers (property, value, ticket_id) "
-    "SELECT p.key, CAST(k.key AS REAL), i.value "
-    "FROM json_each(?) AS p, json_each(p.value) AS k, json_each(k.value) AS i"
-)
 
 
 def insert_index_rows(db: sqlite3.Connection, rows: Sequence[SearchEntry], numeric: bool) -> int:
