@@ -39,11 +39,12 @@ import orjson
 import psycopg
 from psycopg import sql
 
+from spoke.domain.bulk_import import import_objects
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.object_types import ObjectTypes
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
-from spoke.domain.writes import ObjectWriter, WriteSource
+from spoke.domain.writes import WriteSource
 from spoke.store import Store, open_store
 from spoke.store.postgres import PostgresStore, connect
 
@@ -94,14 +95,8 @@ def backend_cpu_s(pid: int) -> float:
 
 def seed(store: Store, count: int) -> None:
     store.migrate()
-    writer = ObjectWriter(store, Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES)))
-    tickets = demo_tickets(count, 5)
-    for start in range(0, count, 5000):
-        writer.import_objects(
-            TICKETS,
-            [next(tickets) for _ in range(min(5000, count - start))],
-            WriteSource.integration(1000000),
-        )
+    catalogue = Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+    import_objects(catalogue, TICKETS, demo_tickets(count, 5), WriteSource.integration(1000000))
 
 
 def measure_sqlite(path: Path, count: int, id_sets: list[list[int]]) -> dict[str, float]:

@@ -1,4 +1,5 @@
-"""Throughput of ticket creates (``POST /crm/v3/objects/tickets``), with and without a
+"""Throughput of ticket creates (``POST /crm/v3/objects/tickets``, or with ``--batch N``
+``POST /crm/v3/objects/tickets/batch/create`` of N tickets a request), with and without a
 kept search count on the pipeline every new ticket joins.
 
 Seeds a fresh database (SQLite file or PostgreSQL database ``spoke_bench_writes``),
@@ -10,6 +11,7 @@ their last statement to their commit.
 
     .venv/bin/python bench/writes.py                          # SQLite, 2 workers
     .venv/bin/python bench/writes.py --backend postgres
+    .venv/bin/python bench/writes.py --batch 100           # batch/create, 100 a request
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from _harness import (
     PostgresDatabase,
     Server,
     SqliteDatabase,
+    cpu_seconds,
     create_token,
+    group_pids,
     machine_info,
     parse_wrk,
     run_wrk,
@@ -35,7 +39,28 @@ from _harness import (
 )
 
 TICKETS = "/crm/v3/objects/tickets"
+BATCH_CREATE = TICKETS + "/batch/create"
 BODY = b'{"properties":{"subject":"Bench write","hs_pipeline_stage":"1"}}'
+
+
+def batch_body(size: int, variant: int) -> bytes:
+    """``size`` tickets to create, with values like the demo tickets' (no two alike)."""
+    inputs = [
+        {
+            "properties": {
+                "subject": f"Bench write {variant}-{i}",
+                "content": f"Batch {variant}, ticket {i}: the export job fails with a timeout.",
+                "hs_pipeline_stage": str(1 + i % 4),
+                "hs_ticket_priority": ("LOW", "MEDIUM", "HIGH")[i % 3],
+                "hs_ticket_category": "PRODUCT_ISSUE",
+                "source_type": "EMAIL",
+            }
+        }
+        for i in range(size)
+    ]
+    return json.dumps({"inputs": inputs}, separators=(",", ":")).encode()
+
+
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/spoke_bench_writes"
 
 
@@ -65,6 +90,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10, help="seconds of each run")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each phase")
+    parser.add_argument(
+        "--batch", type=int, default=1, help="tickets per request (above 1: batch/create)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="spoke-bench-writes-") as tmp:
@@ -76,7 +104,9 @@ def main() -> int:
         )
         database.prepare(args.tickets, reuse=False)
         token = create_token(database.url)
-        script = write_lua([BODY], token, TICKETS, directory, "create")
+        path = TICKETS if args.batch == 1 else BATCH_CREATE
+        sent = [BODY] if args.batch == 1 else [batch_body(args.batch, v) for v in range(8)]
+        script = write_lua(sent, token, path, directory, "create")
         server = Server(database.url, args.workers, pin=False, log=directory / "server.log")
         try:
             server.wait_ready()
@@ -84,28 +114,36 @@ def main() -> int:
             print(f"{database.describe()}: {args.tickets:,} tickets seeded, {args.workers} workers")
             print(
                 f"{info['cpu']}, {info['nproc']} CPUs, {info['date']}, Spoke {info['spoke']}, "
-                f"wrk -c{args.connections} -d{args.duration}s"
+                f"wrk -c{args.connections} -d{args.duration}s, {args.batch} ticket(s) a request"
             )
-            print("| phase | run | creates/s | p50 ms | p99 ms | non-2xx |")
-            print("|---|---:|---:|---:|---:|---:|")
+            print(
+                "| phase | run | requests/s | creates/s | p50 ms | p99 ms "
+                "| CPU us/ticket | non-2xx |"
+            )
+            print("|---|---:|---:|---:|---:|---:|---:|---:|")
             for phase in ("no kept count", "hs_pipeline = 0 kept"):
                 if phase != "no kept count":
                     total = keep_pipeline_count(server, token)
                     print(f"(search for hs_pipeline = 0: total {total:,}, count kept)")
                 for run in range(1, args.rounds + 1):
+                    before = cpu_seconds(group_pids(server.pgid))
                     output = run_wrk(
-                        server.base + TICKETS,
+                        server.base + path,
                         script,
                         threads=1,
                         connections=args.connections,
                         seconds=args.duration,
                         pin=False,
                     )
+                    after = cpu_seconds(group_pids(server.pgid))
                     figures = parse_wrk(output)
+                    created = max(figures["requests"], 1) * args.batch
+                    cpu = sum(after[p] - before.get(p, 0.0) for p in after)
                     print(
                         f"| {phase} | {run} | {figures['requests_per_s']:,.0f} | "
+                        f"{figures['requests_per_s'] * args.batch:,.0f} | "
                         f"{figures['p50_ms']:.2f} | {figures['p99_ms']:.2f} | "
-                        f"{figures['non_2xx']:.0f} |",
+                        f"{cpu / created * 1e6:,.0f} | {figures['non_2xx']:.0f} |",
                         flush=True,
                     )
         finally:

@@ -16,13 +16,14 @@ from spoke.api.app import (
     STATEMENT_TIMEOUT_VARIABLE,
 )
 from spoke.api.protocol import server_options
+from spoke.domain.bulk_import import import_objects
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.object_types import ObjectTypes
 from spoke.domain.search_index import ensure_search_index
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.domain.tokens import KNOWN_SCOPES, create_token
-from spoke.domain.writes import ObjectWriter, WriteSource
+from spoke.domain.writes import WriteSource
 from spoke.store import (
     DEFAULT_DATABASE_URL,
     DatabaseUnavailable,
@@ -32,11 +33,6 @@ from spoke.store import (
     shown_url,
 )
 
-#: Tickets loaded per transaction by ``spoke seed``. Larger transactions write each
-#: search-index page fewer times (on SQLite, 5,000 a transaction seeded 8,600 tickets/s
-#: at 300,000 tickets and 7,220 at 1,000,000; 20,000 seeds 10,700 and 7,650), at the
-#: price of holding the write lock longer (about 2 s) per transaction.
-SEED_CHUNK = 20_000
 #: The app id that demo data is written as.
 DEMO_APP_ID = 1000000
 
@@ -171,18 +167,15 @@ def _catalogue(store: Store) -> Catalogue:
 
 
 def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> None:
-    writer = ObjectWriter(store, _catalogue(store))
+    """One transaction (spoke/domain/bulk_import.py): on SQLite, other writers wait
+    for it to end."""
     source = WriteSource.integration(DEMO_APP_ID)
-    tickets = demo_tickets(count, random_seed)
     with click.progressbar(
         length=count, label="Seeding tickets", file=None if progress else open(os.devnull, "w")
     ) as bar:
-        remaining = count
-        while remaining:
-            chunk = [next(tickets) for _ in range(min(SEED_CHUNK, remaining))]
-            writer.import_objects(TICKETS, chunk, source)
-            remaining -= len(chunk)
-            bar.update(len(chunk))
+        import_objects(
+            _catalogue(store), TICKETS, demo_tickets(count, random_seed), source, bar.update
+        )
 
 
 @main.group()

@@ -61,13 +61,20 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
     now = now_ms()
     stages = [s.id for s in SUPPORT_PIPELINE.stages]
+    pipeline = SUPPORT_PIPELINE.id
+    # Subjects, per (product, problem), made once.
+    subjects = {
+        (product, problem): f"{product[0].upper()}{product[1:]} {problem}"
+        for product in _PRODUCTS
+        for problem in _PROBLEMS
+    }
     for start in range(0, count, _BATCH):
         size = min(_BATCH, count - start)
         columns = zip(
             rng.choices(_PRODUCTS, k=size),
             rng.choices(_PROBLEMS, k=size),
             rng.choices(_OPENERS, k=size),
-            rng.choices(range(len(_DETAIL_TRIPLES)), k=size),
+            rng.choices(_DETAIL_TRIPLES, k=size),
             rng.choices(stages, k=size),
             rng.choices(_PRIORITIES, k=size),
             rng.choices(_CATEGORIES, k=size),
@@ -77,9 +84,9 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
         )
         for product, problem, opener, details, stage, priority, category, source, age in columns:
             yield {
-                "subject": f"{product[0].upper()}{product[1:]} {problem}",
-                "content": f"{opener} our {product} {problem}. {_DETAIL_TRIPLES[details]}",
-                "hs_pipeline": SUPPORT_PIPELINE.id,
+                "subject": subjects[product, problem],
+                "content": f"{opener} our {product} {problem}. {details}",
+                "hs_pipeline": pipeline,
                 "hs_pipeline_stage": stage,
                 "hs_ticket_priority": priority,
                 "hs_ticket_category": category,

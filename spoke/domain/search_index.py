@@ -75,6 +75,11 @@ def _key_functions(properties: Properties) -> dict[str, Callable[[str], SearchKe
     }
 
 
+def key_functions(properties: Properties) -> Mapping[str, Callable[[str], SearchKey]]:
+    """The key function of every indexed property, by name."""
+    return _key_functions(properties)
+
+
 def entries(properties: Properties, object_id: int, values: Mapping[str, str]) -> list[SearchEntry]:
     """The index rows of ``values`` of one record (names no longer defined are skipped)."""
     functions = _key_functions(properties)

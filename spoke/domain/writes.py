@@ -7,6 +7,7 @@ request. Every change is appended to the property's history with its source.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,7 +18,7 @@ from spoke.domain.instants import format_instant, now_ms
 from spoke.domain.merge import lock_following_merges
 from spoke.domain.object_types import ObjectType, PipelineModel
 from spoke.domain.pipelines import Pipelines
-from spoke.domain.properties import PropertyDefinition
+from spoke.domain.properties import PropertyDefinition, PropertyType
 from spoke.domain.records import (
     MAX_BATCH_INPUTS,
     ObjectRecord,
@@ -27,7 +28,7 @@ from spoke.domain.records import (
 )
 from spoke.domain.repeats import repeated
 from spoke.domain.unique import id_property_definition, resolve
-from spoke.domain.values import InvalidValue, RawValue, normalise
+from spoke.domain.values import MAX_VALUE_LENGTH, InvalidValue, RawValue, normalise
 from spoke.errors import (
     BatchTooLarge,
     Conflict,
@@ -81,12 +82,6 @@ class ObjectWriter:
         """Create up to 100 records in one transaction."""
         _check_batch_size(len(inputs))
         return [full_record(object_type, r) for r in self._insert(object_type, inputs, source)]
-
-    def import_objects(
-        self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
-    ) -> None:
-        """Create any number of records in one transaction (bulk loads; no API limit)."""
-        self._insert(object_type, inputs, source)
 
     def _insert(
         self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
@@ -363,10 +358,19 @@ def _validate_all(
     problems: list[InvalidPropertyValue] = []
     changes: list[dict[str, str]] = []
     definitions = catalogue.by_name
+    any_text, options = _kept_as_sent(catalogue)
+    valid_stages: set[tuple[str, str]] = set()
     flags = [creating] * len(inputs) if isinstance(creating, bool) else creating
     for properties, creates in zip(inputs, flags, strict=True):
         change: dict[str, str] = {}
         for name, raw in properties.items():
+            if (
+                type(raw) is str
+                and len(raw) <= MAX_VALUE_LENGTH
+                and (name in any_text or raw in options.get(name, ()))
+            ):
+                change[name] = raw  # what normalise() returns first, without the call
+                continue
             definition = definitions.get(name)
             if definition is None:
                 problems.append(
@@ -385,19 +389,30 @@ def _validate_all(
                     problems.append(invalid.for_property(name))
         model = catalogue.object_type.pipelines
         if creates and model is not None:
-            problems.extend(_creation_problems(change, catalogue.pipelines, model))
+            change.setdefault(model.pipeline_property, model.default_pipeline_id)
+            stage = (change[model.pipeline_property], change.get(model.stage_property, ""))
+            if stage not in valid_stages:
+                problem = _pipeline_problem(change, catalogue.pipelines, model)
+                if problem:
+                    problems.append(problem)
+                else:
+                    valid_stages.add(stage)
         changes.append(change)
     if problems:
         raise PropertyValuesNotValid(problems)
     return changes
 
 
-def _creation_problems(
-    change: dict[str, str], pipelines: Pipelines, model: PipelineModel
-) -> list[InvalidPropertyValue]:
-    change.setdefault(model.pipeline_property, model.default_pipeline_id)
-    problem = _pipeline_problem(change, pipelines, model)
-    return [problem] if problem else []
+@functools.lru_cache(maxsize=4)
+def _kept_as_sent(catalogue: Properties) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The text values that ``normalise`` keeps as they are without looking further: any
+    text of a writable string property (their names), and their options' values for
+    the other writable properties that have options. Checking these first spares most
+    values the call."""
+    writable = [d for d in catalogue.by_name.values() if not d.read_only_value]
+    any_text = frozenset(d.name for d in writable if d.type is PropertyType.STRING)
+    options = {d.name: d.option_values for d in writable if d.option_values}
+    return any_text, options
 
 
 def _pipeline_problem(

@@ -27,14 +27,14 @@ The interface is synchronous: SQLite is fastest called inline (docs/decisions.md
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TypeVar
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.store.search import Condition, SearchEntry, SearchQuery, SearchResult
+from spoke.store.search import Condition, KeyGroups, SearchEntry, SearchQuery, SearchResult
 
 
 @dataclass(slots=True)
@@ -225,6 +225,27 @@ class Transaction(ABC):
 
     @abstractmethod
     def mark_search_index_complete(self) -> None: ...
+
+    # -- bulk loads (spoke/domain/bulk_import.py) -------------------------------------
+
+    @abstractmethod
+    def load_objects(
+        self,
+        object_type: str,
+        records: Sequence[StoredObject],
+        created_at: int,
+        source: tuple[str, str | None],
+    ) -> None:
+        """Insert new records (version 1), each with its first write, which set every value
+        it has, from ``source`` (``sourceType``, ``sourceId``): ``insert_objects`` and
+        ``record_writes`` at once, made for many records."""
+
+    @abstractmethod
+    def load_index(self, object_type: str, index: Iterable[KeyGroups]) -> None:
+        """Add the index rows of records loaded in this transaction, none of which is in
+        the index yet, and move the kept counts of their keys. ``index`` may compute each
+        property's rows as it is iterated: a backend may write one while the next is
+        computed."""
 
 
 class Store(ABC):

@@ -22,7 +22,7 @@ reused (SQLite's are).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +34,7 @@ from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store import postgres_bulk
 from spoke.store.base import (
     DatabaseUnavailable,
     DefinitionChanged,
@@ -81,6 +82,7 @@ from spoke.store.search import (
     CountChanges,
     CountKey,
     Dialect,
+    KeyGroups,
     SearchEntry,
     SearchQuery,
     SearchResult,
@@ -449,6 +451,20 @@ class PostgresTransaction(Transaction):
 
     def mark_search_index_complete(self) -> None:
         self._db.execute("UPDATE search_index_state SET complete = TRUE")
+
+    # -- bulk loads ----------------------------------------------------------------
+
+    def load_objects(
+        self,
+        object_type: str,
+        records: Sequence[StoredObject],
+        created_at: int,
+        source: tuple[str, str | None],
+    ) -> None:
+        postgres_bulk.load_objects(self._db, object_type, records, created_at, source)
+
+    def load_index(self, object_type: str, index: Iterable[KeyGroups]) -> None:
+        postgres_bulk.load_index(self._db, object_type, index, self._count_changes)
 
 
 class PostgresStore(Store):

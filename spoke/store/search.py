@@ -477,6 +477,10 @@ class CountChanges:
         else:
             self._deltas.subtract(keys)
 
+    def add(self, object_type: str, name: str, key: SearchKey, rows: int) -> None:
+        """``rows`` rows of key ``(name, key)`` of ``object_type`` were surely added."""
+        self._deltas[(object_type, name, key)] += rows
+
     def deltas(self, kept: Container[CountKey] | None = None) -> list[tuple[str, str, str, int]]:
         """``(object type, property, count key, change)`` of the sure, non-zero changes,
         sorted; only of ``kept`` keys if given."""
@@ -491,6 +495,16 @@ class CountChanges:
         return sorted(
             {(object_type, name, count_key(key)) for object_type, name, key in self._unsure}
         )
+
+
+@dataclass(frozen=True, slots=True)
+class KeyGroups:
+    """The index rows of one property in a bulk load (``Transaction.load_index``): its
+    keys in ascending order, each with its records' ids in ascending order."""
+
+    property: str
+    numeric: bool
+    groups: list[tuple[SearchKey, list[int]]]
 
 
 def split_entries(

@@ -11,7 +11,7 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import orjson
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store import sqlite_bulk
 from spoke.store.base import (
     DefinitionChanged,
     HistoryEntry,
@@ -66,6 +67,7 @@ from spoke.store.search import (
     Condition,
     CountChanges,
     Dialect,
+    KeyGroups,
     SearchEntry,
     SearchQuery,
     SearchResult,
@@ -73,6 +75,7 @@ from spoke.store.search import (
     SortKind,
     split_entries,
 )
+from spoke.store.sqlite_checkpoints import Checkpointer
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
@@ -316,12 +319,8 @@ class SQLiteTransaction(Transaction):
 
     def index_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)
-        for table, rows in (("search_text", text), ("search_numbers", numbers)):
-            inserted = self._db.executemany(
-                f"INSERT OR IGNORE INTO {table} (object_type, property, value, object_id) "
-                "VALUES (?, ?, ?, ?)",
-                [(object_type, *row) for row in rows],
-            ).rowcount
+        for rows, numeric in ((text, False), (numbers, True)):
+            inserted = sqlite_bulk.insert_index_rows(self._db, object_type, rows, numeric)
             self._count_changes.record(object_type, rows, inserted, added=True)
 
     def unindex_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
@@ -352,6 +351,20 @@ class SQLiteTransaction(Transaction):
 
     def mark_search_index_complete(self) -> None:
         self._db.execute("UPDATE search_index_state SET complete = 1")
+
+    # -- bulk loads ----------------------------------------------------------------
+
+    def load_objects(
+        self,
+        object_type: str,
+        records: Sequence[StoredObject],
+        created_at: int,
+        source: tuple[str, str | None],
+    ) -> None:
+        sqlite_bulk.load_objects(self._db, object_type, records, created_at, source)
+
+    def load_index(self, object_type: str, index: Iterable[KeyGroups]) -> None:
+        sqlite_bulk.load_index(self._db, object_type, index, self._count_changes)
 
 
 _SELECT_PIPELINES_OF_TYPE = SELECT_PIPELINES.format(where=" WHERE p.object_type = ?")
@@ -401,6 +414,9 @@ class SQLiteStore(Store):
         for pragma in _PRAGMAS:
             self._db.execute(pragma)
         self._db.create_function("regexp", 2, _regexp, deterministic=True)
+        # Checkpoints run on a thread of their own (sqlite_checkpoints.py), not in commits.
+        self._db.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpoints = Checkpointer(path)
 
     @property
     def url(self) -> str:
@@ -411,6 +427,7 @@ class SQLiteStore(Store):
         install_default_definitions(self)
 
     def close(self) -> None:
+        self._checkpoints.close()
         self._db.close()
 
     def limit_statement_time(self, milliseconds: int) -> None:

@@ -1,0 +1,51 @@
+"""Checkpoints of SQLite's write-ahead log on a thread of their own, off the write path.
+
+In WAL mode SQLite copies the log back into the database file (a checkpoint) when a
+commit leaves the log above 1,000 pages, in the committing connection: that commit then
+also waits for the copy and its two fsyncs, and the worker serves nothing meanwhile.
+Here the store's own connection never checkpoints (``wal_autocheckpoint = 0``); a thread
+of the store does, on a connection of its own, whenever another connection has committed
+since it last looked (``PRAGMA data_version``), at most every :data:`INTERVAL_S`. The
+checkpoint is PASSIVE: it copies what no reader still needs and never waits for readers
+or writers, as SQLite's own automatic checkpoints do. sqlite3 lets go of the GIL while
+SQLite works, so the thread does not hold up the event loop.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+#: How often the thread looks for commits to checkpoint.
+INTERVAL_S = 0.1
+
+
+class Checkpointer:
+    """The checkpoint thread of one store; :meth:`close` stops it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="spoke-checkpoints", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA busy_timeout = 0")
+            seen = None
+            while not self._stop.wait(INTERVAL_S):
+                try:
+                    (version,) = db.execute("PRAGMA data_version").fetchone()
+                    if version != seen:
+                        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                        seen = version
+                except sqlite3.OperationalError:
+                    pass  # locked (a migration, another checkpoint): try again next time
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
