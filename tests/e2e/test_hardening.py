@@ -32,12 +32,13 @@ from servers import LiveServer, live_server
 
 from spoke.api.limits import MAX_BODY_BYTES
 from spoke.api.protocol import SpokeHttpProtocol
+from spoke.domain.bulk_import import import_objects
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.demo import demo_tickets
 from spoke.domain.object_types import ObjectTypes
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.domain.standard_objects import TICKETS as TICKET_TYPE
-from spoke.domain.writes import ObjectWriter, WriteSource
+from spoke.domain.writes import WriteSource
 
 SEARCH = f"{TICKETS}/search"
 PROPERTIES = "/crm/v3/properties/tickets"
@@ -143,9 +144,7 @@ def slow_search_server(database_url: str) -> Iterator[LiveServer]:
             for ticket in tickets:
                 ticket["content"] = content
             catalogue = Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
-            ObjectWriter(store, catalogue).import_objects(
-                TICKET_TYPE, tickets, WriteSource.integration(1)
-            )
+            import_objects(catalogue, TICKET_TYPE, tickets, WriteSource.integration(1))
         finally:
             store.close()
         yield server
