@@ -84,11 +84,14 @@ def last_words(stderr: str) -> str:
         after = lines[starts[-1] + 1 :]
         ends = [i for i, line in enumerate(after) if line and not line[0].isspace()]
         if ends:
-            words = after[ends[0]].strip()
-            if words.endswith(":"):  # the message is on the lines below
-                below = (line.strip() for line in after[ends[0] + 1 :] if line.strip())
-                words = f"{words} {next(below, '')}"
-            return words[:400]
+            message = []  # the exception's message runs on until a blank line
+            for line in after[ends[0] :]:
+                if not line.strip():
+                    if message and not message[-1].endswith(":"):
+                        break
+                    continue
+                message.append(line.strip())
+            return " ".join(message)[:400]
     said = [line.strip() for line in lines if line.strip()]
     for line in reversed(said):
         if "rror" in line or "Exception" in line:
