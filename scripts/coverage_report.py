@@ -34,6 +34,8 @@ from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.store import open_store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
+#: The real-clients harness, whose pinned clients the page lists at its end.
+CONNECTORS = Path(__file__).resolve().parent / "connectors"
 SDK_DISTRIBUTION = "hubspot-api-client"
 
 #: The SDK's API groups covered: how a client reaches them, and the module of their classes.
@@ -202,9 +204,20 @@ def render(methods: Sequence[SdkMethod], routes: Sequence[SpokeRoute], version: 
     return "\n".join(lines) + "\n"
 
 
+def real_clients_section() -> str:
+    """The "Real clients" section, from the harness's own list of pinned clients."""
+    sys.path.insert(0, str(CONNECTORS))  # the harness's modules import each other
+    try:
+        clients = importlib.import_module("clients")
+    finally:
+        sys.path.remove(str(CONNECTORS))
+    return "\n".join(["", *clients.coverage_section()]) + "\n"
+
+
 def current_page() -> str:
-    """The page as the installed SDK and Spoke's route table make it now."""
-    return render(sdk_methods(), spoke_routes(), sdk_version())
+    """The page as the installed SDK and Spoke's route table make it now, and the real
+    clients the harness runs."""
+    return render(sdk_methods(), spoke_routes(), sdk_version()) + real_clients_section()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
