@@ -1,4 +1,4 @@
-"""docs/coverage.md is what scripts/coverage_report.py makes of the installed SDK and
+"""docs/coverage.md is what scripts/coverage_report.py makes of the installed SDKs and
 Spoke's route table now, and what it says holds."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import hubspot
+import hubspot_sdk
 import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "coverage_report.py"
@@ -83,3 +84,55 @@ def test_a_literal_segment_never_matches_an_id_parameter(report: ModuleType) -> 
     ]
     route = report.SpokeRoute("GET", "/crm/v3/properties/tickets/{property_name}", {})
     assert not report.serves(route, groups)
+
+
+# -- hubspot-sdk ----------------------------------------------------------------------------
+
+
+def hubspot_sdk_targets(report: ModuleType) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(m.group, m.call): (m.http_method, m.path) for m in report.hubspot_sdk_methods()}
+
+
+def test_every_listed_hubspot_sdk_method_is_reachable_on_a_client_as_written(
+    report: ModuleType,
+) -> None:
+    client = hubspot_sdk.HubSpot(access_token="unused", base_url="http://127.0.0.1")
+    methods = report.hubspot_sdk_methods()
+    assert {m.group for m in methods} == set(report.HUBSPOT_SDK_RESOURCES)
+    for method in methods:
+        assert callable(operator.attrgetter(f"{method.group}.{method.call}")(client)), method
+    client.close()
+
+
+def test_hubspot_sdk_targets_are_read_from_its_request_calls(report: ModuleType) -> None:
+    targets = hubspot_sdk_targets(report)
+    assert targets[("crm.objects.tickets", "list")] == ("GET", "/crm/objects/2026-03/tickets")
+    assert targets[("crm.objects.tickets", "batch.delete")] == (
+        "POST",
+        "/crm/objects/2026-03/tickets/batch/archive",
+    )
+    assert targets[("crm.objects.deals", "get")] == ("GET", "/crm/objects/2026-03/0-3/{deal_id}")
+    assert targets[("crm.properties", "groups.update")] == (
+        "PATCH",
+        "/crm/properties/2026-03/{object_type}/groups/{group_name}",
+    )
+    assert targets[("crm.owners", "list")] == ("GET", "/crm/owners/2026-03")
+
+
+@pytest.mark.parametrize(
+    ("group", "call", "served"),
+    [
+        ("crm.objects.tickets", "merge", True),
+        ("crm.objects.deals", "batch.upsert", True),
+        ("crm.objects.generic_objects", "get", True),
+        ("crm.properties", "groups.delete", True),
+        ("crm.pipelines", "list_stage_audit", True),
+        ("crm.associations", "request_high_usage_report", False),
+    ],
+)
+def test_hubspot_sdk_methods_are_matched_against_the_route_table(
+    report: ModuleType, group: str, call: str, served: bool
+) -> None:
+    (method,) = [m for m in report.hubspot_sdk_methods() if (m.group, m.call) == (group, call)]
+    routes = report.spoke_routes()
+    assert any(report.serves(route, method) for route in routes) is served

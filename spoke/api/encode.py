@@ -15,6 +15,10 @@ from spoke.store.base import HistoryEntry
 
 Json = dict[str, Any]
 
+#: HubSpot's ``writePermissions`` of a stage that no app has locked: its records are
+#: edited under the usual CRM permissions. Spoke has no locked stages.
+STAGE_WRITE_PERMISSIONS = "CRM_PERMISSIONS_ENFORCEMENT"
+
 
 def record(value: ObjectRecord) -> Json:
     """A record of any object type (HubSpot's ``SimplePublicObject``)."""
@@ -205,6 +209,7 @@ def stage(value: Stage) -> Json:
         "createdAt": format_instant(value.created_at),
         "updatedAt": format_instant(value.updated_at),
         "archived": value.archived,
+        "writePermissions": STAGE_WRITE_PERMISSIONS,
     }
     if value.archived_at is not None:
         body["archivedAt"] = format_instant(value.archived_at)

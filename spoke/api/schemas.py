@@ -356,6 +356,7 @@ class StageOut(Struct, omit_defaults=True):
     createdAt: str
     updatedAt: str
     archived: bool
+    writePermissions: Literal["CRM_PERMISSIONS_ENFORCEMENT", "INTERNAL_ONLY", "READ_ONLY"]
     archivedAt: str | None = None
 
 

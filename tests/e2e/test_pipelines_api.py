@@ -885,7 +885,9 @@ def test_created_pipeline_body_has_hubspots_keys_and_numeric_ids(http: httpx.Cli
             "createdAt",
             "updatedAt",
             "archived",
+            "writePermissions",
         ]
+        assert stage["writePermissions"] == "CRM_PERMISSIONS_ENFORCEMENT"
         assert NUMERIC_ID.match(stage["id"])
         assert stage["createdAt"] == body["createdAt"]
     assert http.get(f"{PIPELINES}/{body['id']}").json() == body
