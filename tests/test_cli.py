@@ -141,7 +141,7 @@ def test_token_app_id_is_the_source_id_of_its_writes(server: Any) -> None:
     "refused",
     [
         "automation",  # a HubSpot scope Spoke serves nothing for
-        "crm.objects.custom.read",  # one HubSpot lists for a path Spoke has no route for
+        "crm.objects.custom.write",  # one HubSpot lists for a path Spoke has no route for
         "no-such-scope",
     ],
 )

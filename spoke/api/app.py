@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match, Route
 
-from spoke.api.auth import guarded, typed
+from spoke.api.auth import guarded
 from spoke.api.http import error_response, json_response
 from spoke.api.limits import RequestLimits
 from spoke.api.openapi import docs_page, openapi_document
@@ -63,8 +63,7 @@ def create_app(
 
     routes = []
     for op in table:
-        assert op.type_of is not None, op.path
-        endpoint = guarded(auth, typed(op.access, op.type_of, op.handler), limiter)
+        endpoint = guarded(auth, op.admitted(), limiter)
         routes.append(Route(op.path, endpoint, methods=[op.method]))
     routes += [
         Route("/openapi.json", openapi, methods=["GET"]),

@@ -37,6 +37,17 @@ def typed(access: Access, type_of: TypeOfPath, handler: Handler) -> Admitted:
     return admitted
 
 
+def scoped(scopes: tuple[str, ...], handler: Admitted) -> Admitted:
+    """``handler`` of a path that names no object type, run only when the token holds
+    one of ``scopes``."""
+
+    async def admitted(request: Request, token: TokenRecord) -> Response:
+        require_scopes(token, scopes)
+        return await handler(request, token)
+
+    return admitted
+
+
 def guarded(auth: Authenticator, admitted: Admitted, limiter: RateLimiter | None) -> Endpoint:
     """``admitted``, run only for a request whose token is known and live (and, with a
     ``limiter``, whose app is within its rate limit)."""

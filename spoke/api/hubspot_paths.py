@@ -6,7 +6,8 @@ for a CRM object type, whose scopes come from :mod:`spoke.domain.hubspot_object_
 (its record scopes, or its definition scopes on the properties and pipelines paths).
 
 A request reads when its method is ``GET`` (or ``HEAD``), or when it is a ``POST`` that
-HubSpot answers as a read (``.../search``, ``.../batch/read``); every other request
+HubSpot answers as a read (``.../search``, ``.../batch/read``, the legacy
+``.../batch-read``); every other request
 writes. Any one scope of the tuple is enough, as HubSpot's 403 says ("One or more of the
 following scopes are required"), and the tuple is what it lists as
 ``requiredGranularScopes``. An empty tuple means HubSpot has no such request (its
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from spoke.domain.hubspot_object_types import (
+    CUSTOM_OBJECTS,
     HUBSPOT_OBJECT_TYPES,
     HubSpotObjectType,
     Scopes,
@@ -65,10 +67,12 @@ class Family:
     read: Scopes = ()
     write: Scopes = ()
     of_object_type: ScopesOf | None = None
+    object_type: str | None = None
+    """The object type a template without ``{objectType}`` belongs to."""
 
 
-def _of_type(template: str, scopes_of: ScopesOf) -> Family:
-    return Family(template, of_object_type=scopes_of)
+def _of_type(template: str, scopes_of: ScopesOf, object_type: str | None = None) -> Family:
+    return Family(template, of_object_type=scopes_of, object_type=object_type)
 
 
 def _both(template: str, scopes: Scopes) -> Family:
@@ -83,7 +87,7 @@ _ANY_RECORDS: Scopes = tuple(
 
 _CONTACTS = ("crm.objects.contacts.read",), ("crm.objects.contacts.write",)
 _LISTS = ("crm.lists.read",), ("crm.lists.write",)
-_CUSTOM_SCHEMAS = ("crm.schemas.custom.read",), ("crm.schemas.custom.write",)
+_CUSTOM_SCHEMAS = CUSTOM_OBJECTS.definitions_read, CUSTOM_OBJECTS.definitions_write
 _OWNERS = ("crm.objects.owners.read",), ()
 
 #: Every family Spoke knows of HubSpot's API.
@@ -120,6 +124,11 @@ FAMILIES: tuple[Family, ...] = (
     _of_type("/properties/{version}/{objectType}", _definitions),
     _of_type("/crm-pipelines/v1/pipelines/{objectType}", _definitions),
     _of_type("/crm-objects/v1/objects/{objectType}", _records),
+    # the definitions of one type on its own legacy API's paths
+    _of_type("/companies/v2/properties", _definitions, "companies"),
+    _of_type("/deals/v1/pipelines", _definitions, "deals"),
+    # forms' properties, which Airbyte's forms stream reads (with the forms scope)
+    _both("/properties/{version}/form", ("forms",)),
     Family("/contacts/v1/lists", *_LISTS),
     Family("/contacts/v1", *_CONTACTS),
     Family("/companies/v2", ("crm.objects.companies.read",), ("crm.objects.companies.write",)),
@@ -213,7 +222,7 @@ def requirement(method: str, path: str) -> Requirement | None:
     reads = _reads(method.upper(), segments)
     scopes = family.read if reads else family.write
     if family.of_object_type is not None:
-        named = segments[_segments(family.template).index(OBJECT_TYPE)]
+        named = family.object_type or segments[_segments(family.template).index(OBJECT_TYPE)]
         object_type = hubspot_object_type(named)
         if object_type is None:
             return Requirement(family.template, (), unknown_object_type=named)
@@ -240,7 +249,9 @@ def _segments(path: str) -> list[str]:
 def _reads(method: str, segments: list[str]) -> bool:
     if method in _READ_METHODS:
         return True
-    return method == "POST" and (segments[-1:] == ["search"] or segments[-2:] == ["batch", "read"])
+    return method == "POST" and (
+        segments[-1:] in (["search"], ["batch-read"]) or segments[-2:] == ["batch", "read"]
+    )
 
 
 def _matches(template: list[str], segments: list[str]) -> bool:

@@ -11,21 +11,21 @@ import msgspec
 
 from spoke import __version__
 from spoke.api import schemas
-from spoke.api.routes import Operation
+from spoke.api.operation import Operation
 
 Json = dict[str, Any]
 _REF = "#/components/schemas/{name}"
 
 
 def openapi_document(operations: Sequence[Operation]) -> Json:
-    types: set[type] = {schemas.Error}
+    types: set[Any] = {schemas.Error}
     for op in operations:
         if op.request is not None:
             types.add(op.request)
         types.update(t for t in op.responses.values() if t is not None)
     ordered = sorted(types, key=lambda t: t.__name__)
     refs, components = msgspec.json.schema_components(ordered, ref_template=_REF)
-    ref_of: dict[type, Json] = dict(zip(ordered, refs, strict=True))
+    ref_of: dict[Any, Json] = dict(zip(ordered, refs, strict=True))
     paths: Json = {}
     for op in operations:
         paths.setdefault(_openapi_path(op.path), {})[op.method.lower()] = _operation(op, ref_of)
@@ -61,7 +61,7 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _operation(op: Operation, ref_of: dict[type, Json]) -> Json:
+def _operation(op: Operation, ref_of: dict[Any, Json]) -> Json:
     body: Json = {
         "tags": [op.tag],
         "summary": op.summary,

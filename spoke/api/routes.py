@@ -9,75 +9,50 @@ The same table builds the Starlette routes and Spoke's OpenAPI document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from starlette.requests import Request
-
-from spoke.api import schemas
-from spoke.api.auth import Handler, TypeOfPath
-from spoke.api.hubspot_paths import check_hubspot_path
+from spoke.api import custom_schemas, schemas
+from spoke.api.legacy.routes import legacy_operations
 from spoke.api.objects import ObjectEndpoints
+from spoke.api.operation import OBJECT_TYPE_PARAMETER, Operation, typed_by
 from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.search import SearchEndpoints
 from spoke.domain.catalogue import Catalogue
+from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS
 from spoke.domain.merge import ObjectMerger
-from spoke.domain.object_types import Access, ObjectType, ObjectTypes
+from spoke.domain.object_types import Access, ObjectTypes
 from spoke.domain.reads import ObjectReader
 from spoke.domain.search import ObjectSearch
 from spoke.domain.writes import ObjectWriter
-from spoke.errors import ObjectTypeNotServed
-from spoke.store.base import Store, TokenRecord
+from spoke.store.base import Store
+
+__all__ = ["OBJECT_TYPE_PARAMETER", "Operation", "route_table"]
 
 #: Where each API family is served: HubSpot's v3 paths and their dated successors.
 OBJECT_PREFIXES = ("/crm/v3/objects/{object_type}", "/crm/objects/2026-03/{object_type}")
 PROPERTY_PREFIXES = ("/crm/v3/properties/{object_type}", "/crm/properties/2026-03/{object_type}")
 PIPELINE_PREFIXES = ("/crm/v3/pipelines/{object_type}", "/crm/pipelines/2026-03/{object_type}")
-
-#: The path parameter that names the object type.
-OBJECT_TYPE_PARAMETER = "object_type"
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str
-    handler: Handler
-    summary: str
-    request: type | None = None
-    responses: Mapping[int, type | None] = field(default_factory=dict)
-    query: Sequence[str] = ()
-    tag: str = "Objects"
-    access: Access = Access.READ
-    type_of: TypeOfPath | None = None
-    """The object type the request's path names (set by :func:`route_table`)."""
-    type_names: tuple[str, ...] = ()
-    """The names ``{object_type}`` may take here (for the OpenAPI document)."""
-    scopes: tuple[str, ...] = ()
-    """Every scope that some served type accepts here (for the OpenAPI document)."""
-
-    @property
-    def path_parameter_values(self) -> Mapping[str, Sequence[str]]:
-        """The values a path parameter may take, where they are few."""
-        return {OBJECT_TYPE_PARAMETER: self.type_names}
+#: HubSpot's v4 objects paths: the reads of the v3 objects API (lists and single records).
+V4_OBJECTS = "/crm/v4/objects/{object_type}"
+#: The custom object schemas API, on both of HubSpot's paths.
+SCHEMA_PREFIXES = ("/crm/v3/schemas", "/crm-object-schemas/v3/schemas")
 
 
 def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     """Every operation, its handlers working on ``store`` for ``object_types`` (nothing
     is read until a handler runs)."""
     catalogue = Catalogue(store, object_types)
+    reader = ObjectReader(store, catalogue)
     objects = ObjectEndpoints(
-        ObjectReader(store, catalogue),
-        ObjectWriter(store, catalogue),
-        ObjectMerger(store, catalogue),
+        reader, ObjectWriter(store, catalogue), ObjectMerger(store, catalogue)
     )
     search = SearchEndpoints(ObjectSearch(store, catalogue))
     properties = PropertyEndpoints(store, catalogue)
     pipelines = PipelineEndpoints(store, catalogue)
-    served = _typed(object_types.resolve, object_types.all, object_types.names())
+    served = typed_by(object_types.resolve, object_types.all, object_types.names())
     with_pipelines = [t for t in object_types if t.pipelines is not None]
-    pipeline_types = _typed(
+    pipeline_types = typed_by(
         object_types.resolve_with_pipelines, with_pipelines, object_types.pipeline_names()
     )
     return [
@@ -89,27 +64,43 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
             for prefix in PIPELINE_PREFIXES
             for op in _pipeline_operations(prefix, pipelines)
         ),
+        # v4 serves the v3 reads: whatever the v3 list answers (associations included),
+        # the v4 list answers too.
+        *(served(op) for op in _object_operations(V4_OBJECTS, objects) if op.method == "GET"),
+        *(op for prefix in SCHEMA_PREFIXES for op in _schema_operations(prefix)),
+        *legacy_operations(store, catalogue, object_types, reader),
     ]
 
 
-def _typed(
-    resolve: Callable[[str], ObjectType], types: Sequence[ObjectType], names: tuple[str, ...]
-) -> Callable[[Operation], Operation]:
-    """Gives an operation the object type its path names (with ``resolve``), the names it
-    may take and the scopes the ``types`` accept for it."""
-
-    def type_of(request: Request, token: TokenRecord) -> ObjectType:
-        try:
-            return resolve(request.path_params[OBJECT_TYPE_PARAMETER])
-        except ObjectTypeNotServed:
-            check_hubspot_path(request, token)  # HubSpot's 403 first, to a token without
-            raise  # the type's scopes; else Spoke's 404
-
-    def typed(op: Operation) -> Operation:
-        scopes = tuple(dict.fromkeys(s for t in types for s in t.scopes.for_access(op.access)))
-        return replace(op, type_of=type_of, type_names=names, scopes=scopes)
-
-    return typed
+def _schema_operations(prefix: str) -> list[Operation]:
+    """The reads of the custom object schemas API; they name no object type, and take
+    HubSpot's read scopes of custom object definitions."""
+    return [
+        Operation(
+            "GET",
+            prefix,
+            None,
+            "Read all custom object schemas (Spoke has none)",
+            None,
+            {200: schemas.ObjectSchemaCollection},
+            query=custom_schemas.QUERY,
+            tag="Schemas",
+            scopes=CUSTOM_OBJECTS.definitions_read,
+            untyped=custom_schemas.list_schemas,
+        ),
+        Operation(
+            "GET",
+            f"{prefix}/{{{OBJECT_TYPE_PARAMETER}}}",
+            None,
+            "Read a custom object schema (none is found)",
+            None,
+            {},
+            query=custom_schemas.QUERY,
+            tag="Schemas",
+            scopes=CUSTOM_OBJECTS.definitions_read,
+            untyped=custom_schemas.get_schema,
+        ),
+    ]
 
 
 def _search_operations(prefix: str, search: SearchEndpoints) -> list[Operation]:

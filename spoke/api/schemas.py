@@ -476,3 +476,10 @@ class SearchResponse(Struct, omit_defaults=True):
     total: int
     results: list[SimplePublicObject]
     paging: ForwardPaging | None = None
+
+
+class ObjectSchemaCollection(Struct):
+    """HubSpot's ``CollectionResponseObjectSchemaNoPaging``: the portal's custom object
+    schemas (Spoke has none)."""
+
+    results: list[dict[str, Any]]

@@ -63,12 +63,14 @@ class ObjectReader:
         *,
         id_property: str | None,
         archived: bool,
+        max_with_history: int = MAX_HISTORY_BATCH_INPUTS,
     ) -> BatchReadResult:
-        """Read up to 100 records (50 with history); see behaviour.md decisions 1-9."""
+        """Read up to 100 records (50 with history, or ``max_with_history``); see
+        behaviour.md decisions 1-9."""
         if len(inputs) > MAX_BATCH_INPUTS:
             raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
-        if properties_with_history and len(inputs) > MAX_HISTORY_BATCH_INPUTS:
-            raise BatchTooLarge.for_history(MAX_HISTORY_BATCH_INPUTS)
+        if properties_with_history and len(inputs) > max_with_history:
+            raise BatchTooLarge.for_history(max_with_history)
         wanted = first_appearances(inputs)
         ids: Mapping[str, int | None] = {}
         if id_property is None:
@@ -165,15 +167,16 @@ class ObjectReader:
         properties_with_history: Sequence[str],
         *,
         archived: bool,
+        max_with_history: int = MAX_HISTORY_PAGE_SIZE,
     ) -> ObjectPage:
         """One page of the type's live (or, with ``archived``, archived) records in id
-        order.
+        order; with history, at most ``max_with_history`` of them.
 
         ``after`` is HubSpot's cursor: the id the page starts from (inclusive), so a page's
         ``next_after`` is its last id plus one. Paging by id is stable under concurrent
         writes: no record is repeated, and none that existed when paging began is skipped.
         """
-        size = _page_size(limit, bool(properties_with_history))
+        size = _page_size(limit, max_with_history if properties_with_history else None)
         after_id = _start_of(after) - 1
         catalogue = self._catalogue.current(object_type)
         options = _read_options(catalogue, properties, properties_with_history)
@@ -189,14 +192,15 @@ class ObjectReader:
         return ObjectPage([to_record(r, options, history) for r in page], next_after)
 
 
-def _page_size(limit: str | None, with_history: bool) -> int:
+def _page_size(limit: str | None, max_with_history: int | None) -> int:
+    """The page size ``limit`` asks for; ``max_with_history`` when history is read."""
     if limit is None:
         return DEFAULT_PAGE_SIZE
     size = int(limit) if limit.isascii() and limit.isdigit() and len(limit) < 10 else 0
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidPageRequest.for_limit(limit, MAX_PAGE_SIZE)
-    if with_history and size > MAX_HISTORY_PAGE_SIZE:
-        raise InvalidPageRequest.for_history(MAX_HISTORY_PAGE_SIZE)
+    if max_with_history is not None and size > max_with_history:
+        raise InvalidPageRequest.for_history(max_with_history)
     return size
 
 

@@ -87,6 +87,14 @@ def normalise(definition: PropertyDefinition, raw: RawValue) -> str:
     return text if parse is None else parse(text)
 
 
+def epoch_ms(stored: str) -> int:
+    """Epoch milliseconds of a stored ``date`` (``YYYY-MM-DD``) or ``datetime`` value, as
+    HubSpot's legacy APIs show them."""
+    if len(stored) == 10:
+        return date_to_ms(date.fromisoformat(stored))
+    return parse_instant(stored)
+
+
 def _number(text: str) -> str:
     if not _NUMBER.fullmatch(text.strip()):
         raise InvalidValue("INVALID_NUMBER", f"{text} is not a valid number")

@@ -174,6 +174,34 @@ DATED_ROUTES = [
     *_property_routes("/crm/properties/2026-03/{object_type}"),
     *_pipeline_routes("/crm/pipelines/2026-03/{object_type}"),
 ]
+#: HubSpot's v4 and legacy paths that serve tickets (docs/behaviour.md, "Legacy APIs"):
+#: reads, answered in their own shapes, behind the same token and scope checks.
+TICKET_LEGACY_ROUTES = [
+    Route("GET", "/crm/v4/objects/{object_type}"),
+    Route("GET", "/crm/v4/objects/{object_type}/{object_id}"),
+    Route("GET", "/crm-objects/v1/objects/{object_type}/paged"),
+    Route("POST", "/crm-objects/v1/objects/{object_type}/batch-read", {"ids": [1]}),
+    Route("GET", "/crm-objects/v1/objects/{object_type}/{object_id}"),
+    Route("GET", "/properties/v2/{object_type}/properties"),
+    Route("GET", "/properties/v2/{object_type}/properties/named/{property_name}"),
+    Route("GET", "/properties/v2/{object_type}/groups"),
+    Route("GET", "/crm-pipelines/v1/pipelines/{object_type}"),
+]
+#: The other legacy paths (of contacts, companies and deals) and the custom object
+#: schemas (legacy tests, and test_scopes.py, check their tokens).
+OTHER_ROUTES = [
+    Route("GET", "/properties/v1/{object_type}/properties"),
+    Route("GET", "/properties/v1/{object_type}/properties/named/{property_name}"),
+    Route("GET", "/properties/v1/{object_type}/groups"),
+    Route("GET", "/companies/v2/properties"),
+    Route("GET", "/companies/v2/properties/named/{property_name}"),
+    Route("GET", "/deals/v1/pipelines"),
+    *(
+        Route("GET", path)
+        for prefix in ("/crm/v3/schemas", "/crm-object-schemas/v3/schemas")
+        for path in (prefix, f"{prefix}/{{object_type}}")
+    ),
+]
 BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PATCH")]
 BATCH_READ = ROUTES[0]
 
@@ -301,7 +329,8 @@ def test_route_list_covers_every_served_route(api: Api) -> None:
         for method in getattr(route, "methods", None) or ()
         if method != "HEAD"
     }
-    assert served - OWN_ROUTES == {(r.method, r.template) for r in (*ROUTES, *DATED_ROUTES)}
+    listed = (*ROUTES, *DATED_ROUTES, *TICKET_LEGACY_ROUTES, *OTHER_ROUTES)
+    assert served - OWN_ROUTES == {(r.method, r.template) for r in listed}
 
 
 # -- 401 and 403 ------------------------------------------------------------------------
@@ -314,7 +343,7 @@ CREDENTIALS = {
 }
 
 
-@by_route(ROUTES)
+@by_route([*ROUTES, *TICKET_LEGACY_ROUTES])
 @pytest.mark.parametrize("headers", CREDENTIALS.values(), ids=CREDENTIALS.keys())
 def test_request_without_valid_credentials_gets_the_exact_401(
     api: Api, route: Route, headers: dict[str, str]
@@ -331,11 +360,12 @@ def test_credentials_are_checked_before_the_body(api: Api, route: Route) -> None
     assert response.content == exact_auth_error(response)
 
 
-@by_route(ROUTES)
+@by_route([*ROUTES, *TICKET_LEGACY_ROUTES])
 def test_token_without_tickets_scope_gets_the_exact_403(api: Api, route: Route) -> None:
     response = api.call(route, token=api.token(scopes=["crm.objects.contacts.read"]))
     required = ["tickets"]
-    if route.path.startswith(("/crm/v3/properties/", "/crm/v3/pipelines/")):
+    definitions = ("/crm/v3/properties/", "/crm/v3/pipelines/", "/properties/", "/crm-pipelines/")
+    if route.path.startswith(definitions):
         reads = route.method == "GET" or route.path.endswith("/batch/read")
         required.append(f"crm.schemas.tickets.{'read' if reads else 'write'}")
     body = envelope(
@@ -357,7 +387,7 @@ def test_token_without_tickets_scope_gets_the_exact_403(api: Api, route: Route) 
     assert list(body["errors"][0]) == ["message", "context"]
 
 
-@by_route(ROUTES)
+@by_route([*ROUTES, *TICKET_LEGACY_ROUTES])
 def test_expired_token_gets_401_expired_authentication(api: Api, route: Route) -> None:
     before = datetime.now(UTC)
     token = api.token(expires_in=0)

@@ -340,9 +340,11 @@ def test_the_document_lists_every_served_name(http: httpx.Client) -> None:
         for path, methods in document["paths"].items()
         for op in methods.values()
         for p in op["parameters"]
-        if p["name"] == "objectType" and "/pipelines/" in path
+        if p["name"] == "objectType" and path.startswith(("/crm/v3/pipelines/", "/crm/pipelines/"))
     }
     assert names == {("tickets", "ticket", "0-5")}, "only types with pipelines"
+    legacy = document["paths"]["/crm-pipelines/v1/pipelines/{objectType}"]["get"]["parameters"]
+    assert legacy[0]["schema"]["enum"] == ["tickets"], "deals and tickets, by their plural"
     objects = document["paths"]["/crm/v3/objects/{objectType}"]["get"]["parameters"][0]
     assert objects["schema"]["enum"] == ["tickets", "ticket", "0-5", "widgets", "widget", "2-1001"]
     assert {

@@ -23,6 +23,7 @@ import pytest
 
 from spoke.api import schemas
 from spoke.api.app import create_app
+from spoke.api.hubspot_paths import requirement
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 
 Json = dict[str, Any]
@@ -39,7 +40,6 @@ SCHEMA_TEMPLATES = [
     "/crm/v3/pipelines/{objectType}",
     "/crm/pipelines/2026-03/{objectType}",
 ]
-SCHEMA_FAMILIES = tuple(t.removesuffix("{objectType}") for t in SCHEMA_TEMPLATES)
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
 
@@ -179,18 +179,23 @@ def test_document_lists_exactly_the_served_operations(server: Any, document: Jso
         assert ("GET", template) in listed
 
 
-def expected_scopes(method: str, path: str) -> list[str]:
-    """Every scope some served type accepts for the operation: its object read or write
-    scopes on object paths; on properties and pipelines its schema scopes, which are
-    alternatives there in HubSpot's specs (tickets: ``tickets``, and
-    ``crm.schemas.tickets.read`` or ``.write``). Pipelines: only types with pipelines."""
-    reads = method == "get" or path.endswith(("/batch/read", "/search"))
-    schema = path.startswith(SCHEMA_FAMILIES)
-    access = ("schema_" if schema else "") + ("read" if reads else "write")
-    types = [
-        t for t in STANDARD_OBJECT_TYPES if t.pipelines is not None or "/pipelines/" not in path
-    ]
-    return list(dict.fromkeys(s for t in types for s in getattr(t.scopes, access)))
+def expected_scopes(method: str, path: str, operation: Json) -> list[str]:
+    """The scopes HubSpot's catalogue of its paths requires for the operation, for every
+    object type its path may name (``spoke.api.hubspot_paths``): a route of a HubSpot
+    path accepts exactly what HubSpot requires there. On the v3 object paths, a type's
+    object read or write scopes; on properties and pipelines its schema scopes (tickets:
+    ``tickets``, and ``crm.schemas.tickets.read`` or ``.write``)."""
+    names = [None]
+    for parameter in operation["parameters"]:
+        if parameter["name"] == "objectType" and "enum" in parameter["schema"]:
+            names = parameter["schema"]["enum"]
+    scopes: list[str] = []
+    for name in names:
+        concrete = path if name is None else path.replace("{objectType}", name)
+        found = requirement(method.upper(), re.sub(r"\{\w+\}", "17", concrete))
+        assert found is not None, (method, path, name)
+        scopes += found.scopes
+    return list(dict.fromkeys(scopes))
 
 
 def test_tickets_keep_their_scopes(document: Json) -> None:
@@ -211,11 +216,11 @@ def test_every_operation_needs_a_bearer_token_with_a_scope_of_its_types(document
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             accepted = []
-            for requirement in operation["security"]:
-                (scheme,) = requirement
+            for alternative in operation["security"]:
+                (scheme,) = alternative
                 assert schemes[scheme] == {"type": "http", "scheme": "bearer"}, (method, path)
-                accepted += requirement[scheme]
-            assert accepted == expected_scopes(method, path), (method, path)
+                accepted += alternative[scheme]
+            assert accepted == expected_scopes(method, path, operation), (method, path)
 
 
 def test_every_reference_resolves(document: Json) -> None:
@@ -265,23 +270,43 @@ def test_batch_read_documents_200_and_207(document: Json, template: str) -> None
     }
 
 
+#: Where ``{objectType}`` takes fewer names than every served type's (HubSpot's legacy
+#: paths took only some types, by their plural name).
+FEWER_NAMES = {
+    "/crm-objects/v1/objects": ["tickets"],
+    "/properties/v1": ["contacts", "companies", "deals"],
+    "/crm-pipelines/v1/pipelines": ["deals", "tickets"],
+}
+#: Paths whose ``{objectType}`` names a custom object schema, not a served type.
+SCHEMA_NAMES = ("/crm/v3/schemas", "/crm-object-schemas/v3/schemas")
+
+
 def test_object_type_is_documented_with_the_values_spoke_serves(document: Json) -> None:
     documented = set()
     for path, methods in document["paths"].items():
         for operation in methods.values():
             for parameter in operation["parameters"]:
                 if parameter["name"] == "objectType":
+                    family = path.split("/{objectType}")[0]
+                    documented.add(family)
+                    if family in SCHEMA_NAMES:
+                        assert parameter["schema"] == {"type": "string"}
+                        continue
                     pipelines = "/pipelines" in path
-                    enum = [
+                    enum = FEWER_NAMES.get(family) or [
                         name
                         for t in STANDARD_OBJECT_TYPES
                         if t.pipelines is not None or not pipelines
                         for name in t.names
                     ]
                     assert parameter["schema"] == {"type": "string", "enum": enum}
-                    assert path.startswith((*TEMPLATES, *SCHEMA_TEMPLATES))
-                    documented.add(path.split("/{objectType}")[0])
-    assert documented == {t.split("/{objectType}")[0] for t in (*TEMPLATES, *SCHEMA_TEMPLATES)}
+    assert documented == {
+        *(t.split("/{objectType}")[0] for t in (*TEMPLATES, *SCHEMA_TEMPLATES)),
+        "/crm/v4/objects",
+        "/properties/v2",
+        *FEWER_NAMES,
+        *SCHEMA_NAMES,
+    }
 
 
 def test_list_documents_its_page_and_query(document: Json) -> None:

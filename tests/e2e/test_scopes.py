@@ -110,7 +110,11 @@ HUBSPOT_PATHS: list[tuple[str, str, list[str]]] = [
     ("GET", "/crm/v4/objects/deals/7/associations/contacts", sensitive("deals", "read")),
     # the rest of the CRM
     ("GET", "/crm/v3/owners/", ["crm.objects.owners.read"]),
-    ("GET", "/crm-object-schemas/v3/schemas", ["crm.schemas.custom.read"]),
+    (
+        "GET",
+        "/crm-object-schemas/v3/schemas",
+        ["crm.schemas.custom.read", "crm.objects.custom.read"],
+    ),
     ("POST", "/crm/v3/lists/search", ["crm.lists.read"]),
     ("POST", "/crm/v3/lists", ["crm.lists.write"]),
     # legacy v1/v2 APIs
@@ -255,7 +259,7 @@ SDK_CALLS: dict[str, tuple[SdkCall, list[str]]] = {
     "owners": (lambda sdk: sdk.crm.owners.owners_api.get_page(), ["crm.objects.owners.read"]),
     "custom object schemas": (
         lambda sdk: sdk.crm.schemas.core_api.get_all(),
-        ["crm.schemas.custom.read"],
+        ["crm.schemas.custom.read", "crm.objects.custom.read"],
     ),
     "deal pipelines": (
         lambda sdk: sdk.crm.pipelines.pipelines_api.get_all("deals"),
