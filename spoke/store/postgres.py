@@ -34,6 +34,10 @@ from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store.associations_postgres import (
+    PostgresAssociationReads,
+    PostgresAssociationWrites,
+)
 from spoke.store.base import (
     DatabaseUnavailable,
     DefinitionChanged,
@@ -194,7 +198,7 @@ def _decode_definition(stored: str) -> PropertyDefinition:
     return msgspec.json.decode(stored, type=PropertyDefinition)
 
 
-class PostgresTransaction(Transaction):
+class PostgresTransaction(PostgresAssociationWrites, Transaction):
     def __init__(self, connection: Connection) -> None:
         self._db = connection
         self._holds_unique_lock = False
@@ -451,7 +455,7 @@ class PostgresTransaction(Transaction):
         self._db.execute("UPDATE search_index_state SET complete = TRUE")
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresAssociationReads, Store):
     def __init__(self, url: str) -> None:
         self.url = url
         self._db = connect(url)

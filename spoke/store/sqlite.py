@@ -21,6 +21,7 @@ import orjson
 
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
+from spoke.store.associations_sqlite import SQLiteAssociationReads, SQLiteAssociationWrites
 from spoke.store.base import (
     DefinitionChanged,
     HistoryEntry,
@@ -160,7 +161,7 @@ def _placeholders(count: int) -> str:
     return ",".join("?" * count)
 
 
-class SQLiteTransaction(Transaction):
+class SQLiteTransaction(SQLiteAssociationWrites, Transaction):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._count_changes = CountChanges()
@@ -387,11 +388,11 @@ def _read_history(
     return history
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteAssociationReads, Store):
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
+        self._db: _TimedConnection = sqlite3.connect(
             path,
             isolation_level=None,
             check_same_thread=False,
