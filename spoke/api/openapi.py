@@ -11,7 +11,7 @@ import msgspec
 
 from spoke import __version__
 from spoke.api import schemas
-from spoke.api.routes import Operation
+from spoke.api.operations import Operation
 
 Json = dict[str, Any]
 _REF = "#/components/schemas/{name}"

@@ -9,18 +9,21 @@ The same table builds the Starlette routes and Spoke's OpenAPI document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from starlette.requests import Request
 
 from spoke.api import schemas
-from spoke.api.auth import Handler, TypeOfPath
+from spoke.api.association_routes import association_operations
+from spoke.api.associations import AssociationEndpoints
 from spoke.api.hubspot_paths import check_hubspot_path
 from spoke.api.objects import ObjectEndpoints
+from spoke.api.operations import OBJECT_TYPE_PARAMETER, TO_OBJECT_TYPE_PARAMETER, Operation
 from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.search import SearchEndpoints
+from spoke.domain.associations.reads import AssociationReader
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.merge import ObjectMerger
 from spoke.domain.object_types import Access, ObjectType, ObjectTypes
@@ -35,42 +38,17 @@ OBJECT_PREFIXES = ("/crm/v3/objects/{object_type}", "/crm/objects/2026-03/{objec
 PROPERTY_PREFIXES = ("/crm/v3/properties/{object_type}", "/crm/properties/2026-03/{object_type}")
 PIPELINE_PREFIXES = ("/crm/v3/pipelines/{object_type}", "/crm/pipelines/2026-03/{object_type}")
 
-#: The path parameter that names the object type.
-OBJECT_TYPE_PARAMETER = "object_type"
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str
-    handler: Handler
-    summary: str
-    request: type | None = None
-    responses: Mapping[int, type | None] = field(default_factory=dict)
-    query: Sequence[str] = ()
-    tag: str = "Objects"
-    access: Access = Access.READ
-    type_of: TypeOfPath | None = None
-    """The object type the request's path names (set by :func:`route_table`)."""
-    type_names: tuple[str, ...] = ()
-    """The names ``{object_type}`` may take here (for the OpenAPI document)."""
-    scopes: tuple[str, ...] = ()
-    """Every scope that some served type accepts here (for the OpenAPI document)."""
-
-    @property
-    def path_parameter_values(self) -> Mapping[str, Sequence[str]]:
-        """The values a path parameter may take, where they are few."""
-        return {OBJECT_TYPE_PARAMETER: self.type_names}
-
 
 def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     """Every operation, its handlers working on ``store`` for ``object_types`` (nothing
     is read until a handler runs)."""
     catalogue = Catalogue(store, object_types)
+    associations = AssociationEndpoints(store, object_types)
     objects = ObjectEndpoints(
         ObjectReader(store, catalogue),
         ObjectWriter(store, catalogue),
         ObjectMerger(store, catalogue),
+        AssociationReader(store, object_types),
     )
     search = SearchEndpoints(ObjectSearch(store, catalogue))
     properties = PropertyEndpoints(store, catalogue)
@@ -89,7 +67,16 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
             for prefix in PIPELINE_PREFIXES
             for op in _pipeline_operations(prefix, pipelines)
         ),
+        *(
+            replace(served(op), other_type_names=_other_names(op, object_types))
+            for op in association_operations(associations)
+        ),
     ]
+
+
+def _other_names(op: Operation, object_types: ObjectTypes) -> tuple[str, ...]:
+    """The names ``{to_object_type}`` may take, where the path has it."""
+    return object_types.names() if f"{{{TO_OBJECT_TYPE_PARAMETER}}}" in op.path else ()
 
 
 def _typed(
@@ -128,7 +115,7 @@ def _search_operations(prefix: str, search: SearchEndpoints) -> list[Operation]:
 def _object_operations(prefix: str, objects: ObjectEndpoints) -> list[Operation]:
     batch = {200: schemas.BatchResponse, 207: schemas.BatchResponseWithErrors}
     one = {200: schemas.SimplePublicObject}
-    read_query = ("properties", "propertiesWithHistory", "archived")
+    read_query = ("properties", "propertiesWithHistory", "archived", "associations")
     write = Access.WRITE
     return [
         Operation(

@@ -40,6 +40,13 @@ SCHEMA_TEMPLATES = [
     "/crm/pipelines/2026-03/{objectType}",
 ]
 SCHEMA_FAMILIES = tuple(t.removesuffix("{objectType}") for t in SCHEMA_TEMPLATES)
+#: The associations paths: v4 per record and in batches, their dated successors, and v3.
+ASSOCIATION_TEMPLATES = [
+    "/crm/v4/objects/{objectType}",
+    "/crm/v4/associations/{objectType}",
+    "/crm/associations/2026-03/{objectType}",
+    "/crm/v3/associations/{objectType}",
+]
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
 
@@ -279,9 +286,13 @@ def test_object_type_is_documented_with_the_values_spoke_serves(document: Json) 
                         for name in t.names
                     ]
                     assert parameter["schema"] == {"type": "string", "enum": enum}
-                    assert path.startswith((*TEMPLATES, *SCHEMA_TEMPLATES))
+                    assert path.startswith((*TEMPLATES, *SCHEMA_TEMPLATES, *ASSOCIATION_TEMPLATES))
                     documented.add(path.split("/{objectType}")[0])
-    assert documented == {t.split("/{objectType}")[0] for t in (*TEMPLATES, *SCHEMA_TEMPLATES)}
+                if parameter["name"] == "toObjectType":
+                    served = [name for t in STANDARD_OBJECT_TYPES for name in t.names]
+                    assert parameter["schema"] == {"type": "string", "enum": served}
+    templates = (*TEMPLATES, *SCHEMA_TEMPLATES, *ASSOCIATION_TEMPLATES)
+    assert documented == {t.split("/{objectType}")[0] for t in templates}
 
 
 def test_list_documents_its_page_and_query(document: Json) -> None:
@@ -291,7 +302,14 @@ def test_list_documents_its_page_and_query(document: Json) -> None:
             "$ref": "#/components/schemas/ObjectPage"
         }
         query = [p["name"] for p in operation["parameters"] if p["in"] == "query"]
-        assert query == ["limit", "after", "properties", "propertiesWithHistory", "archived"]
+        assert query == [
+            "limit",
+            "after",
+            "properties",
+            "propertiesWithHistory",
+            "archived",
+            "associations",
+        ]
 
 
 # -- the docs page ---------------------------------------------------------------------------

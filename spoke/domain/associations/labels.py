@@ -31,7 +31,9 @@ class LabelEditor:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def between(self, from_type: ObjectType, to_type: ObjectType) -> Sequence[AssociationDefinition]:
+    def between(
+        self, from_type: ObjectType, to_type: ObjectType
+    ) -> Sequence[AssociationDefinition]:
         """Every type from ``from_type`` to ``to_type``: HubSpot's, then the labels."""
         definitions = AssociationDefinitions(self._store.association_labels())
         return definitions.between(from_type.type_id, to_type.type_id)

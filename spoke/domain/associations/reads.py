@@ -107,7 +107,8 @@ class AssociationReader:
         associations with each type named (by any of its names) that it has some with.
         Names of no served type are ignored, as HubSpot ignores types a record has none
         with."""
-        wanted = list(dict.fromkeys(t for t in map(self._served, names) if t is not None))
+        served = (t for t in map(self._served, names) if t is not None)
+        wanted = list({t.type_id: t for t in reversed(list(served))}.values())[::-1]
         found: dict[int, list[tuple[ObjectType, AssociationPage]]] = {}
         if not ids or not wanted:
             return found
