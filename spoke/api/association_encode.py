@@ -3,7 +3,7 @@ examples, and captured v3 responses)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from spoke.domain.associations.definitions import AssociationDefinition
@@ -133,7 +133,9 @@ def v3_created(linked: Sequence[tuple[Linked, str]], times: tuple[int, int]) -> 
     return _timed({"status": "COMPLETE", "results": results}, times)
 
 
-def inline(pages: Sequence[tuple[ObjectType, AssociationPage]], link: Any) -> Json:
+def inline(
+    pages: Sequence[tuple[ObjectType, AssociationPage]], link: Callable[[ObjectType, str], str]
+) -> Json:
     """A record's ``associations``: by associated type's name, a v3 page of them;
     ``link(to_type, after)`` gives the URL of a next page."""
     return {

@@ -19,7 +19,7 @@ from spoke.api.http import decode_body, empty_response, json_response, link_with
 from spoke.api.operations import TO_OBJECT_TYPE_PARAMETER
 from spoke.domain.associations.definitions import AssociationDefinitions
 from spoke.domain.associations.labels import LabelEditor
-from spoke.domain.associations.reads import AssociationReader
+from spoke.domain.associations.reads import INLINE_PAGE_SIZE, AssociationReader
 from spoke.domain.associations.writes import AssociationWriter, Link
 from spoke.domain.instants import now_ms
 from spoke.domain.object_types import ObjectType, ObjectTypes
@@ -199,7 +199,7 @@ class AssociationEndpoints:
         body = await decode_body(request, bodies.BatchV3Read)
         to_type = self._to_type(request)
         found = self._reader.batch(
-            object_type, to_type, [(str(i.id), None) for i in body.inputs], page_size=100
+            object_type, to_type, [(str(i.id), None) for i in body.inputs], INLINE_PAGE_SIZE
         )
         content, status = encode.batch_read(
             found, object_type, to_type, (started, now_ms()), v3=True

@@ -143,14 +143,17 @@ class AssociationWriter:
                         (from_type, link.from_id, ids[0]),
                         (to_type, link.to_id, ids[1]),
                     )
-                    if object_id not in live
+                    if (object_type.type_id, object_id) not in live
                 ]
                 if invalid:
                     raise InvalidAssociations.for_records(list(dict.fromkeys(invalid)))
             pairs = [
                 (a, b, link)
                 for (a, b), link in zip(parsed, links, strict=True)
-                if a in live and b in live
+                if a is not None
+                and b is not None
+                and (from_type.type_id, a) in live
+                and (to_type.type_id, b) in live
             ]
             if creating:
                 refuse_self_associations([(a, b) for a, b, _ in pairs])
@@ -215,16 +218,16 @@ def refuse_self_associations(pairs: Sequence[tuple[int, int]]) -> None:
 
 def lock_live(
     tx: Transaction, wanted: Sequence[tuple[ObjectType, Sequence[int | None]]]
-) -> set[int]:
+) -> set[tuple[str, int | None]]:
     """Lock the records of each ``(type, ids)`` (types in type id order, so concurrent
-    writers never wait for each other in a circle); the ids of those that are live."""
+    writers never wait for each other in a circle); ``(type id, id)`` of the live ones."""
     by_type: dict[str, set[int]] = {}
     for object_type, ids in wanted:
         by_type.setdefault(object_type.type_id, set()).update(i for i in ids if i is not None)
-    live: set[int] = set()
+    live: set[tuple[str, int | None]] = set()
     for type_id in sorted(by_type):
         locked = tx.lock_objects(type_id, sorted(by_type[type_id]))
-        live.update(i for i, record in locked.items() if record.archived_at is None)
+        live.update((type_id, i) for i, record in locked.items() if record.archived_at is None)
     return live
 
 
@@ -267,7 +270,7 @@ def prepare_new_record_links(
         (to_type.label, text)
         for planned in targets
         for to_type, object_id, text, _ in planned
-        if object_id not in live
+        if (to_type.type_id, object_id) not in live
     ]
     if invalid:
         raise InvalidAssociations.for_records(list(dict.fromkeys(invalid)))
