@@ -212,8 +212,7 @@ class AssociationEndpoints:
         started = now_ms()
         body = await decode_body(request, bodies.BatchV3Associations)
         links = [(str(i.from_.id), str(i.to.id), i.type) for i in body.inputs]
-        linked = self._writer.add_by_name(object_type, self._to_type(request), links)
-        created = list(zip(linked, [i.type for i in body.inputs], strict=True))
+        created = self._writer.add_by_name(object_type, self._to_type(request), links)
         return json_response(encode.v3_created(created, (started, now_ms())), 201)
 
     async def v3_batch_archive(

@@ -622,10 +622,10 @@ def test_v3_batch_create_read_and_archive_by_type_name(
         "contact",
         BatchInputPublicAssociation(
             inputs=[
-                PublicAssociation(
-                    _from=V3ObjectId(id=company), to=V3ObjectId(id=c), type="company_to_contact"
+                PublicAssociation(_from=V3ObjectId(id=company), to=V3ObjectId(id=c), type=name)
+                for c, name in zip(
+                    contacts, ("company_to_contact", "Company_To_Contact"), strict=True
                 )
-                for c in contacts
             ]
         ),
     )

@@ -72,9 +72,15 @@ class AssociationWriter:
 
     def add_by_name(
         self, from_type: ObjectType, to_type: ObjectType, links: Sequence[tuple[str, str, str]]
-    ) -> list[Linked]:
-        """v3 create: ``(from id, to id, v3 type name)`` each."""
-        return self._write(from_type, to_type, self._named(from_type, to_type, links), Mode.ADD)
+    ) -> list[tuple[Linked, str]]:
+        """v3 create: ``(from id, to id, v3 type name)`` each; each pair, with the name of
+        the type it gained as HubSpot spells it."""
+        named = self._named(from_type, to_type, links)
+        linked = self._write(from_type, to_type, named, Mode.ADD)
+        return [
+            (one, next(d.name for d in one.types if d.key == link.keys[0]))
+            for one, link in zip(linked, named, strict=True)
+        ]
 
     def remove(self, from_type: ObjectType, to_type: ObjectType, links: Sequence[Link]) -> None:
         """Labels archive: each pair loses the types named (every type, with the default)."""
