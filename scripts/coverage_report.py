@@ -1,7 +1,7 @@
 """Writes docs/coverage.md: which methods of HubSpot's official Python SDKs Spoke serves.
 
 Both SDKs are read as installed, for the object types Spoke serves, the generic objects
-API, properties, pipelines and custom object schemas (and associations and owners in
+API, properties, pipelines, custom object schemas and associations (and owners in
 ``hubspot-sdk``):
 
 - ``hubspot-api-client``: each method of the API classes, its HTTP method and path read
@@ -13,7 +13,8 @@ API, properties, pipelines and custom object schemas (and associations and owner
   ``_get_api_list``).
 
 Each is then matched against Spoke's route table (:func:`spoke.api.routes.route_table`),
-with every path parameter that names an object type taken as ``tickets``.
+with every path parameter that names an object type taken as ``tickets``, but the
+other side of an association (``{toObjectType}``) as ``contacts``.
 
     .venv/bin/python scripts/coverage_report.py           # rewrite docs/coverage.md
     .venv/bin/python scripts/coverage_report.py --check   # exit 1 if it is stale
@@ -42,7 +43,7 @@ from hubspot_sdk import HubSpot
 
 from spoke.api.routes import route_table
 from spoke.domain.object_types import ObjectTypes
-from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+from spoke.domain.standard_objects import CONTACTS, STANDARD_OBJECT_TYPES, TICKETS
 from spoke.store import open_store
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
@@ -65,6 +66,9 @@ SDK_GROUPS = {
     "crm.properties": "hubspot.crm.properties",
     "crm.pipelines": "hubspot.crm.pipelines",
     "crm.schemas": "hubspot.crm.schemas",
+    "crm.associations": "hubspot.crm.associations",
+    "crm.associations.v4": "hubspot.crm.associations.v4",
+    "crm.associations.v4.schema": "hubspot.crm.associations.v4.schema",
 }
 
 HUBSPOT_SDK_DISTRIBUTION = "hubspot-sdk"
@@ -98,15 +102,16 @@ HUBSPOT_SDK_REQUESTS = {
     "_get_api_list": "GET",
 }
 
-#: The SDKs' path parameters that name an object type: each is taken as tickets.
-SDK_OBJECT_TYPES = (
-    "{objectType}",
-    "{fromObjectType}",
-    "{toObjectType}",
-    "{object_type}",
-    "{from_object_type}",
-    "{to_object_type}",
-)
+#: The SDKs' path parameters that name an object type, and the served type each is taken
+#: as: tickets, but the other side of an association contacts.
+SDK_OBJECT_TYPES = {
+    "{objectType}": TICKETS.name,
+    "{fromObjectType}": TICKETS.name,
+    "{toObjectType}": CONTACTS.name,
+    "{object_type}": TICKETS.name,
+    "{from_object_type}": TICKETS.name,
+    "{to_object_type}": CONTACTS.name,
+}
 
 _PARAMETER = re.compile(r"^\{(\w+)\}$")
 
@@ -258,14 +263,15 @@ def spoke_routes() -> list[SpokeRoute]:
 
 
 def serves(route: SpokeRoute, method: SdkMethod) -> bool:
-    """Whether Spoke's ``route`` answers what ``method`` sends, for tickets."""
+    """Whether Spoke's ``route`` answers what ``method`` sends, for tickets (and contacts,
+    the other object type of an association)."""
     if route.method != method.http_method:
         return False
     ours = route.template.strip("/").split("/")
-    theirs = [
-        TICKETS.name if segment in SDK_OBJECT_TYPES else segment
-        for segment in method.path.strip("/").split("/")
-    ]
+    path = method.path
+    for parameter, name in SDK_OBJECT_TYPES.items():
+        path = path.replace(parameter, name)
+    theirs = path.strip("/").split("/")
     return len(ours) == len(theirs) and all(
         _segment_matches(route.parameter_values, our, their)
         for our, their in zip(ours, theirs, strict=True)
@@ -297,7 +303,7 @@ def render(sdks: Sequence[SdkCoverage], routes: Sequence[SpokeRoute]) -> str:
         "in `hubspot-sdk`, associations and owners), and whether Spoke serves it. The HTTP",
         "method and path of each are read from the SDK's generated code and matched",
         "against Spoke's route table, with every path parameter that names an object type",
-        "taken as `tickets`.",
+        "taken as `tickets`, but the other side of an association as `contacts`.",
         "",
         "Regenerate with `.venv/bin/python scripts/coverage_report.py`;",
         "`tests/test_coverage_doc.py` fails when this page is out of date.",

@@ -12,7 +12,8 @@ The domain and the store raise these exceptions; the HTTP layer renders them wit
     │   ├── UnknownObjectType        the path names no object type HubSpot has
     │   ├── ObjectTypeWithoutPipelines  pipelines of a served type that has none
     │   ├── PropertyValuesNotValid   a write carried invalid property values
-    │   └── PipelineInUse            a pipeline or stage to delete still has live tickets
+    │   ├── PipelineInUse            a pipeline or stage to delete still has live tickets
+    │   └── InvalidAssociations      associations naming no record or no type of the pair
     ├── ObjectNotFound               404 OBJECT_NOT_FOUND
     ├── ResourceNotFound             404 for paths and definitions (no such property, pipeline)
     │   └── ObjectTypeNotServed      a HubSpot object type Spoke does not serve
@@ -186,6 +187,40 @@ class PipelineInUse(ValidationError):
     def __init__(self, message: str, ticket_ids: list[str]) -> None:
         super().__init__(message)
         self.context = {"ids": ticket_ids}
+
+
+class InvalidAssociations(ValidationError):
+    """HubSpot's 400 for associations that name records that are not live records of the
+    type, or association types that are not the pair's (its message and context keys, as
+    HubSpot answers them)."""
+
+    def __init__(self, context: dict[str, list[str]]) -> None:
+        super().__init__("One or more associations are invalid")
+        self.context = context
+
+    @classmethod
+    def for_records(cls, invalid: Sequence[tuple[str, str]]) -> InvalidAssociations:
+        """``invalid``: each record's object type label (``CONTACT``) and id, as sent."""
+        return cls(
+            {
+                "INVALID_OBJECT_IDS": [f"{label}={i} is not valid" for label, i in invalid],
+                "objectId": [i for _, i in invalid],
+                "objectType": [label for label, _ in invalid],
+            }
+        )
+
+    @classmethod
+    def for_types(cls, specs: Sequence[tuple[str, int]]) -> InvalidAssociations:
+        """``specs``: each ``(associationCategory, associationTypeId)`` that names no type."""
+        named = [f"{category}={type_id}" for category, type_id in specs]
+        return cls(
+            {
+                "associationSpec": named,
+                "INVALID_ASSOCIATION_TYPE_ID": [
+                    f"{spec} is not a valid association definition id" for spec in named
+                ],
+            }
+        )
 
 
 class ObjectNotFound(HubSpotError):
@@ -363,6 +398,22 @@ class RateLimited(HubSpotError):
 def error_body(error: HubSpotError, correlation_id: str) -> bytes:
     """The compact JSON body HubSpot sends for ``error``."""
     return orjson.dumps(error.envelope(correlation_id))
+
+
+def no_associations_entry(from_singular: str, from_id: str, to_singular: str) -> Json:
+    """The 207 entry of an associations batch read for a record with none (or no record):
+    ``No company is associated with deal 515690208449.``"""
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+        "message": f"No {to_singular} is associated with {from_singular} {from_id}.",
+        "context": {
+            "fromObjectId": [from_id],
+            "fromObjectType": [from_singular],
+            "toObjectType": [to_singular],
+        },
+    }
 
 
 def batch_error_entry(category: str, message: str, context: Mapping[str, list[str]]) -> Json:

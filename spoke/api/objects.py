@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from spoke.api import encode, schemas
+from spoke.api import association_encode, encode, schemas
 from spoke.api.http import (
     decode_body,
     empty_response,
@@ -14,20 +14,30 @@ from spoke.api.http import (
     query_bool,
     query_list,
 )
+from spoke.domain.associations.reads import AssociationReader
+from spoke.domain.associations.writes import NewRecordLink
 from spoke.domain.instants import now_ms
 from spoke.domain.merge import ObjectMerger
 from spoke.domain.object_types import ObjectType
 from spoke.domain.reads import ObjectReader
+from spoke.domain.records import ObjectRecord
 from spoke.domain.writes import ObjectUpdate, ObjectWriter, WriteSource
 from spoke.errors import ObjectNotFound, ValidationError
 from spoke.store.base import TokenRecord
 
 
 class ObjectEndpoints:
-    def __init__(self, reader: ObjectReader, writer: ObjectWriter, merger: ObjectMerger) -> None:
+    def __init__(
+        self,
+        reader: ObjectReader,
+        writer: ObjectWriter,
+        merger: ObjectMerger,
+        associations: AssociationReader,
+    ) -> None:
         self._reader = reader
         self._writer = writer
         self._merger = merger
+        self._associations = associations
 
     async def batch_read(
         self, request: Request, token: TokenRecord, object_type: ObjectType
@@ -62,7 +72,9 @@ class ObjectEndpoints:
         next_page = None
         if page.next_after is not None:
             next_page = (page.next_after, link_with_query(request, "after", page.next_after))
-        return json_response(encode.page(page.records, next_page))
+        body = encode.page(page.records, next_page)
+        self._add_associations(request, object_type, page.records, body["results"])
+        return json_response(body)
 
     async def get(self, request: Request, token: TokenRecord, object_type: ObjectType) -> Response:
         record = self._reader.get(
@@ -75,15 +87,44 @@ class ObjectEndpoints:
         )
         if record is None:
             raise ObjectNotFound()
-        return json_response(encode.record(record))
+        body = encode.record(record)
+        self._add_associations(request, object_type, [record], [body])
+        return json_response(body)
+
+    def _add_associations(
+        self,
+        request: Request,
+        object_type: ObjectType,
+        records: list[ObjectRecord],
+        bodies: list[encode.Json],
+    ) -> None:
+        """The records' associations with the types ``associations=`` names, as HubSpot
+        adds them to object reads (a type a record has none with is left out)."""
+        names = query_list(request, "associations")
+        if not names or not records:
+            return
+        found = self._associations.inline(object_type, [r.id for r in records], names)
+        base = str(request.base_url).rstrip("/")
+        for record, body in zip(records, bodies, strict=True):
+            pages = found.get(record.id)
+            if pages:
+
+                def link(to_type: ObjectType, after: str, record_id: int = record.id) -> str:
+                    return (
+                        f"{base}/crm/v3/objects/{object_type.name}/{record_id}/associations/"
+                        f"{to_type.name}?after={after}"
+                    )
+
+                body["associations"] = association_encode.inline(pages, link)
 
     async def create(
         self, request: Request, token: TokenRecord, object_type: ObjectType
     ) -> Response:
         body = await decode_body(request, schemas.CreateInput)
-        _refuse_associations(object_type, [body])
         source = WriteSource.integration(token.app_id)
-        (record,) = self._writer.create(object_type, [body.properties], source)
+        (record,) = self._writer.create(
+            object_type, [body.properties], source, _new_record_links([body])
+        )
         return json_response(encode.record(record), 201)
 
     async def update(
@@ -113,9 +154,11 @@ class ObjectEndpoints:
     ) -> Response:
         started = now_ms()
         body = await decode_body(request, schemas.BatchCreateRequest)
-        _refuse_associations(object_type, body.inputs)
         records = self._writer.create(
-            object_type, [i.properties for i in body.inputs], WriteSource.integration(token.app_id)
+            object_type,
+            [i.properties for i in body.inputs],
+            WriteSource.integration(token.app_id),
+            _new_record_links(body.inputs),
         )
         content, _ = encode.batch(object_type, records, [], started, now_ms())
         return json_response(content, 201)
@@ -176,9 +219,15 @@ class ObjectEndpoints:
         return json_response(encode.record(record))
 
 
-def _refuse_associations(object_type: ObjectType, inputs: list[schemas.CreateInput]) -> None:
-    if any(i.associations for i in inputs):
-        raise ValidationError(
-            f"Spoke does not support associations yet; send the {object_type.singular} "
-            "without associations"
-        )
+def _new_record_links(inputs: list[schemas.CreateInput]) -> list[list[NewRecordLink]]:
+    """The associations each input of a create asks for."""
+    return [
+        [
+            NewRecordLink(
+                str(a.to.id),
+                tuple((t.associationCategory, t.associationTypeId) for t in a.types),
+            )
+            for a in i.associations or ()
+        ]
+        for i in inputs
+    ]

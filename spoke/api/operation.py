@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from starlette.requests import Request
 
@@ -18,8 +19,10 @@ from spoke.domain.object_types import Access, ObjectType, ObjectTypes
 from spoke.errors import ObjectTypeNotServed, UnknownObjectType
 from spoke.store.base import TokenRecord
 
-#: The path parameter that names the object type.
+#: The path parameter that names the object type (the one whose scopes are required).
 OBJECT_TYPE_PARAMETER = "object_type"
+#: The path parameter that names the other object type of an association.
+TO_OBJECT_TYPE_PARAMETER = "to_object_type"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class Operation:
     handler: Handler | None
     """What answers once the object type is known (``None`` for an untyped operation)."""
     summary: str
-    request: type | None = None
+    request: Any = None
+    """The body's type: a Struct, or a list of one (``None``: no body)."""
     responses: Mapping[int, object] = field(default_factory=dict)
     """Each status and the type its body has (``None``: no body)."""
     query: Sequence[str] = ()
@@ -43,11 +47,16 @@ class Operation:
     """Every scope that some served type accepts here; an untyped operation's own."""
     untyped: Admitted | None = None
     """What answers an operation whose path names no object type."""
+    other_type_names: tuple[str, ...] = ()
+    """The names ``{to_object_type}`` may take here, if the path has it."""
 
     @property
     def path_parameter_values(self) -> Mapping[str, Sequence[str]]:
         """The values a path parameter may take, where they are few."""
-        return {OBJECT_TYPE_PARAMETER: self.type_names} if self.type_names else {}
+        values = {OBJECT_TYPE_PARAMETER: self.type_names} if self.type_names else {}
+        if self.other_type_names:
+            values[TO_OBJECT_TYPE_PARAMETER] = self.other_type_names
+        return values
 
     def admitted(self) -> Admitted:
         """The handler behind its checks: the object type, then the scopes."""

@@ -12,12 +12,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from spoke.api import custom_schemas, schemas
+from spoke.api.association_routes import association_operations
+from spoke.api.associations import AssociationEndpoints
 from spoke.api.legacy.routes import legacy_operations
 from spoke.api.objects import ObjectEndpoints
-from spoke.api.operation import OBJECT_TYPE_PARAMETER, Operation, typed_by
+from spoke.api.operation import (
+    OBJECT_TYPE_PARAMETER,
+    TO_OBJECT_TYPE_PARAMETER,
+    Operation,
+    typed_by,
+)
 from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.search import SearchEndpoints
+from spoke.domain.associations.reads import AssociationReader
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS
 from spoke.domain.merge import ObjectMerger
@@ -44,8 +52,12 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     is read until a handler runs)."""
     catalogue = Catalogue(store, object_types)
     reader = ObjectReader(store, catalogue)
+    associations = AssociationEndpoints(store, object_types)
     objects = ObjectEndpoints(
-        reader, ObjectWriter(store, catalogue), ObjectMerger(store, catalogue)
+        reader,
+        ObjectWriter(store, catalogue),
+        ObjectMerger(store, catalogue),
+        AssociationReader(store, object_types),
     )
     search = SearchEndpoints(ObjectSearch(store, catalogue))
     properties = PropertyEndpoints(store, catalogue)
@@ -69,6 +81,10 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
         *(served(op) for op in _object_operations(V4_OBJECTS, objects) if op.method == "GET"),
         *(op for prefix in SCHEMA_PREFIXES for op in _schema_operations(prefix)),
         *legacy_operations(store, catalogue, object_types, reader),
+        *(
+            replace(served(op), other_type_names=_other_names(op, object_types))
+            for op in association_operations(associations)
+        ),
     ]
 
 
@@ -103,6 +119,11 @@ def _schema_operations(prefix: str) -> list[Operation]:
     ]
 
 
+def _other_names(op: Operation, object_types: ObjectTypes) -> tuple[str, ...]:
+    """The names ``{to_object_type}`` may take, where the path has it."""
+    return object_types.names() if f"{{{TO_OBJECT_TYPE_PARAMETER}}}" in op.path else ()
+
+
 def _search_operations(prefix: str, search: SearchEndpoints) -> list[Operation]:
     return [
         Operation(
@@ -119,7 +140,7 @@ def _search_operations(prefix: str, search: SearchEndpoints) -> list[Operation]:
 def _object_operations(prefix: str, objects: ObjectEndpoints) -> list[Operation]:
     batch = {200: schemas.BatchResponse, 207: schemas.BatchResponseWithErrors}
     one = {200: schemas.SimplePublicObject}
-    read_query = ("properties", "propertiesWithHistory", "archived")
+    read_query = ("properties", "propertiesWithHistory", "archived", "associations")
     write = Access.WRITE
     return [
         Operation(

@@ -193,8 +193,32 @@ class ValueWithTimestamp(Struct, omit_defaults=True):
     sourceId: str | None = None
 
 
+class NextPage(Struct, omit_defaults=True):
+    after: str
+    link: str | None = None
+
+
+class ForwardPaging(Struct):
+    next: NextPage
+
+
+class AssociatedId(Struct):
+    """An associated record and one type of the association, by its v3 name."""
+
+    id: str
+    type: str
+
+
+class AssociatedIds(Struct, omit_defaults=True):
+    """A page of associations (v3): ``paging`` only when another page follows."""
+
+    results: list[AssociatedId]
+    paging: ForwardPaging | None = None
+
+
 class SimplePublicObject(Struct, omit_defaults=True):
-    """A record of any object type, as HubSpot's objects API answers it."""
+    """A record of any object type, as HubSpot's objects API answers it; ``associations``
+    (by the associated type's name) only on reads that ask for them and find some."""
 
     id: str
     properties: dict[str, str | None]
@@ -203,15 +227,7 @@ class SimplePublicObject(Struct, omit_defaults=True):
     archived: bool
     propertiesWithHistory: dict[str, list[ValueWithTimestamp]] | None = None
     archivedAt: str | None = None
-
-
-class NextPage(Struct, omit_defaults=True):
-    after: str
-    link: str | None = None
-
-
-class ForwardPaging(Struct):
-    next: NextPage
+    associations: dict[str, AssociatedIds] | None = None
 
 
 class ObjectPage(Struct, omit_defaults=True):

@@ -9,8 +9,8 @@ serve) gets Spoke's own 404 or 405. Like every authenticated request, these coun
 the rate limit.
 
 Tokens can only be created with scopes some route accepts (``KNOWN_SCOPES``), so the
-last case arises only for paths that share a served scope (``tickets`` covers the ticket
-paths Spoke does not serve yet, such as associations).
+last case arises only for paths that share a served scope (contacts' ``gdpr-delete``, the
+association limits).
 """
 
 from __future__ import annotations

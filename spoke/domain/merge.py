@@ -17,6 +17,7 @@ The rules (docs/behaviour.md, "Merge"):
 - Unique values held by the merged record move to the primary where the primary takes
   its value; the others are released.
 - The search index follows: the merged record's rows go, the primary's are updated.
+- Associations: the merged record's move to the primary (spoke.domain.associations.records).
 - One transaction, with both records locked: no concurrent writer can slip between.
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spoke.domain import search_index
+from spoke.domain.associations.records import move_associations
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import format_instant, now_ms, parse_instant
 from spoke.domain.object_types import ObjectType
@@ -80,7 +82,7 @@ class ObjectMerger:
                     f"{to_merge} both name it since an earlier merge"
                 )
             now = now_ms()  # once both are locked: history stays in commit order
-            return _merge(
+            merged = _merge(
                 tx,
                 locked[target_id],
                 locked[source_id],
@@ -88,6 +90,8 @@ class ObjectMerger:
                 app_id=app_id,
                 now=now,
             )
+            move_associations(self._store, tx, object_type.type_id, source_id, target_id)
+            return merged
 
         result = self._catalogue.write_in_force(object_type, merge)
         return full_record(object_type, result)

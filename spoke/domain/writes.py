@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from spoke.domain import search_index
+from spoke.domain.associations.records import forget_associations
+from spoke.domain.associations.writes import NewRecordLink, prepare_new_record_links
 from spoke.domain.catalogue import OBJECT_ID_PROPERTY, Catalogue, Properties
 from spoke.domain.instants import format_instant, now_ms
 from spoke.domain.merge import lock_following_merges
@@ -77,19 +79,37 @@ class ObjectWriter:
     # -- create ------------------------------------------------------------------
 
     def create(
-        self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
+        self,
+        object_type: ObjectType,
+        inputs: Sequence[PropertyInput],
+        source: WriteSource,
+        links: Sequence[Sequence[NewRecordLink]] = (),
     ) -> list[ObjectRecord]:
-        """Create up to 100 records in one transaction."""
+        """Create up to 100 records in one transaction, each associated with the records
+        its ``links`` name (``links[i]`` for ``inputs[i]``, when given)."""
         _check_batch_size(len(inputs))
-        return [full_record(object_type, r) for r in self._insert(object_type, inputs, source)]
+        created = self._insert(object_type, inputs, source, links)
+        return [full_record(object_type, r) for r in created]
 
     def _insert(
-        self, object_type: ObjectType, inputs: Sequence[PropertyInput], source: WriteSource
+        self,
+        object_type: ObjectType,
+        inputs: Sequence[PropertyInput],
+        source: WriteSource,
+        links: Sequence[Sequence[NewRecordLink]] = (),
     ) -> list[StoredObject]:
+        served = self._catalogue.object_types.all
+
         def insert(tx: Transaction, catalogue: Properties) -> list[StoredObject]:
             changes = _validate_all(catalogue, inputs, creating=True)
+            link = None
+            if any(links):  # the records they name are locked before any unique value
+                link = prepare_new_record_links(self._store, tx, object_type, served, links)
             now = now_ms()  # inside the transaction: creation times follow id order
-            return _insert_objects(tx, catalogue, changes, source, now)
+            records = _insert_objects(tx, catalogue, changes, source, now)
+            if link is not None:
+                link([r.id for r in records])
+            return records
 
         return self._catalogue.write_in_force(object_type, insert)
 
@@ -235,6 +255,7 @@ class ObjectWriter:
             archived = [StoredObject(r.id, r.values, now, r.version) for r in live]
             tx.update_objects(type_id, archived, now)
             tx.unindex_values(type_id, search_index.entries_of(catalogue, live))
+            forget_associations(tx, [r.id for r in live])
 
         self._catalogue.write_in_force(object_type, archive)
 

@@ -19,7 +19,9 @@ Contract, for every backend:
 - Stored property values are strings already in HubSpot's read format; the store
   never interprets them.
 - Custom properties, property groups and pipelines belong to one object type each; one
-  definitions version covers them all.
+  definitions version covers them all, and the association labels too.
+- Associations are stored in both directions, one row per association type: the store
+  keeps what it is given and never checks the records or the types (the domain does).
 
 The interface is synchronous: SQLite is fastest called inline (docs/decisions.md).
 """
@@ -32,6 +34,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from spoke.domain.associations.definitions import AssociationLabel
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store.search import Condition, KeyGroups, SearchEntry, SearchQuery, SearchResult
@@ -80,6 +83,18 @@ class ObjectsRead:
     objects: list[StoredObject]
     history: dict[tuple[int, str], list[HistoryEntry]]
     """Of the names asked for; empty when none were."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAssociation:
+    """One association type from one record to another (one direction)."""
+
+    from_object_type: str
+    from_id: int
+    to_object_type: str
+    to_id: int
+    category: str
+    type_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +186,49 @@ class Transaction(ABC):
         """Delete record ``merged_id`` and point its id, and every id merged into it
         before, at ``primary_id`` (a record of the same type). Its id is never given to
         another record."""
+
+    # -- associations --------------------------------------------------------------
+
+    @abstractmethod
+    def associations_between(
+        self, to_object_type: str, pairs: Sequence[tuple[int, int]]
+    ) -> list[StoredAssociation]:
+        """The associations from ``a`` to ``b`` (a record of ``to_object_type``), for every
+        ``(a, b)`` of ``pairs``."""
+
+    @abstractmethod
+    def associations_from(
+        self, ids: Sequence[int], to_object_type: str | None = None
+    ) -> list[StoredAssociation]:
+        """Every association from the records ``ids`` (to records of ``to_object_type``
+        only, if given)."""
+
+    @abstractmethod
+    def insert_associations(self, rows: Sequence[StoredAssociation]) -> None:
+        """Store associations (one already there is kept)."""
+
+    @abstractmethod
+    def delete_associations(self, rows: Sequence[StoredAssociation]) -> None:
+        """Remove associations (one not there is ignored)."""
+
+    @abstractmethod
+    def delete_associations_of(self, ids: Sequence[int]) -> None:
+        """Remove every association from or to the records ``ids``, in both directions
+        (the rows to them are the inverses of the rows from them)."""
+
+    @abstractmethod
+    def allocate_association_type_ids(self, count: int) -> list[int]:
+        """``count`` ids for new association labels, increasing, never given out before."""
+
+    @abstractmethod
+    def save_association_labels(self, labels: Sequence[AssociationLabel]) -> None:
+        """Store labels, new or replacing the stored ones with their type ids. The caller
+        moves the definitions version (:meth:`change_definitions`)."""
+
+    @abstractmethod
+    def delete_association_labels(self, type_ids: Sequence[int]) -> None:
+        """Remove the labels ``type_ids`` and every association of those USER_DEFINED
+        types. The caller moves the definitions version."""
 
     # -- definitions -------------------------------------------------------------
 
@@ -327,6 +385,25 @@ class Store(ABC):
     @abstractmethod
     def custom_properties(self) -> dict[str, list[PropertyDefinition]]:
         """Every custom property, archived ones too, by object type, each type's by name."""
+
+    # -- associations ------------------------------------------------------------
+
+    @abstractmethod
+    def association_labels(self) -> list[AssociationLabel]:
+        """Every association label (USER_DEFINED type), by type id."""
+
+    @abstractmethod
+    def read_associations(
+        self,
+        from_object_type: str,
+        to_object_type: str,
+        starts: Sequence[tuple[int, int]],
+        per_record: int,
+    ) -> list[StoredAssociation]:
+        """For each ``(from_id, first_to_id)`` of ``starts``, the associations from record
+        ``from_id`` of ``from_object_type`` to the records of ``to_object_type`` whose id
+        is at least ``first_to_id``: every type of the first ``per_record`` such records,
+        each record's in to id, category and type id order. Each ``from_id`` at most once."""
 
     # -- access tokens ---------------------------------------------------------
 

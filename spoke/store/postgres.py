@@ -35,6 +35,10 @@ from psycopg.types.numeric import Int8BinaryDumper, Int8Dumper
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store import postgres_bulk
+from spoke.store.associations_postgres import (
+    PostgresAssociationReads,
+    PostgresAssociationWrites,
+)
 from spoke.store.base import (
     DatabaseUnavailable,
     DefinitionChanged,
@@ -196,7 +200,7 @@ def _decode_definition(stored: str) -> PropertyDefinition:
     return msgspec.json.decode(stored, type=PropertyDefinition)
 
 
-class PostgresTransaction(Transaction):
+class PostgresTransaction(PostgresAssociationWrites, Transaction):
     def __init__(self, connection: Connection) -> None:
         self._db = connection
         self._holds_unique_lock = False
@@ -467,7 +471,7 @@ class PostgresTransaction(Transaction):
         postgres_bulk.load_index(self._db, object_type, index, self._count_changes)
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresAssociationReads, Store):
     def __init__(self, url: str) -> None:
         self.url = url
         self._db = connect(url)

@@ -22,6 +22,7 @@ import orjson
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store import sqlite_bulk
+from spoke.store.associations_sqlite import SQLiteAssociationReads, SQLiteAssociationWrites
 from spoke.store.base import (
     DefinitionChanged,
     HistoryEntry,
@@ -163,7 +164,7 @@ def _placeholders(count: int) -> str:
     return ",".join("?" * count)
 
 
-class SQLiteTransaction(Transaction):
+class SQLiteTransaction(SQLiteAssociationWrites, Transaction):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._count_changes = CountChanges()
@@ -400,11 +401,11 @@ def _read_history(
     return history
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteAssociationReads, Store):
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
+        self._db: _TimedConnection = sqlite3.connect(
             path,
             isolation_level=None,
             check_same_thread=False,

@@ -15,6 +15,8 @@ requests really overlap, within a process and across both.
   own values newest first, and timestamps that never go back down the history.
 - Atomic batches: while one process batch-updates fifty tickets round after round, readers
   on the other process never see a batch half-applied (and never go back in time).
+- Associations: writers on both processes associate, remove and archive from either side
+  at once without an error, and leave every association alike from both sides.
 
 Each test also checks that neither server logged a traceback while it ran.
 """
@@ -494,3 +496,97 @@ def test_readers_in_another_process_never_see_half_a_batch_update(servers: Clust
     results = assert_status(final, 200, servers)["results"]
     assert {r["properties"]["subject"] for r in results} == {f"round-{race.last_round}"}
     servers.assert_servers_healthy()
+
+
+# -- associations across processes --------------------------------------------------------
+
+TICKET_TO_CONTACT = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 16}
+CONTACT_TO_TICKET = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 15}
+
+
+def associate_somehow(
+    http: httpx.Client, step: int, ticket: str, contact: str, everyone: list[str]
+) -> httpx.Response:
+    """One of five association writes, by ``step``: ``everyone`` is every contact, then
+    every ticket; the last contact is archived by the fifth."""
+    contacts, tickets = everyone[:6], everyone[6:]
+    kind = step % 5
+    if kind == 0:
+        url = f"/crm/v4/objects/tickets/{ticket}/associations/contacts/{contact}"
+        return http.put(url, json=[TICKET_TO_CONTACT])
+    if kind == 1:
+        url = f"/crm/v4/objects/contacts/{contact}/associations/tickets/{ticket}"
+        return http.put(url, json=[CONTACT_TO_TICKET])
+    if kind == 2:
+        pairs = [{"from": {"id": c}, "to": {"id": t}} for c in contacts for t in tickets]
+        return http.post(
+            "/crm/v4/associations/contacts/tickets/batch/associate/default",
+            json={"inputs": pairs[step % 7 :] + pairs[: step % 7]},
+        )
+    if kind == 3:
+        return http.post(
+            "/crm/v4/associations/tickets/contacts/batch/archive",
+            json={"inputs": [{"from": {"id": ticket}, "to": [{"id": contact}]}]},
+        )
+    return http.delete(f"/crm/v3/objects/contacts/{contacts[-1]}")
+
+
+def associated(
+    http: httpx.Client, from_type: str, ids: list[str], to_type: str
+) -> set[tuple[str, str]]:
+    """Every ``(ticket, contact)`` associated, as read from ``from_type``'s side."""
+    found = set()
+    for from_id in ids:
+        page = http.get(f"/crm/v4/objects/{from_type}/{from_id}/associations/{to_type}")
+        for result in page.json()["results"]:
+            pair = (from_id, str(result["toObjectId"]))
+            found.add(pair if from_type == "tickets" else pair[::-1])
+    return found
+
+
+def test_association_writers_in_both_directions_never_fail_and_leave_both_sides_alike(
+    servers: Cluster,
+) -> None:
+    """Eight threads over both processes associate tickets and contacts from either side
+    (one at a time and in batches, labelled and by default), remove associations and
+    archive a contact, all at once: every request succeeds (no deadlock between writers
+    that lock the same records from either end), and afterwards each association reads
+    the same from both sides, with none left to the archived contact."""
+    store = open_store(servers.database_url)
+    try:
+        scopes = ["tickets", "crm.objects.contacts.read", "crm.objects.contacts.write"]
+        token, _ = create_token(store, scopes)
+    finally:
+        store.close()
+    tickets = [create_ticket(servers, subject=f"T{n}") for n in range(6)]
+    with servers.client(servers.a) as http:
+        http.headers["Authorization"] = f"Bearer {token}"
+        made = http.post(
+            "/crm/v3/objects/contacts/batch/create", json={"inputs": [{"properties": {}}] * 6}
+        )
+        contacts = [c["id"] for c in assert_status(made, 201, servers)["results"]]
+    threads = 8
+    start = threading.Barrier(threads)
+
+    def work(n: int) -> None:
+        with servers.client(servers.a if n % 2 else servers.b) as http:
+            http.headers["Authorization"] = f"Bearer {token}"
+            start.wait(BARRIER_SECONDS)
+            for step in range(n, n + 12):
+                ticket, contact = tickets[step % 6], contacts[(n * step) % 6]
+                response = associate_somehow(http, step, ticket, contact, contacts + tickets)
+                if response.status_code == 400 and contacts[-1] in response.text:
+                    continue  # the archived contact can no longer be associated
+                assert response.status_code in (200, 201, 204), (
+                    f"{response.status_code} {response.text}\n{servers.logs()}"
+                )
+
+    errors = run_together(threads, work)
+    assert not errors, f"{errors}\n{servers.logs()}"
+    servers.assert_servers_healthy()
+    with servers.client(servers.a) as http:
+        http.headers["Authorization"] = f"Bearer {token}"
+        from_tickets = associated(http, "tickets", tickets, "contacts")
+        assert from_tickets == associated(http, "contacts", contacts, "tickets")
+    assert from_tickets, "some associations were made"
+    assert contacts[-1] not in {contact for _, contact in from_tickets}

@@ -202,6 +202,41 @@ OTHER_ROUTES = [
         for path in (prefix, f"{prefix}/{{object_type}}")
     ),
 ]
+
+
+def _association_routes() -> list[Route]:
+    """The associations API (its errors are tested in test_associations_api.py)."""
+    routes = [
+        Route("GET", "/crm/v3/objects/{object_type}/{object_id}/associations/{to_object_type}"),
+        *(
+            Route("POST", f"/crm/v3/associations/{{object_type}}/{{to_object_type}}/batch/{what}")
+            for what in ("read", "create", "archive")
+        ),
+    ]
+    for prefix in ("/crm/v4/objects", "/crm/objects/2026-03"):
+        record = f"{prefix}/{{object_type}}/{{object_id}}/associations"
+        routes += [
+            Route("GET", f"{record}/{{to_object_type}}"),
+            Route("PUT", f"{record}/{{to_object_type}}/{{to_object_id}}"),
+            Route("DELETE", f"{record}/{{to_object_type}}/{{to_object_id}}"),
+            Route("PUT", f"{record}/default/{{to_object_type}}/{{to_object_id}}"),
+        ]
+    for prefix in ("/crm/v4/associations", "/crm/associations/2026-03"):
+        pair = f"{prefix}/{{object_type}}/{{to_object_type}}"
+        routes += [
+            *(
+                Route("POST", f"{pair}/batch/{what}")
+                for what in ("read", "create", "associate/default", "archive", "labels/archive")
+            ),
+            Route("GET", f"{pair}/labels"),
+            Route("POST", f"{pair}/labels"),
+            Route("PUT", f"{pair}/labels"),
+            Route("DELETE", f"{pair}/labels/{{association_type_id}}"),
+        ]
+    return routes
+
+
+ASSOCIATION_ROUTES = _association_routes()
 BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PATCH")]
 BATCH_READ = ROUTES[0]
 
@@ -329,7 +364,7 @@ def test_route_list_covers_every_served_route(api: Api) -> None:
         for method in getattr(route, "methods", None) or ()
         if method != "HEAD"
     }
-    listed = (*ROUTES, *DATED_ROUTES, *TICKET_LEGACY_ROUTES, *OTHER_ROUTES)
+    listed = (*ROUTES, *DATED_ROUTES, *TICKET_LEGACY_ROUTES, *OTHER_ROUTES, *ASSOCIATION_ROUTES)
     assert served - OWN_ROUTES == {(r.method, r.template) for r in listed}
 
 

@@ -21,10 +21,12 @@ import msgspec
 import msgspec.inspect as mi
 import pytest
 
+from spoke.api import association_schemas as bodies
 from spoke.api import schemas
 from spoke.api.app import create_app
 from spoke.api.hubspot_paths import requirement
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
+from spoke.domain.tokens import KNOWN_SCOPES
 
 Json = dict[str, Any]
 T = TypeVar("T")
@@ -39,6 +41,13 @@ SCHEMA_TEMPLATES = [
     "/crm/properties/2026-03/{objectType}",
     "/crm/v3/pipelines/{objectType}",
     "/crm/pipelines/2026-03/{objectType}",
+]
+#: The associations paths: v4 per record and in batches, their dated successors, and v3.
+ASSOCIATION_TEMPLATES = [
+    "/crm/v4/objects/{objectType}",
+    "/crm/v4/associations/{objectType}",
+    "/crm/associations/2026-03/{objectType}",
+    "/crm/v3/associations/{objectType}",
 ]
 NEW_TICKET = {"properties": {"subject": "Printer on fire", "hs_pipeline_stage": "1"}}
 
@@ -300,9 +309,12 @@ def test_object_type_is_documented_with_the_values_spoke_serves(document: Json) 
                         for name in t.names
                     ]
                     assert parameter["schema"] == {"type": "string", "enum": enum}
+                if parameter["name"] == "toObjectType":
+                    served = [name for t in STANDARD_OBJECT_TYPES for name in t.names]
+                    assert parameter["schema"] == {"type": "string", "enum": served}
     assert documented == {
         *(t.split("/{objectType}")[0] for t in (*TEMPLATES, *SCHEMA_TEMPLATES)),
-        "/crm/v4/objects",
+        *(t.split("/{objectType}")[0] for t in ASSOCIATION_TEMPLATES),
         "/properties/v2",
         *FEWER_NAMES,
         *SCHEMA_NAMES,
@@ -316,7 +328,14 @@ def test_list_documents_its_page_and_query(document: Json) -> None:
             "$ref": "#/components/schemas/ObjectPage"
         }
         query = [p["name"] for p in operation["parameters"] if p["in"] == "query"]
-        assert query == ["limit", "after", "properties", "propertiesWithHistory", "archived"]
+        assert query == [
+            "limit",
+            "after",
+            "properties",
+            "propertiesWithHistory",
+            "archived",
+            "associations",
+        ]
 
 
 # -- the docs page ---------------------------------------------------------------------------
@@ -586,3 +605,61 @@ def test_error_responses_match_the_error_schema(
             assert response.status_code == status, response.text
             decoded = conforms(document, response, schemas.Error)
             assert decoded.correlationId == response.headers["x-hubspot-correlation-id"]
+
+
+def test_association_responses_match_their_schemas(server: Any, document: Json) -> None:
+    with server.http(server.token(sorted(KNOWN_SCOPES))) as http:
+        (ticket,) = create_tickets(http, 1)
+        made = http.post("/crm/v3/objects/contacts", json={"properties": {}})
+        assert made.status_code == 201, made.text
+        contact = made.json()["id"]
+        record = f"/crm/v4/objects/tickets/{ticket}/associations"
+        spec = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 16}]
+
+        labelled = http.put(f"{record}/contacts/{contact}", json=spec)
+        assert conforms(document, labelled, bodies.LabelsBetweenObjectPair).labels == []
+        default = http.put(f"{record}/default/contacts/{contact}")
+        assert len(conforms(document, default, bodies.BatchDefaultAssociations).results) == 2
+        page = conforms(document, http.get(f"{record}/contacts"), bodies.AssociationPage)
+        assert page.results[0].associationTypes[0].label is None
+        v3_page = http.get(f"/crm/v3/objects/tickets/{ticket}/associations/contacts")
+        assert conforms(document, v3_page, schemas.AssociatedIds).results[0].id == contact
+        inline = http.get(f"/crm/v3/objects/tickets/{ticket}", params={"associations": "contacts"})
+        assert conforms(document, inline, schemas.SimplePublicObject).associations
+
+        pair = "/crm/v4/associations/tickets/contacts"
+        read = http.post(f"{pair}/batch/read", json={"inputs": [{"id": ticket}]})
+        assert conforms(document, read, bodies.BatchAssociations).results
+        partial = http.post(f"{pair}/batch/read", json={"inputs": [{"id": ticket}, {"id": "9"}]})
+        assert conforms(document, partial, bodies.BatchAssociationsWithErrors).numErrors == 1
+        inputs = [{"from": {"id": ticket}, "to": {"id": contact}, "types": spec}]
+        created = http.post(f"{pair}/batch/create", json={"inputs": inputs})
+        assert conforms(document, created, bodies.BatchLabelsBetweenObjectPairs).results
+        defaults = http.post(
+            f"{pair}/batch/associate/default",
+            json={"inputs": [{"from": {"id": ticket}, "to": {"id": contact}}]},
+        )
+        assert conforms(document, defaults, bodies.BatchDefaultAssociations).results
+        labels = http.post(f"{pair}/labels", json={"name": "asker", "label": "Asker"})
+        assert len(conforms(document, labels, bodies.AssociationTypes).results) == 2
+        listed = conforms(document, http.get(f"{pair}/labels"), bodies.AssociationTypes)
+        assert listed.results[0].typeId == 16
+
+        v3 = "/crm/v3/associations/tickets/contacts/batch"
+        v3_inputs = [{"from": {"id": ticket}, "to": {"id": contact}, "type": "ticket_to_contact"}]
+        v3_created = http.post(f"{v3}/create", json={"inputs": v3_inputs})
+        assert conforms(document, v3_created, bodies.BatchV3AssociationsCreated).results
+        v3_read = http.post(f"{v3}/read", json={"inputs": [{"id": ticket}]})
+        assert conforms(document, v3_read, bodies.BatchV3AssociationsRead).results
+        v3_partial = http.post(f"{v3}/read", json={"inputs": [{"id": "9"}]})
+        assert conforms(document, v3_partial, bodies.BatchV3AssociationsReadWithErrors).errors
+        for response in (
+            http.post(f"{v3}/archive", json={"inputs": v3_inputs}),
+            http.post(f"{pair}/batch/labels/archive", json={"inputs": inputs}),
+            http.post(
+                f"{pair}/batch/archive", json={"inputs": [{"from": {"id": ticket}, "to": []}]}
+            ),
+            http.delete(f"{record}/contacts/{contact}"),
+        ):
+            assert response.status_code == 204, response.text
+            documents_no_content(document, response)

@@ -13,7 +13,12 @@ Sources (docs/behaviour.md, "Standard object types"):
   lists the same company as ``contact_to_company`` (primary, 1) and
   ``contact_to_company_unlabeled`` (279); HubSpot's calls guide names ``call_to_contact``;
   company-to-company responses use ``company_to_company``, ``child_to_parent_company``
-  and ``parent_to_child_company``. The other names follow the same pattern.
+  and ``parent_to_child_company``; meetings are ``meeting_event`` in these names
+  (``meeting_event_to_contact``, as integrations send and read it). The other names
+  follow the same pattern.
+- One primary company, one parent: the guide says a record with several associated
+  companies has only one primary, and HubSpot gives a company one parent company, so
+  the "Primary" types towards a company and child-to-parent (14) are ``one_per_record``.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class AssociationType:
     inverse_type_id: int
     """The type of the same association seen from the other side."""
     category: str = "HUBSPOT_DEFINED"
+    one_per_record: bool = False
+    """A record has at most one association of this type (its primary company)."""
 
 
 _SINGULAR = {
@@ -50,7 +57,7 @@ _SINGULAR = {
     TICKET: "ticket",
     CALL: "call",
     EMAIL: "email",
-    MEETING: "meeting",
+    MEETING: "meeting_event",
     NOTE: "note",
     TASK: "task",
 }
@@ -75,9 +82,11 @@ def _same_type(a: str, type_id: int) -> AssociationType:
 
 def _primary(a: str, b: str, a_to_b: int, b_to_a: int) -> tuple[AssociationType, AssociationType]:
     """The "Primary" company association between ``a`` and a company, both directions: its
-    v3 name is the plain ``<a>_to_company`` (the unlabeled one takes ``_unlabeled``)."""
+    v3 name is the plain ``<a>_to_company`` (the unlabeled one takes ``_unlabeled``). A
+    record of ``a`` has one primary company."""
+    forward = f"{_SINGULAR[a]}_to_{_SINGULAR[b]}"
     return (
-        AssociationType(a, b, a_to_b, PRIMARY, f"{_SINGULAR[a]}_to_{_SINGULAR[b]}", b_to_a),
+        AssociationType(a, b, a_to_b, PRIMARY, forward, b_to_a, one_per_record=True),
         AssociationType(b, a, b_to_a, PRIMARY, f"{_SINGULAR[b]}_to_{_SINGULAR[a]}", a_to_b),
     )
 
@@ -89,7 +98,10 @@ ASSOCIATION_TYPES: tuple[AssociationType, ...] = (
     _same_type(DEAL, 451),
     _same_type(TICKET, 452),
     AssociationType(COMPANY, COMPANY, 13, "Child Company", "parent_to_child_company", 14),
-    AssociationType(COMPANY, COMPANY, 14, "Parent Company", "child_to_parent_company", 13),
+    # a company has one parent company (14: from the child to its parent)
+    AssociationType(
+        COMPANY, COMPANY, 14, "Parent Company", "child_to_parent_company", 13, one_per_record=True
+    ),
     # Contacts, companies, deals and tickets with each other
     *_both_ways(CONTACT, COMPANY, 279, 280, suffix="_unlabeled"),
     *_primary(CONTACT, COMPANY, 1, 2),
