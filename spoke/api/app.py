@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match, Route
 
-from spoke.api.auth import guarded, typed
+from spoke.api.auth import guarded
 from spoke.api.http import error_response, json_response
 from spoke.api.limits import RequestLimits
 from spoke.api.openapi import docs_page, openapi_document
 from spoke.api.ratelimit import RateLimiter
-from spoke.api.routes import route_table
+from spoke.api.routes import admitted, route_table
 from spoke.api.unserved import unserved_paths
 from spoke.domain.object_types import ObjectType, ObjectTypes
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
@@ -63,8 +63,7 @@ def create_app(
 
     routes = []
     for op in table:
-        assert op.type_of is not None, op.path
-        endpoint = guarded(auth, typed(op.access, op.type_of, op.handler), limiter)
+        endpoint = guarded(auth, admitted(op), limiter)
         routes.append(Route(op.path, endpoint, methods=[op.method]))
     routes += [
         Route("/openapi.json", openapi, methods=["GET"]),

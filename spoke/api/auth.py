@@ -37,6 +37,17 @@ def typed(access: Access, type_of: TypeOfPath, handler: Handler) -> Admitted:
     return admitted
 
 
+def scoped(scopes: tuple[str, ...], admitted: Admitted) -> Admitted:
+    """``admitted``, run only when the token holds one of ``scopes`` (for operations whose
+    path names no object type)."""
+
+    async def checked(request: Request, token: TokenRecord) -> Response:
+        require_scopes(token, scopes)
+        return await admitted(request, token)
+
+    return checked
+
+
 def guarded(auth: Authenticator, admitted: Admitted, limiter: RateLimiter | None) -> Endpoint:
     """``admitted``, run only for a request whose token is known and live (and, with a
     ``limiter``, whose app is within its rate limit)."""

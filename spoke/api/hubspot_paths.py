@@ -35,6 +35,7 @@ from spoke.domain.hubspot_object_types import (
     Scopes,
     hubspot_object_type,
 )
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.tokens import require_scopes
 from spoke.errors import UnknownObjectType
 from spoke.store.base import TokenRecord
@@ -84,7 +85,7 @@ _ANY_RECORDS: Scopes = tuple(
 _CONTACTS = ("crm.objects.contacts.read",), ("crm.objects.contacts.write",)
 _LISTS = ("crm.lists.read",), ("crm.lists.write",)
 _CUSTOM_SCHEMAS = ("crm.schemas.custom.read",), ("crm.schemas.custom.write",)
-_OWNERS = ("crm.objects.owners.read",), ()
+_OWNERS = OWNER_READ_SCOPES, ()
 
 #: Every family Spoke knows of HubSpot's API.
 FAMILIES: tuple[Family, ...] = (

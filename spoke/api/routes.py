@@ -1,29 +1,33 @@
 """The route table: every operation Spoke serves, read like a list.
 
-Every operation is generic in the object type: its path holds ``{object_type}``, which
-may be any name of a served type (``tickets``, ``ticket`` or ``0-5``; the pipelines paths
-only those of types with pipelines). Each family is served on HubSpot's v3 paths and on
-their dated successors (``/crm/objects/2026-03/...``, which HubSpot's newer SDK calls).
-The same table builds the Starlette routes and Spoke's OpenAPI document.
+Almost every operation is generic in the object type: its path holds ``{object_type}``,
+which may be any name of a served type (``tickets``, ``ticket`` or ``0-5``; the pipelines
+paths only those of types with pipelines). The owners API names no object type: its
+operations take fixed scopes. Each family is served on HubSpot's v3 paths and on their
+dated successors (``/crm/objects/2026-03/...``, which HubSpot's newer SDK calls). The
+same table builds the Starlette routes and Spoke's OpenAPI document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from starlette.requests import Request
 
-from spoke.api import schemas
-from spoke.api.auth import Handler, TypeOfPath
+from spoke.api import owner_schemas, schemas
+from spoke.api.auth import Admitted, Handler, TypeOfPath, scoped, typed
 from spoke.api.hubspot_paths import check_hubspot_path
 from spoke.api.objects import ObjectEndpoints
+from spoke.api.owners import OwnerEndpoints
 from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.search import SearchEndpoints
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.merge import ObjectMerger
 from spoke.domain.object_types import Access, ObjectType, ObjectTypes
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.reads import ObjectReader
 from spoke.domain.search import ObjectSearch
 from spoke.domain.writes import ObjectWriter
@@ -34,6 +38,7 @@ from spoke.store.base import Store, TokenRecord
 OBJECT_PREFIXES = ("/crm/v3/objects/{object_type}", "/crm/objects/2026-03/{object_type}")
 PROPERTY_PREFIXES = ("/crm/v3/properties/{object_type}", "/crm/properties/2026-03/{object_type}")
 PIPELINE_PREFIXES = ("/crm/v3/pipelines/{object_type}", "/crm/pipelines/2026-03/{object_type}")
+OWNER_PREFIXES = ("/crm/v3/owners", "/crm/owners/2026-03")
 
 #: The path parameter that names the object type.
 OBJECT_TYPE_PARAMETER = "object_type"
@@ -43,7 +48,9 @@ OBJECT_TYPE_PARAMETER = "object_type"
 class Operation:
     method: str
     path: str
-    handler: Handler
+    handler: Handler | Admitted
+    """A :data:`Handler` (given the object type) where the path names one (``type_of``);
+    else an :data:`Admitted`, run once the token holds one of ``scopes``."""
     summary: str
     request: type | None = None
     responses: Mapping[int, type | None] = field(default_factory=dict)
@@ -55,7 +62,8 @@ class Operation:
     type_names: tuple[str, ...] = ()
     """The names ``{object_type}`` may take here (for the OpenAPI document)."""
     scopes: tuple[str, ...] = ()
-    """Every scope that some served type accepts here (for the OpenAPI document)."""
+    """Every scope that some served type accepts here (for the OpenAPI document); for an
+    operation whose path names no object type, the scopes it takes."""
 
     @property
     def path_parameter_values(self) -> Mapping[str, Sequence[str]]:
@@ -75,6 +83,7 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     search = SearchEndpoints(ObjectSearch(store, catalogue))
     properties = PropertyEndpoints(store, catalogue)
     pipelines = PipelineEndpoints(store, catalogue)
+    owners = OwnerEndpoints(catalogue)
     served = _typed(object_types.resolve, object_types.all, object_types.names())
     with_pipelines = [t for t in object_types if t.pipelines is not None]
     pipeline_types = _typed(
@@ -89,7 +98,17 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
             for prefix in PIPELINE_PREFIXES
             for op in _pipeline_operations(prefix, pipelines)
         ),
+        *(op for prefix in OWNER_PREFIXES for op in _owner_operations(prefix, owners)),
     ]
+
+
+def admitted(op: Operation) -> Admitted:
+    """What answers ``op`` once its token is known: the handler, after the object type
+    the path names and that type's scopes for the operation, or, for an operation whose
+    path names no object type, after the operation's own scopes."""
+    if op.type_of is None:
+        return scoped(op.scopes, cast(Admitted, op.handler))
+    return typed(op.access, op.type_of, cast(Handler, op.handler))
 
 
 def _typed(
@@ -374,6 +393,38 @@ def _property_operations(base: str, properties: PropertyEndpoints) -> list[Opera
             access=write,
         ),
     ]
+
+
+def _owner_operations(prefix: str, owners: OwnerEndpoints) -> list[Operation]:
+    """HubSpot's SDKs call the list with a trailing slash (``/crm/v3/owners/``), its guide
+    and most clients without: both are served."""
+    page = {200: owner_schemas.OwnerPage}
+    listed = [
+        Operation(
+            "GET",
+            path,
+            owners.list,
+            "Read a page of owners",
+            None,
+            page,
+            query=("email", "after", "limit", "archived"),
+            tag="Owners",
+            scopes=OWNER_READ_SCOPES,
+        )
+        for path in (prefix, f"{prefix}/")
+    ]
+    one = Operation(
+        "GET",
+        f"{prefix}/{{owner_id}}",
+        owners.get,
+        "Read an owner by id or userId",
+        None,
+        {200: owner_schemas.PublicOwner},
+        query=("idProperty", "archived"),
+        tag="Owners",
+        scopes=OWNER_READ_SCOPES,
+    )
+    return [*listed, one]
 
 
 def _pipeline_operations(base: str, pipelines: PipelineEndpoints) -> list[Operation]:

@@ -10,13 +10,21 @@ import secrets
 from collections.abc import Sequence
 
 from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
 from spoke.store.base import Store, TokenRecord
 
 TOKEN_PREFIX = "pat-na1-"
-#: Every scope an operation of a standard object type takes.
-KNOWN_SCOPES = frozenset(scope for t in STANDARD_OBJECT_TYPES for scope in t.scopes.all())
+#: The scopes of the operations whose paths name no object type (the owners API).
+SCOPES_BEYOND_OBJECT_TYPES = OWNER_READ_SCOPES
+#: Every scope some operation takes: those of the standard object types and the others.
+KNOWN_SCOPES = frozenset(
+    (
+        *(scope for t in STANDARD_OBJECT_TYPES for scope in t.scopes.all()),
+        *SCOPES_BEYOND_OBJECT_TYPES,
+    )
+)
 
 
 def hash_token(token: str) -> str:

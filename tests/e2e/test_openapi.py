@@ -23,6 +23,7 @@ import pytest
 
 from spoke.api import schemas
 from spoke.api.app import create_app
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 
 Json = dict[str, Any]
@@ -183,7 +184,10 @@ def expected_scopes(method: str, path: str) -> list[str]:
     """Every scope some served type accepts for the operation: its object read or write
     scopes on object paths; on properties and pipelines its schema scopes, which are
     alternatives there in HubSpot's specs (tickets: ``tickets``, and
-    ``crm.schemas.tickets.read`` or ``.write``). Pipelines: only types with pipelines."""
+    ``crm.schemas.tickets.read`` or ``.write``). Pipelines: only types with pipelines.
+    Owners: their own read scope."""
+    if path.startswith(("/crm/v3/owners", "/crm/owners/")):
+        return list(OWNER_READ_SCOPES)
     reads = method == "get" or path.endswith(("/batch/read", "/search"))
     schema = path.startswith(SCHEMA_FAMILIES)
     access = ("schema_" if schema else "") + ("read" if reads else "write")
