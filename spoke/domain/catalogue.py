@@ -16,6 +16,8 @@ from spoke.domain.object_types import ObjectType, ObjectTypes
 from spoke.domain.owners import Owners, with_owner_options
 from spoke.domain.pipelines import Pipeline, Pipelines, with_pipeline_options
 from spoke.domain.properties import PropertyDefinition
+from spoke.domain.stage_dates import FIELD_TYPE as STAGE_DATE_FIELD_TYPE
+from spoke.domain.stage_dates import stage_date_definitions
 from spoke.errors import Conflict
 from spoke.store.base import Store, Transaction
 
@@ -52,6 +54,11 @@ class Properties:
         #: The type's pipelines in force (none for a type without pipelines), which its
         #: pipeline and stage properties list.
         self.pipelines = pipelines if pipelines is not None else Pipelines(())
+        #: The properties whose values HubSpot's stage calculation writes (the history of
+        #: their values names it, ``spoke.domain.stage_dates``).
+        self.stage_dates = frozenset(
+            d.name for d in self.by_name.values() if d.field_type == STAGE_DATE_FIELD_TYPE
+        )
         #: The store's definitions version these were read at (-1: never read).
         self.version = version
         #: Returned on every read, whatever was asked for.
@@ -100,8 +107,11 @@ def properties_of(
     in_force = None
     if model is not None:
         in_force = Pipelines(model.defaults if pipelines is None else pipelines)
-        standard = with_pipeline_options(
-            standard, in_force, model.pipeline_property, model.stage_property
+        standard = (
+            *with_pipeline_options(
+                standard, in_force, model.pipeline_property, model.stage_property
+            ),
+            *stage_date_definitions(object_type, in_force),
         )
     live = [d for d in custom if d.archived_at is None]
     archived = [d for d in custom if d.archived_at is not None]

@@ -27,6 +27,7 @@ from servers import live_server
 from yoyo import get_backend, read_migrations
 
 from spoke.cli import main
+from spoke.domain.stage_dates import FIELD_TYPE as STAGE_DATE_FIELD_TYPE
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.store.postgres import yoyo_url
 
@@ -148,15 +149,19 @@ def without_moments(answer: Any, base_url: str) -> Any:
 
 def without_later_additions(answer: Any) -> Any:
     """``answer`` without what Spoke has added to its answers since main, on purpose:
-    ``referencedObjectType`` of ``hubspot_owner_id`` (docs/behaviour.md, "Owners")."""
+    ``referencedObjectType`` of ``hubspot_owner_id`` (docs/behaviour.md, "Owners") and
+    the stage calculated properties (docs/behaviour.md, "Stage calculated properties")."""
+    if isinstance(answer, dict) and answer.get("fieldType") == STAGE_DATE_FIELD_TYPE:
+        return None
+    if isinstance(answer, list):
+        kept = [without_later_additions(item) for item in answer]
+        return [item for item in kept if item is not None]
     if isinstance(answer, dict):
         return {
             key: without_later_additions(value)
             for key, value in answer.items()
             if key != "referencedObjectType"
         }
-    if isinstance(answer, list):
-        return [without_later_additions(item) for item in answer]
     return answer
 
 
