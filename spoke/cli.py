@@ -1,9 +1,11 @@
-"""The ``spoke`` command line: serve, seed, token, migrate."""
+"""The ``spoke`` command line: serve, seed, token, owner, migrate."""
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 import uvicorn
@@ -18,12 +20,15 @@ from spoke.api.app import (
 from spoke.api.protocol import server_options
 from spoke.domain.bulk_import import import_objects
 from spoke.domain.catalogue import Catalogue
-from spoke.domain.demo import demo_tickets
+from spoke.domain.demo import DEMO_OWNERS, demo_tickets
 from spoke.domain.object_types import ObjectTypes
+from spoke.domain.owner_roster import add_owner, archive_owner, ensure_owners
+from spoke.domain.owners import PERSON, QUEUE, NewOwner, Owners
 from spoke.domain.search_index import ensure_search_index
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 from spoke.domain.tokens import KNOWN_SCOPES, create_token
 from spoke.domain.writes import WriteSource
+from spoke.errors import HubSpotError
 from spoke.store import (
     DEFAULT_DATABASE_URL,
     DatabaseUnavailable,
@@ -32,6 +37,8 @@ from spoke.store import (
     open_store,
     shown_url,
 )
+
+T = TypeVar("T")
 
 #: The app id that demo data is written as.
 DEMO_APP_ID = 1000000
@@ -168,14 +175,15 @@ def _catalogue(store: Store) -> Catalogue:
 
 def _seed(store: Store, count: int, *, progress: bool, random_seed: int = 5) -> None:
     """One transaction (spoke/domain/bulk_import.py): on SQLite, other writers wait
-    for it to end."""
+    for it to end. The tickets are assigned to the portal's owners (the demo owners,
+    added first, when it has none)."""
     source = WriteSource.integration(DEMO_APP_ID)
+    owner_ids = [str(o.id) for o in ensure_owners(store, DEMO_OWNERS)]
+    tickets = demo_tickets(count, random_seed, owner_ids)
     with click.progressbar(
         length=count, label="Seeding tickets", file=None if progress else open(os.devnull, "w")
     ) as bar:
-        import_objects(
-            _catalogue(store), TICKETS, demo_tickets(count, random_seed), source, bar.update
-        )
+        import_objects(_catalogue(store), TICKETS, tickets, source, bar.update)
 
 
 @main.group()
@@ -213,6 +221,84 @@ def token_create(
     finally:
         store.close()
     click.echo(value)
+
+
+@main.group()
+def owner() -> None:
+    """Manage owners (HubSpot's users, which its API cannot create)."""
+
+
+@owner.command("create")
+@click.option("--email", required=True, help="The owner's email address (unique among owners).")
+@click.option("--first-name", default="", help="First name.")
+@click.option("--last-name", default="", help="Last name.")
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    help="A team to put the owner in (repeatable; the first "
+    "is the primary one). Teams that do not exist yet are created.",
+)
+@click.option(
+    "--type", "kind", type=click.Choice([PERSON, QUEUE]), default=PERSON, show_default=True
+)
+@database_option
+def owner_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    teams: tuple[str, ...],
+    kind: str,
+    database_url: str,
+) -> None:
+    """Add an owner and print its id (alone) on stdout: the id hubspot_owner_id takes."""
+    store = _open(database_url)
+    try:
+        added = _refused_as_usage(
+            lambda: add_owner(store, NewOwner(email, first_name, last_name, teams, kind))
+        )
+    finally:
+        store.close()
+    click.echo(added.id)
+
+
+@owner.command("list")
+@click.option("--archived", is_flag=True, help="List the archived owners instead.")
+@database_option
+def owner_list(archived: bool, database_url: str) -> None:
+    """Print the owners: id, user id, email, name and teams, one a line."""
+    store = _open(database_url)
+    try:
+        owners = Owners(store.owners()).by_id.values()
+    finally:
+        store.close()
+    for o in owners:
+        if o.archived == archived:
+            teams = ", ".join(t.name for t in o.teams)
+            name = f"{o.first_name} {o.last_name}".strip()
+            click.echo(f"{o.id}\t{o.user_id}\t{o.email}\t{name}\t{teams}")
+
+
+@owner.command("archive")
+@click.argument("owner_id", type=int)
+@database_option
+def owner_archive(owner_id: int, database_url: str) -> None:
+    """Archive an owner (as HubSpot does with a deactivated user)."""
+    store = _open(database_url)
+    try:
+        _refused_as_usage(lambda: archive_owner(store, owner_id))
+    finally:
+        store.close()
+    click.echo(f"Archived owner {owner_id}", err=True)
+
+
+def _refused_as_usage(action: Callable[[], T]) -> T:
+    """``action``'s result; a HubSpot error it raises becomes a command-line error."""
+    try:
+        return action()
+    except HubSpotError as refused:
+        raise click.ClickException(refused.message) from None
 
 
 @main.command()

@@ -310,6 +310,12 @@ def test_serve_on_the_default_database_prints_a_token_and_a_curl_snippet(
         response = batch_read(base_url, token, ["1", "2"])
         assert response.status_code == 200, response.text
         assert len(response.json()["results"]) == 2
+        # The token reads the demo owners the demo tickets are assigned to.
+        owners = httpx.get(
+            f"{base_url}/crm/v3/owners", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert owners.status_code == 200, owners.text
+        assert len(owners.json()["results"]) == 5
 
         # The curl snippet, run as printed (without the shell), works too.
         stderr = process.output()

@@ -132,6 +132,10 @@ def property_definition(definition: PropertyDefinition) -> Json:
             }
             for o in definition.options
         ],
+    )
+    if definition.referenced_object_type is not None:
+        body["referencedObjectType"] = definition.referenced_object_type
+    body.update(
         displayOrder=definition.display_order,
         calculated=definition.calculated,
         externalOptions=definition.external_options,

@@ -37,6 +37,7 @@ from spoke.domain.hubspot_object_types import (
     Scopes,
     hubspot_object_type,
 )
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.tokens import require_scopes
 from spoke.errors import UnknownObjectType
 from spoke.store.base import TokenRecord
@@ -88,7 +89,7 @@ _ANY_RECORDS: Scopes = tuple(
 _CONTACTS = ("crm.objects.contacts.read",), ("crm.objects.contacts.write",)
 _LISTS = ("crm.lists.read",), ("crm.lists.write",)
 _CUSTOM_SCHEMAS = CUSTOM_OBJECTS.definitions_read, CUSTOM_OBJECTS.definitions_write
-_OWNERS = ("crm.objects.owners.read",), ()
+_OWNERS = OWNER_READ_SCOPES, ()
 
 #: Every family Spoke knows of HubSpot's API.
 FAMILIES: tuple[Family, ...] = (

@@ -1,17 +1,18 @@
 """The route table: every operation Spoke serves, read like a list.
 
-Every operation is generic in the object type: its path holds ``{object_type}``, which
-may be any name of a served type (``tickets``, ``ticket`` or ``0-5``; the pipelines paths
-only those of types with pipelines). Each family is served on HubSpot's v3 paths and on
-their dated successors (``/crm/objects/2026-03/...``, which HubSpot's newer SDK calls).
-The same table builds the Starlette routes and Spoke's OpenAPI document.
+Almost every operation is generic in the object type: its path holds ``{object_type}``,
+which may be any name of a served type (``tickets``, ``ticket`` or ``0-5``; the pipelines
+paths only those of types with pipelines). The owners API names no object type: its
+operations take fixed scopes. Each family is served on HubSpot's v3 paths and on their
+dated successors (``/crm/objects/2026-03/...``, which HubSpot's newer SDK calls). The
+same table builds the Starlette routes and Spoke's OpenAPI document.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from spoke.api import custom_schemas, schemas
+from spoke.api import custom_schemas, owner_schemas, schemas
 from spoke.api.association_routes import association_operations
 from spoke.api.associations import AssociationEndpoints
 from spoke.api.legacy.routes import legacy_operations
@@ -22,6 +23,7 @@ from spoke.api.operation import (
     Operation,
     typed_by,
 )
+from spoke.api.owners import OwnerEndpoints
 from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.search import SearchEndpoints
@@ -30,6 +32,7 @@ from spoke.domain.catalogue import Catalogue
 from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS
 from spoke.domain.merge import ObjectMerger
 from spoke.domain.object_types import Access, ObjectTypes
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.reads import ObjectReader
 from spoke.domain.search import ObjectSearch
 from spoke.domain.writes import ObjectWriter
@@ -45,6 +48,7 @@ PIPELINE_PREFIXES = ("/crm/v3/pipelines/{object_type}", "/crm/pipelines/2026-03/
 V4_OBJECTS = "/crm/v4/objects/{object_type}"
 #: The custom object schemas API, on both of HubSpot's paths.
 SCHEMA_PREFIXES = ("/crm/v3/schemas", "/crm-object-schemas/v3/schemas")
+OWNER_PREFIXES = ("/crm/v3/owners", "/crm/owners/2026-03")
 
 
 def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
@@ -62,6 +66,7 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     search = SearchEndpoints(ObjectSearch(store, catalogue))
     properties = PropertyEndpoints(store, catalogue)
     pipelines = PipelineEndpoints(store, catalogue)
+    owners = OwnerEndpoints(catalogue)
     served = typed_by(object_types.resolve, object_types.all, object_types.names())
     with_pipelines = [t for t in object_types if t.pipelines is not None]
     pipeline_types = typed_by(
@@ -85,6 +90,7 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
             replace(served(op), other_type_names=_other_names(op, object_types))
             for op in association_operations(associations)
         ),
+        *(op for prefix in OWNER_PREFIXES for op in _owner_operations(prefix, owners)),
     ]
 
 
@@ -117,6 +123,40 @@ def _schema_operations(prefix: str) -> list[Operation]:
             untyped=custom_schemas.get_schema,
         ),
     ]
+
+
+def _owner_operations(prefix: str, owners: OwnerEndpoints) -> list[Operation]:
+    """HubSpot's SDKs call the list with a trailing slash (``/crm/v3/owners/``), its guide
+    and most clients without: both are served."""
+    page = {200: owner_schemas.OwnerPage}
+    listed = [
+        Operation(
+            "GET",
+            path,
+            None,
+            "Read a page of owners",
+            None,
+            page,
+            query=("email", "after", "limit", "archived"),
+            tag="Owners",
+            scopes=OWNER_READ_SCOPES,
+            untyped=owners.list,
+        )
+        for path in (prefix, f"{prefix}/")
+    ]
+    one = Operation(
+        "GET",
+        f"{prefix}/{{owner_id}}",
+        None,
+        "Read an owner by id or userId",
+        None,
+        {200: owner_schemas.PublicOwner},
+        query=("idProperty", "archived"),
+        tag="Owners",
+        scopes=OWNER_READ_SCOPES,
+        untyped=owners.get,
+    )
+    return [*listed, one]
 
 
 def _other_names(op: Operation, object_types: ObjectTypes) -> tuple[str, ...]:

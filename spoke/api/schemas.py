@@ -331,6 +331,7 @@ class Property(Struct, omit_defaults=True):
     updatedAt: str | None = None
     archived: bool | None = None
     archivedAt: str | None = None
+    referencedObjectType: str | None = None
 
 
 class PropertyCollection(Struct):

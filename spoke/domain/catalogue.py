@@ -1,8 +1,9 @@
 """The properties in force of every object type: HubSpot's standard ones plus the portal's
-custom ones, and the type's pipelines.
+custom ones, and the type's pipelines; and the portal's owners, which every type's
+``hubspot_owner_id`` lists as its options.
 
-Custom definitions and pipelines live in the store and may be changed by any worker;
-each worker keeps those of every type in memory and reloads them all when the store's
+Custom definitions, pipelines and owners live in the store and may be changed by any
+worker; each worker keeps them all in memory and reloads them all when the store's
 definitions version (one for every type) moves.
 """
 
@@ -12,8 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from spoke.domain.object_types import ObjectType, ObjectTypes
+from spoke.domain.owners import Owners, with_owner_options
 from spoke.domain.pipelines import Pipeline, Pipelines, with_pipeline_options
 from spoke.domain.properties import PropertyDefinition
+from spoke.domain.stage_dates import FIELD_TYPE as STAGE_DATE_FIELD_TYPE
+from spoke.domain.stage_dates import stage_date_definitions
 from spoke.errors import Conflict
 from spoke.store.base import Store, Transaction
 
@@ -50,6 +54,11 @@ class Properties:
         #: The type's pipelines in force (none for a type without pipelines), which its
         #: pipeline and stage properties list.
         self.pipelines = pipelines if pipelines is not None else Pipelines(())
+        #: The properties whose values HubSpot's stage calculation writes (the history of
+        #: their values names it, ``spoke.domain.stage_dates``).
+        self.stage_dates = frozenset(
+            d.name for d in self.by_name.values() if d.field_type == STAGE_DATE_FIELD_TYPE
+        )
         #: The store's definitions version these were read at (-1: never read).
         self.version = version
         #: Returned on every read, whatever was asked for.
@@ -89,16 +98,20 @@ def properties_of(
     custom: Sequence[PropertyDefinition] = (),
     pipelines: Sequence[Pipeline] | None = None,
     version: int = -1,
+    owners: Owners | None = None,
 ) -> Properties:
-    """The properties of ``object_type``, with its ``custom`` ones (live and archived) and
-    its stored ``pipelines`` (its default ones when ``None``)."""
+    """The properties of ``object_type``, with its ``custom`` ones (live and archived), its
+    stored ``pipelines`` (its default ones when ``None``) and the portal's ``owners``."""
     model = object_type.pipelines
-    standard = object_type.properties
+    standard = with_owner_options(object_type.properties, owners or Owners(()))
     in_force = None
     if model is not None:
         in_force = Pipelines(model.defaults if pipelines is None else pipelines)
-        standard = with_pipeline_options(
-            standard, in_force, model.pipeline_property, model.stage_property
+        standard = (
+            *with_pipeline_options(
+                standard, in_force, model.pipeline_property, model.stage_property
+            ),
+            *stage_date_definitions(object_type, in_force),
         )
     live = [d for d in custom if d.archived_at is None]
     archived = [d for d in custom if d.archived_at is not None]
@@ -114,6 +127,7 @@ class Catalogue:
         self.object_types = object_types
         self._version = -1
         self._properties = {t.type_id: properties_of(t) for t in object_types}
+        self._owners = Owners(())
 
     def current(self, object_type: ObjectType) -> Properties:
         return self.at(self._store.definitions_version(), object_type)
@@ -124,17 +138,29 @@ class Catalogue:
 
     def at(self, version: int, object_type: ObjectType) -> Properties:
         """The properties of definitions ``version``, just read from the store."""
-        if version != self._version:
-            custom = self._store.custom_properties()
-            pipelines = self._store.pipelines()
-            self._properties = {
-                t.type_id: properties_of(
-                    t, custom.get(t.type_id, ()), pipelines.get(t.type_id, []), version
-                )
-                for t in self.object_types
-            }
-            self._version = version
+        self._load(version)
         return self._properties[object_type.type_id]
+
+    def owners(self) -> Owners:
+        """The portal's owners in force."""
+        self._load(self._store.definitions_version())
+        return self._owners
+
+    def _load(self, version: int) -> None:
+        """Read every definition again, unless those of ``version`` are in memory."""
+        if version == self._version:
+            return
+        custom = self._store.custom_properties()
+        pipelines = self._store.pipelines()
+        owners = Owners(self._store.owners())
+        self._properties = {
+            t.type_id: properties_of(
+                t, custom.get(t.type_id, ()), pipelines.get(t.type_id, []), version, owners
+            )
+            for t in self.object_types
+        }
+        self._owners = owners
+        self._version = version
 
     def write_in_force(
         self, object_type: ObjectType, write: Callable[[Transaction, Properties], T]

@@ -1,13 +1,24 @@
-"""Realistic demo tickets, for the quick start and the benchmarks."""
+"""Realistic demo tickets and the owners they are assigned to, for the quick start and
+the benchmarks."""
 
 from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.owners import NewOwner
 from spoke.domain.standard_objects.tickets import SUPPORT_PIPELINE
+
+#: The owners a demo portal starts with (the first team named is each one's primary).
+DEMO_OWNERS = (
+    NewOwner("ada.moreau@example.com", "Ada", "Moreau", ("Support", "Escalations")),
+    NewOwner("ben.okafor@example.com", "Ben", "Okafor", ("Support",)),
+    NewOwner("chloe.tanaka@example.com", "Chloé", "Tanaka", ("Billing",)),
+    NewOwner("dev.patel@example.com", "Dev", "Patel", ("Escalations",)),
+    NewOwner("emma.lindqvist@example.com", "Emma", "Lindqvist"),
+)
 
 _PRODUCTS = (
     "billing portal",
@@ -56,9 +67,13 @@ _DETAIL_TRIPLES = [" ".join(triple) for triple in itertools.permutations(_DETAIL
 _BATCH = 1000
 
 
-def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
-    """``count`` tickets' property values, the same for the same ``seed``."""
+def demo_tickets(
+    count: int, seed: int = 5, owner_ids: Sequence[str] = ()
+) -> Iterator[dict[str, str]]:
+    """``count`` tickets' property values, the same for the same ``seed``; each ticket is
+    assigned to one of ``owner_ids`` (to none when there are none)."""
     rng = random.Random(seed)
+    owners = [*owner_ids] or [""]
     now = now_ms()
     stages = [s.id for s in SUPPORT_PIPELINE.stages]
     pipeline = SUPPORT_PIPELINE.id
@@ -80,9 +95,21 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
             rng.choices(_CATEGORIES, k=size),
             rng.choices(_SOURCES, k=size),
             rng.choices(range(_YEAR_MS), k=size),
+            rng.choices(owners, k=size),
             strict=True,
         )
-        for product, problem, opener, details, stage, priority, category, source, age in columns:
+        for (
+            product,
+            problem,
+            opener,
+            details,
+            stage,
+            priority,
+            category,
+            source,
+            age,
+            owner,
+        ) in columns:
             yield {
                 "subject": subjects[product, problem],
                 "content": f"{opener} our {product} {problem}. {details}",
@@ -92,4 +119,5 @@ def demo_tickets(count: int, seed: int = 5) -> Iterator[dict[str, str]]:
                 "hs_ticket_category": category,
                 "source_type": source,
                 "createdate": format_instant(now - age),
+                "hubspot_owner_id": owner,
             }

@@ -59,6 +59,9 @@ class PropertyDefinition:
     hubspot_defined: bool = False
     calculated: bool = False
     external_options: bool = False
+    referenced_object_type: str | None = None
+    """What the values name, when they are ids of something else (``OWNER``: owner ids,
+    ``hubspot_owner_id``); a value must then name one of the options."""
     read_only_value: bool = False
     read_only_definition: bool = False
     archivable: bool = True

@@ -242,9 +242,11 @@ def _read_options(
     catalogue: Properties, properties: Sequence[str], with_history: Sequence[str]
 ) -> ReadOptions:
     object_type = catalogue.object_type
+    history_names = catalogue.existing(with_history)
     return ReadOptions(
         names=catalogue.returned(properties, with_history),
-        history_names=catalogue.existing(with_history),
+        history_names=history_names,
         created_property=object_type.created_property,
         modified_property=object_type.modified_property,
+        stage_date_history=tuple(n for n in history_names if n in catalogue.stage_dates),
     )

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spoke.domain.object_types import ObjectType
+from spoke.domain.stage_dates import SOURCE_ID as STAGE_DATE_SOURCE_ID
+from spoke.domain.stage_dates import SOURCE_TYPE as STAGE_DATE_SOURCE_TYPE
 from spoke.store.base import HistoryEntry, StoredObject
 
 #: Batch limits (behaviour.md §1.2, §1.3).
@@ -40,6 +42,9 @@ class ReadOptions:
     history_names: tuple[str, ...]
     created_property: str
     modified_property: str
+    stage_date_history: tuple[str, ...] = ()
+    """Of ``history_names``, those whose values HubSpot's stage calculation writes: their
+    history names it as the source (``spoke.domain.stage_dates``)."""
 
 
 def to_record(
@@ -55,6 +60,9 @@ def to_record(
             for name in options.history_names
             if (record.id, name) in history
         }
+        for name in options.stage_date_history:
+            if name in versions:
+                versions[name] = [_calculated(entry) for entry in versions[name]]
     # Positional: a batch read builds 100 of these, and keywords cost 0.5 µs a record more.
     return ObjectRecord(
         record.id,
@@ -63,6 +71,19 @@ def to_record(
         values[options.created_property],
         values[options.modified_property],
         record.archived_at,
+    )
+
+
+def _calculated(entry: HistoryEntry) -> HistoryEntry:
+    """``entry`` as written by HubSpot's stage calculation (it is stored in the write that
+    moved the stage, whoever wrote that)."""
+    return HistoryEntry(
+        entry.object_id,
+        entry.property,
+        entry.value,
+        entry.timestamp,
+        STAGE_DATE_SOURCE_TYPE,
+        STAGE_DATE_SOURCE_ID,
     )
 
 

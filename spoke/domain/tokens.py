@@ -11,16 +11,22 @@ from collections.abc import Sequence
 
 from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS
 from spoke.domain.instants import format_instant, now_ms
+from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
 from spoke.store.base import Store, TokenRecord
 
 TOKEN_PREFIX = "pat-na1-"
-#: Every scope some route accepts: those of the standard object types' operations, and
-#: the read scopes of custom object definitions, which the custom object schemas API
-#: takes (``spoke.api.custom_schemas``; it names no object type).
-KNOWN_SCOPES = frozenset(s for t in STANDARD_OBJECT_TYPES for s in t.scopes.all()) | frozenset(
-    CUSTOM_OBJECTS.definitions_read
+#: The scopes of the operations whose paths name no object type: the owners API, and the
+#: custom object schemas API (``spoke.api.custom_schemas``), which takes the read scopes
+#: of custom object definitions.
+SCOPES_BEYOND_OBJECT_TYPES = (*OWNER_READ_SCOPES, *CUSTOM_OBJECTS.definitions_read)
+#: Every scope some operation takes: those of the standard object types and the others.
+KNOWN_SCOPES = frozenset(
+    (
+        *(scope for t in STANDARD_OBJECT_TYPES for scope in t.scopes.all()),
+        *SCOPES_BEYOND_OBJECT_TYPES,
+    )
 )
 
 

@@ -82,6 +82,8 @@ def normalise(definition: PropertyDefinition, raw: RawValue) -> str:
     if text == "":
         return ""
     if kind is PropertyType.ENUMERATION:
+        if definition.referenced_object_type is not None:
+            return _reference(definition, text)
         return text if definition.external_options else _options(definition, text)
     parse = _PARSERS.get(kind)
     return text if parse is None else parse(text)
@@ -174,6 +176,14 @@ _PARSERS: dict[PropertyType, Callable[[str], str]] = {
     PropertyType.DATE: _date,
     PropertyType.DATETIME: _datetime,
 }
+
+
+def _reference(definition: PropertyDefinition, text: str) -> str:
+    """An owner id (the one kind of reference Spoke knows): one of the options, which are
+    the live owners (``spoke.domain.owners.with_owner_options``)."""
+    if not definition.has_option(text):
+        raise InvalidValue("INVALID_OWNER_ID", f"{text} is not a valid owner id")
+    return text
 
 
 def _options(definition: PropertyDefinition, text: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from spoke.domain import search_index
+from spoke.domain import search_index, stage_dates
 from spoke.domain.associations.records import forget_associations
 from spoke.domain.associations.writes import NewRecordLink, prepare_new_record_links
 from spoke.domain.catalogue import OBJECT_ID_PROPERTY, Catalogue, Properties
@@ -329,10 +329,13 @@ def _update_objects(
     before = {record.id: record for record, _ in targets}
     results: list[StoredObject] = []
     writes: list[ObjectWrite] = []
+    model = object_type.pipelines
     for old, change in targets:
         record = old
         changed = _changes(old.values, change)
         if changed:
+            if model is not None:
+                stage_dates.on_stage_change(model, old.values, changed, stamp)
             changed[object_type.modified_property] = stamp
             writes.append(source.write(old.id, old.version + 1, now, changed))
             record = _applied(old, writes[-1])
@@ -469,6 +472,8 @@ def _initial_values(
     object_type: ObjectType, object_id: int, stamp: str, change: dict[str, str]
 ) -> dict[str, str]:
     values = {name: value for name, value in change.items() if value != ""}
+    if object_type.pipelines is not None:
+        stage_dates.on_create(object_type.pipelines, values, stamp)
     values.setdefault(object_type.created_property, stamp)
     values[object_type.modified_property] = stamp
     values[OBJECT_ID_PROPERTY] = str(object_id)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from spoke.domain.associations.definitions import AssociationLabel
+from spoke.domain.owners import NewOwner, Owner
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store.search import Condition, KeyGroups, SearchEntry, SearchQuery, SearchResult
@@ -122,6 +123,10 @@ class PropertyExists(Exception):
 
 class PropertyGroupExists(Exception):
     """A property group with that name already exists on the object type."""
+
+
+class OwnerExists(Exception):
+    """A live owner already has that email."""
 
 
 class DefinitionChanged(Exception):
@@ -479,6 +484,23 @@ class Store(ABC):
     @abstractmethod
     def stage_audits(self, object_type: str, stage_id: str) -> list[PipelineAudit]:
         """The audit entries of the stage ``stage_id``, newest first."""
+
+    # -- owners (spoke/domain/owners.py) --------------------------------------------
+
+    @abstractmethod
+    def owners(self) -> list[Owner]:
+        """Every owner, archived ones too, with its teams (primary first), in id order."""
+
+    @abstractmethod
+    def add_owner(self, owner: NewOwner, at: int) -> Owner:
+        """Store a new owner with new owner and user ids, in the teams it names (those
+        that do not exist yet are created), moving the definitions version; raises
+        :class:`OwnerExists` when a live owner has its email."""
+
+    @abstractmethod
+    def archive_owner(self, owner_id: int, at: int) -> bool:
+        """Archive the live owner ``owner_id`` (moving the definitions version); False
+        when there is none."""
 
     # -- search index (spoke/store/search.py) --------------------------------------
 

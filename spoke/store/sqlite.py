@@ -19,9 +19,10 @@ from typing import Any
 import msgspec
 import orjson
 
+from spoke.domain.owners import NewOwner, Owner
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.store import sqlite_bulk
+from spoke.store import sqlite_bulk, sqlite_owners
 from spoke.store.associations_sqlite import SQLiteAssociationReads, SQLiteAssociationWrites
 from spoke.store.base import (
     DefinitionChanged,
@@ -39,6 +40,7 @@ from spoke.store.base import (
 )
 from spoke.store.default_definitions import install_default_definitions
 from spoke.store.migrations import apply_migrations
+from spoke.store.owner_rows import SELECT_OWNERS, owners_from_rows
 from spoke.store.pipeline_rows import (
     AUDIT_COLUMNS,
     AUDIT_READ_COLUMNS,
@@ -685,6 +687,24 @@ class SQLiteStore(SQLiteAssociationReads, Store):
             (object_type, stage_id),
         )
         return list(map(audit_from_row, rows))
+
+    # -- owners --------------------------------------------------------------------
+
+    def owners(self) -> list[Owner]:
+        return owners_from_rows(self._db.execute(SELECT_OWNERS))
+
+    def add_owner(self, owner: NewOwner, at: int) -> Owner:
+        with self.transaction() as tx:
+            added = sqlite_owners.add_owner(self._db, owner, at)
+            tx.change_definitions()
+        return added
+
+    def archive_owner(self, owner_id: int, at: int) -> bool:
+        with self.transaction() as tx:
+            archived = sqlite_owners.archive_owner(self._db, owner_id, at)
+            if archived:
+                tx.change_definitions()
+        return archived
 
     # -- search index --------------------------------------------------------------
 

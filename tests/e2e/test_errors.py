@@ -78,6 +78,7 @@ class Route:
             .replace("{group_name}", "ticketinformation")
             .replace("{pipeline_id}", "0")
             .replace("{stage_id}", "1")
+            .replace("{owner_id}", "1")
         )
 
     @property
@@ -237,6 +238,12 @@ def _association_routes() -> list[Route]:
 
 
 ASSOCIATION_ROUTES = _association_routes()
+#: The owners API: no object type, a scope of its own (test_owners.py checks its 403s).
+OWNER_ROUTES = [
+    Route("GET", path)
+    for prefix in ("/crm/v3/owners", "/crm/owners/2026-03")
+    for path in (prefix, f"{prefix}/", f"{prefix}/{{owner_id}}")
+]
 BODY_ROUTES = [r for r in ROUTES if r.method in ("POST", "PATCH")]
 BATCH_READ = ROUTES[0]
 
@@ -364,7 +371,14 @@ def test_route_list_covers_every_served_route(api: Api) -> None:
         for method in getattr(route, "methods", None) or ()
         if method != "HEAD"
     }
-    listed = (*ROUTES, *DATED_ROUTES, *TICKET_LEGACY_ROUTES, *OTHER_ROUTES, *ASSOCIATION_ROUTES)
+    listed = (
+        *ROUTES,
+        *DATED_ROUTES,
+        *TICKET_LEGACY_ROUTES,
+        *OTHER_ROUTES,
+        *ASSOCIATION_ROUTES,
+        *OWNER_ROUTES,
+    )
     assert served - OWN_ROUTES == {(r.method, r.template) for r in listed}
 
 
@@ -378,7 +392,7 @@ CREDENTIALS = {
 }
 
 
-@by_route([*ROUTES, *TICKET_LEGACY_ROUTES])
+@by_route([*ROUTES, *TICKET_LEGACY_ROUTES, *OWNER_ROUTES])
 @pytest.mark.parametrize("headers", CREDENTIALS.values(), ids=CREDENTIALS.keys())
 def test_request_without_valid_credentials_gets_the_exact_401(
     api: Api, route: Route, headers: dict[str, str]

@@ -27,6 +27,7 @@ from servers import live_server
 from yoyo import get_backend, read_migrations
 
 from spoke.cli import main
+from spoke.domain.stage_dates import FIELD_TYPE as STAGE_DATE_FIELD_TYPE
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
 from spoke.store.postgres import yoyo_url
 
@@ -152,13 +153,31 @@ def without_moments(answer: Any, base_url: str) -> Any:
     return answer
 
 
+def without_later_additions(answer: Any) -> Any:
+    """``answer`` without what Spoke has added to its answers since main, on purpose:
+    ``referencedObjectType`` of ``hubspot_owner_id`` (docs/behaviour.md, "Owners") and
+    the stage calculated properties (docs/behaviour.md, "Stage calculated properties")."""
+    if isinstance(answer, dict) and answer.get("fieldType") == STAGE_DATE_FIELD_TYPE:
+        return None
+    if isinstance(answer, list):
+        kept = [without_later_additions(item) for item in answer]
+        return [item for item in kept if item is not None]
+    if isinstance(answer, dict):
+        return {
+            key: without_later_additions(value)
+            for key, value in answer.items()
+            if key != "referencedObjectType"
+        }
+    return answer
+
+
 def test_a_database_made_by_main_answers_as_main_did(migrated_url: str) -> None:
     with live_server(migrated_url) as server, server.http(FIXTURE["token"]) as http:
         for read in FIXTURE["reads"]:
             response = http.request(read["method"], read["path"], json=read["body"])
             assert response.status_code == read["status"], (read["path"], response.text)
             then = without_moments(read["answer"], "http://testserver")
-            now = without_moments(response.json(), server.base_url)
+            now = without_moments(without_later_additions(response.json()), server.base_url)
             assert now == then, read["path"]
 
 

@@ -26,6 +26,8 @@ from hubspot.crm.pipelines.exceptions import ApiException as PipelineApiExceptio
 from hubspot.crm.properties import BatchInputPropertyCreate, PropertyCreate, PropertyGroupCreate
 from servers import LiveServer
 
+from spoke.domain.pipelines import Pipelines
+from spoke.domain.stage_dates import stage_date_definitions
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
 
 
@@ -295,7 +297,11 @@ def test_properties_and_groups_are_the_types_own(case: Case, sdk: hubspot.Client
     object_type = TYPES[case.name]
     properties = sdk.crm.properties
     listed = properties.core_api.get_all(case.name)
-    assert {p.name for p in listed.results} == {p.name for p in object_type.properties}
+    model = object_type.pipelines
+    stage_dates = stage_date_definitions(object_type, Pipelines(model.defaults if model else ()))
+    assert {p.name for p in listed.results} == {
+        p.name for p in (*object_type.properties, *stage_dates)
+    }
     groups = properties.groups_api.get_all(case.name)
     assert sorted(g.name for g in groups.results) == sorted(g.name for g in object_type.groups)
 
