@@ -256,7 +256,9 @@ def test_properties_and_groups_single_and_in_batches(
 ) -> None:
     properties, name = client.crm.properties, object_type.name
     listed = properties.list(name)
-    assert {p.name for p in listed.results} == {p.name for p in object_type.properties}
+    assert {p.name for p in listed.results} == {
+        p.name for p in object_type.properties
+    } | _stage_dates(client, object_type)
     groups = properties.groups.list(name)
     assert {g.name for g in groups.results} == {g.name for g in object_type.groups}
 
@@ -300,6 +302,15 @@ def test_properties_and_groups_single_and_in_batches(
     properties.groups.delete("spoke_extra", object_type=name)
     with pytest.raises(NotFoundError):
         properties.groups.get("spoke_extra", object_type=name)
+
+
+def _stage_dates(client: HubSpot, object_type: ObjectType) -> set[str]:
+    """The calculated ``hs_date_entered_``/``hs_date_exited_`` property of every stage of
+    the type's pipelines (docs/behaviour.md, "Stage calculated properties")."""
+    if object_type.pipelines is None:
+        return set()
+    stages = [s.id for p in client.crm.pipelines.list(object_type.name).results for s in p.stages]
+    return {f"hs_date_{when}_{stage}" for stage in stages for when in ("entered", "exited")}
 
 
 # -- pipelines ----------------------------------------------------------------------------------
