@@ -15,13 +15,13 @@ from spoke.domain.records import (
     ObjectRecord,
     ReadOptions,
     first_appearances,
-    parse_object_id,
+    parse_object_ids,
     to_record,
 )
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.errors import BatchTooLarge, InvalidPageRequest
 from spoke.store.base import HistoryEntry, SelectedObject, Store, StoredObject
-from spoke.store.selection import value_selection
+from spoke.store.selection import ValueSelection, value_selection
 
 #: History of each (record, property), newest first, as the store reads it.
 History = dict[tuple[int, str], list[HistoryEntry]]
@@ -31,6 +31,9 @@ History = dict[tuple[int, str], list[HistoryEntry]]
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_HISTORY_PAGE_SIZE = 50
+
+#: Lists of names whose selection a reader keeps (:meth:`ObjectReader._selection`).
+_MAX_SELECTIONS = 256
 
 #: The highest id a record can have (a signed 64-bit integer, in both backends).
 _MAX_OBJECT_ID = 2**63 - 1
@@ -69,6 +72,8 @@ class ObjectReader:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self._store = store
         self._catalogue = catalogue
+        self._selections: dict[tuple[Properties, tuple[str, ...]], tuple[ValueSelection, str, str]]
+        self._selections = {}
 
     def batch_read(
         self,
@@ -90,7 +95,7 @@ class ObjectReader:
         wanted = first_appearances(inputs)
         ids: Mapping[str, int | None] = {}
         if id_property is None:
-            ids = {text: parse_object_id(text) for text in wanted}
+            ids = parse_object_ids(wanted)
             read = self._read_by_id(object_type, ids, properties, properties_with_history)
             if read is not None:
                 return _batch_result(wanted, ids, *read, archived=archived)
@@ -133,17 +138,20 @@ class ObjectReader:
         if len(inputs) > MAX_BATCH_INPUTS:
             raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
         wanted = first_appearances(inputs)
-        ids = {text: parse_object_id(text) for text in wanted}
+        ids = parse_object_ids(wanted)
         asked = [i for i in ids.values() if i]
         cached = self._catalogue.cached(object_type)
-        names = cached.returned(properties, ())
-        selection = value_selection(names)
+        selection, created, modified = self._selection(cached, properties)
         type_id = object_type.type_id
         read = self._store.read_values_in_force(type_id, asked, selection)
         catalogue = self._catalogue.at(read.definitions_version, object_type)
-        if catalogue is not cached and catalogue.returned(properties, ()) != names:
+        if catalogue is not cached and self._selection(catalogue, properties)[0] is not selection:
             return None
         found = {record[0]: record for record in read.objects}
+        if len(found) == len(asked) == len(wanted):  # each input names a record read, once
+            every = [found[i] for i in asked]
+            if all((record[2] is not None) == archived for record in every):
+                return ValuesBatch(every, [], created, modified)
         if len(found) < len(set(asked)):  # some ids may have been merged away
             unfound = [i for i in asked if i not in found]
             for merged_id, primary in self._store.read_merged_objects(type_id, unfound).items():
@@ -159,12 +167,28 @@ class ObjectReader:
             elif record[0] not in returned:
                 returned.add(record[0])
                 records.append(record)
-        return ValuesBatch(
-            records,
-            missing,
-            selection.getter(object_type.created_property),
-            selection.getter(object_type.modified_property),
-        )
+        return ValuesBatch(records, missing, created, modified)
+
+    def _selection(
+        self, catalogue: Properties, properties: Sequence[str]
+    ) -> tuple[ValueSelection, str, str]:
+        """The values a read of ``properties`` without history returns, and the fields
+        of its created and modified values: worked out once per definitions and list of
+        names (a client asks for the same few again and again)."""
+        key = (catalogue, tuple(properties))
+        known = self._selections.get(key)
+        if known is None:
+            if len(self._selections) >= _MAX_SELECTIONS:
+                self._selections.clear()
+            selection = value_selection(catalogue.returned(properties, ()))
+            object_type = catalogue.object_type
+            known = (
+                selection,
+                selection.getter(object_type.created_property),
+                selection.getter(object_type.modified_property),
+            )
+            self._selections[key] = known
+        return known
 
     def _read_by_id(
         self,

@@ -105,5 +105,14 @@ def parse_object_id(text: str) -> int | None:
     return None
 
 
+def parse_object_ids(texts: Sequence[str]) -> dict[str, int | None]:
+    """:func:`parse_object_id` of each of ``texts`` (the same rule, inline: a batch read
+    parses 100)."""
+    return {
+        text: int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+        for text in texts
+    }
+
+
 def first_appearances(inputs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(inputs))
