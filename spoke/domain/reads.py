@@ -150,7 +150,8 @@ class ObjectReader:
         found = {record[0]: record for record in read.objects}
         if len(found) == len(asked) == len(wanted):  # each input names a record read, once
             every = [found[i] for i in asked]
-            if all((record[2] is not None) == archived for record in every):
+            live = [record[2] for record in every].count(None)
+            if live == (0 if archived else len(every)):  # and each of the kind asked for
                 return ValuesBatch(every, [], created, modified)
         if len(found) < len(set(asked)):  # some ids may have been merged away
             unfound = [i for i in asked if i not in found]
