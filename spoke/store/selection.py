@@ -32,7 +32,8 @@ class ValueSelection:
         # Fields are named f0, f1...: a property's name need not be a Python identifier,
         # nor free of the names a struct reserves; the JSON keys are the names.
         fields = [f"f{i}" for i in range(len(self.names))]
-        self._fields = tuple(fields)
+        #: The attribute of each name, in order.
+        self.fields = tuple(fields)
         made = msgspec.defstruct(
             "SelectedValuesOf",
             [(field, str | None, None) for field in fields],
@@ -55,7 +56,7 @@ class ValueSelection:
     def getter(self, name: str) -> str:
         """The attribute of a :class:`SelectedValues` of this selection that holds the
         value of ``name`` (one of ``names``)."""
-        return self._fields[self.names.index(name)]
+        return self.fields[self.names.index(name)]
 
 
 @lru_cache(maxsize=256)
