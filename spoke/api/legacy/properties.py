@@ -31,6 +31,10 @@ class LegacyPropertyEndpoints:
         definitions = custom_properties.list_properties(self._catalogue, object_type, False)
         return json_response([property_v2(d) for d in definitions])
 
+    async def list_form_properties(self, request: Request, token: TokenRecord) -> Response:
+        """Forms' property definitions: Spoke serves no forms, so it defines none."""
+        return json_response([])
+
     async def get(self, request: Request, token: TokenRecord, object_type: ObjectType) -> Response:
         name = request.path_params["property_name"]
         definition = custom_properties.find_property(self._catalogue, object_type, name, False)
