@@ -6,8 +6,8 @@ Legacy paths took fewer object type names than v3 ones: CRM objects v1 served ti
 products and line items, the v1 properties API contacts, companies and deals, and the v1
 pipelines API deals and tickets, each by its plural name. The v2 properties API takes
 every CRM object type, by any name (Airbyte's connector calls it with singular names),
-and ``form``: forms are no CRM object type, and Spoke serves none, so it defines no form
-properties (an empty list, to a token with the ``forms`` scope).
+and ``form``: forms are no CRM object type and Spoke serves none; it lists the system
+properties every type has (to a token with the ``forms`` scope).
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def _form_properties(properties: LegacyPropertyEndpoints) -> Operation:
         "GET",
         f"{PROPERTIES_V2.replace('{object_type}', 'form')}/properties",
         None,
-        "Read all form properties (legacy): Spoke serves no forms, so none",
+        "Read all form properties (legacy): the system properties only",
         None,
         {200: bodies.PropertiesV2},
         tag=TAG_PROPERTIES,
