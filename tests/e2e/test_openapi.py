@@ -286,7 +286,7 @@ def test_batch_read_documents_200_and_207(document: Json, template: str) -> None
 #: Where ``{objectType}`` takes fewer names than every served type's (HubSpot's legacy
 #: paths took only some types, by their plural name).
 FEWER_NAMES = {
-    "/crm-objects/v1/objects": ["tickets"],
+    "/crm-objects/v1/objects": ["tickets", "products", "line_items"],
     "/properties/v1": ["contacts", "companies", "deals"],
     "/crm-pipelines/v1/pipelines": ["deals", "tickets"],
 }
