@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from spoke.api import custom_schemas, owner_schemas, schemas
 from spoke.api.association_routes import association_operations
+from spoke.api.association_schemas import NUMBER_IDS, STRING_IDS
 from spoke.api.associations import AssociationEndpoints
 from spoke.api.legacy.routes import legacy_operations
 from spoke.api.objects import ObjectEndpoints
@@ -56,7 +57,8 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     is read until a handler runs)."""
     catalogue = Catalogue(store, object_types)
     reader = ObjectReader(store, catalogue)
-    associations = AssociationEndpoints(store, object_types)
+    v4_associations = AssociationEndpoints(store, object_types, NUMBER_IDS)
+    dated_associations = AssociationEndpoints(store, object_types, STRING_IDS)
     objects = ObjectEndpoints(
         reader,
         ObjectWriter(store, catalogue),
@@ -88,7 +90,7 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
         *legacy_operations(store, catalogue, object_types, reader),
         *(
             replace(served(op), other_type_names=_other_names(op, object_types))
-            for op in association_operations(associations)
+            for op in association_operations(v4_associations, dated_associations)
         ),
         *(op for prefix in OWNER_PREFIXES for op in _owner_operations(prefix, owners)),
     ]
