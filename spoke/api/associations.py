@@ -19,7 +19,7 @@ from spoke.api.http import decode_body, empty_response, json_response, link_with
 from spoke.api.operation import TO_OBJECT_TYPE_PARAMETER
 from spoke.domain.associations.definitions import AssociationDefinitions
 from spoke.domain.associations.labels import LabelEditor
-from spoke.domain.associations.reads import INLINE_PAGE_SIZE, AssociationReader
+from spoke.domain.associations.reads import INLINE_PAGE_SIZE, AssociationPage, AssociationReader
 from spoke.domain.associations.writes import AssociationWriter, Link
 from spoke.domain.instants import now_ms
 from spoke.domain.object_types import ObjectType, ObjectTypes
@@ -47,19 +47,20 @@ class AssociationEndpoints:
     async def list_page(
         self, request: Request, token: TokenRecord, object_type: ObjectType
     ) -> Response:
-        page = self._reader.page(
-            object_type,
-            request.path_params["object_id"],
-            self._to_type(request),
-            request.query_params.get("after"),
-            request.query_params.get("limit") or None,
-        )
-        link = link_with_query(request, "after", page.next_after) if page.next_after else None
+        page, link = self._page(request, object_type)
         return json_response(encode.v4_page(page, link, self.ids.record_id))
 
     async def v3_list_page(
         self, request: Request, token: TokenRecord, object_type: ObjectType
     ) -> Response:
+        page, link = self._page(request, object_type)
+        return json_response(encode.v3_page(page, link))
+
+    def _page(
+        self, request: Request, object_type: ObjectType
+    ) -> tuple[AssociationPage, str | None]:
+        """The page of the path's record's associations that the query asks for, and the
+        URL of the next page, if one follows."""
         page = self._reader.page(
             object_type,
             request.path_params["object_id"],
@@ -68,7 +69,7 @@ class AssociationEndpoints:
             request.query_params.get("limit") or None,
         )
         link = link_with_query(request, "after", page.next_after) if page.next_after else None
-        return json_response(encode.v3_page(page, link))
+        return page, link
 
     async def create_labelled(
         self, request: Request, token: TokenRecord, object_type: ObjectType
