@@ -376,7 +376,7 @@ def test_other_refusals(raw: httpx.Client) -> None:
     unknown = raw.get(f"/crm/v4/objects/contacts/{contact}/associations/widgets")
     assert unknown.status_code == 400
     assert unknown.json()["message"] == "Unable to infer object type from: widgets"
-    not_served = raw.get(f"/crm/v4/objects/contacts/{contact}/associations/line_items")
+    not_served = raw.get(f"/crm/v4/objects/contacts/{contact}/associations/invoices")
     assert not_served.status_code == 404
     assert (
         raw.put(
