@@ -14,15 +14,18 @@ from spoke.domain.object_types import ObjectType
 from spoke.errors import no_associations_entry
 
 Json = dict[str, Any]
+#: How a family of the API writes a record id (``int`` for v4, ``str`` for its dated
+#: successor: ``spoke.api.association_schemas.ResultIds``).
+RecordId = Callable[[int], int | str]
 
 
 def association_types(types: Sequence[AssociationDefinition]) -> list[Json]:
     return [{"category": t.category, "typeId": t.type_id, "label": t.label} for t in types]
 
 
-def _v4_items(items: Sequence[Associated]) -> list[Json]:
+def _v4_items(items: Sequence[Associated], record_id: RecordId) -> list[Json]:
     return [
-        {"toObjectId": item.to_id, "associationTypes": association_types(item.types)}
+        {"toObjectId": record_id(item.to_id), "associationTypes": association_types(item.types)}
         for item in items
     ]
 
@@ -35,10 +38,10 @@ def _paging(after: str, link: str | None) -> Json:
     return {"next": {"after": after, "link": link} if link is not None else {"after": after}}
 
 
-def v4_page(page: AssociationPage, link: str | None) -> Json:
+def v4_page(page: AssociationPage, link: str | None, record_id: RecordId) -> Json:
     """A page of one record's associations (v4), ``paging`` only when another follows;
     ``link`` is that page's URL."""
-    body: Json = {"results": _v4_items(page.items)}
+    body: Json = {"results": _v4_items(page.items, record_id)}
     if page.next_after is not None:
         body["paging"] = _paging(page.next_after, link)
     return body
@@ -57,16 +60,15 @@ def batch_read(
     from_type: ObjectType,
     to_type: ObjectType,
     times: tuple[int, int],
-    *,
-    v3: bool = False,
+    record_id: RecordId | None,
 ) -> tuple[Json, int]:
     """A batch read: each record with associations and its page of them (``paging`` with
     its ``after`` when more follow), and for every other input HubSpot's
-    ``NO_ASSOCIATIONS_FOUND`` entry (then 207)."""
-    items = _v3_items if v3 else _v4_items
+    ``NO_ASSOCIATIONS_FOUND`` entry (then 207). Without ``record_id``, v3's shape."""
     results = []
     for from_id, page in found.found:
-        result: Json = {"from": {"id": from_id}, "to": items(page.items)}
+        to = _v3_items(page.items) if record_id is None else _v4_items(page.items, record_id)
+        result: Json = {"from": {"id": from_id}, "to": to}
         if page.next_after is not None:
             result["paging"] = _paging(page.next_after, None)
         results.append(result)
@@ -82,21 +84,27 @@ def batch_read(
     return _timed(body, times), status
 
 
-def labels_between(from_type: ObjectType, to_type: ObjectType, linked: Linked) -> Json:
+def labels_between(
+    from_type: ObjectType, to_type: ObjectType, linked: Linked, record_id: RecordId
+) -> Json:
     """What a labelled create left between two records: the labels of its types."""
     return {
         "fromObjectTypeId": from_type.type_id,
-        "fromObjectId": linked.from_id,
+        "fromObjectId": record_id(linked.from_id),
         "toObjectTypeId": to_type.type_id,
-        "toObjectId": linked.to_id,
+        "toObjectId": record_id(linked.to_id),
         "labels": [t.label for t in linked.types if t.label is not None],
     }
 
 
 def batch_labels_between(
-    from_type: ObjectType, to_type: ObjectType, linked: Sequence[Linked], times: tuple[int, int]
+    from_type: ObjectType,
+    to_type: ObjectType,
+    linked: Sequence[Linked],
+    times: tuple[int, int],
+    record_id: RecordId,
 ) -> Json:
-    results = [labels_between(from_type, to_type, one) for one in linked]
+    results = [labels_between(from_type, to_type, one, record_id) for one in linked]
     return _timed({"status": "COMPLETE", "results": results}, times)
 
 

@@ -18,13 +18,13 @@ from spoke.api.associations import AssociationEndpoints
 from spoke.api.operation import Operation
 from spoke.domain.object_types import Access
 
-#: Where each family is served.
-RECORD_PREFIXES = (
+#: Where v4 and its dated successor are served: per record, and per pair of types.
+V4_PREFIXES = (
     "/crm/v4/objects/{object_type}/{object_id}/associations",
-    "/crm/objects/2026-03/{object_type}/{object_id}/associations",
-)
-PAIR_PREFIXES = (
     "/crm/v4/associations/{object_type}/{to_object_type}",
+)
+DATED_PREFIXES = (
+    "/crm/objects/2026-03/{object_type}/{object_id}/associations",
     "/crm/associations/2026-03/{object_type}/{to_object_type}",
 )
 V3_PAIR_PREFIX = "/crm/v3/associations/{object_type}/{to_object_type}"
@@ -34,12 +34,21 @@ TAG = "Associations"
 LABELS_TAG = "Association labels"
 
 
-def association_operations(endpoints: AssociationEndpoints) -> list[Operation]:
+def association_operations(
+    v4: AssociationEndpoints, dated: AssociationEndpoints
+) -> list[Operation]:
+    """The operations of v4 (and v3) on ``v4``, of v4's dated successor on ``dated``."""
     table = [
-        *(op for prefix in RECORD_PREFIXES for op in _record_operations(prefix, endpoints)),
-        *(op for prefix in PAIR_PREFIXES for op in _pair_operations(prefix, endpoints)),
-        *(op for prefix in PAIR_PREFIXES for op in _label_operations(prefix, endpoints)),
-        *_v3_operations(endpoints),
+        *(
+            op
+            for (record, pair), endpoints in ((V4_PREFIXES, v4), (DATED_PREFIXES, dated))
+            for op in (
+                *_record_operations(record, endpoints),
+                *_pair_operations(pair, endpoints),
+                *_label_operations(pair, endpoints),
+            )
+        ),
+        *_v3_operations(v4),
     ]
     return [replace(op, access=Access.READ if _reads(op) else Access.WRITE) for op in table]
 
@@ -57,7 +66,7 @@ def _record_operations(prefix: str, endpoints: AssociationEndpoints) -> list[Ope
             endpoints.list_page,
             "List a record's associations with records of a type, a page at a time",
             None,
-            {200: bodies.AssociationPage},
+            {200: endpoints.ids.page},
             query=("limit", "after"),
             tag=TAG,
         ),
@@ -67,7 +76,7 @@ def _record_operations(prefix: str, endpoints: AssociationEndpoints) -> list[Ope
             endpoints.create_labelled,
             "Associate two records with the association types given (labels)",
             list[schemas.AssociationSpec],
-            {201: bodies.LabelsBetweenObjectPair},
+            {201: endpoints.ids.labels_between},
             tag=TAG,
         ),
         Operation(
@@ -100,7 +109,7 @@ def _pair_operations(prefix: str, endpoints: AssociationEndpoints) -> list[Opera
             endpoints.batch_read,
             "Read the associations of a batch of records",
             bodies.BatchFetchAssociations,
-            {200: bodies.BatchAssociations, 207: bodies.BatchAssociationsWithErrors},
+            {200: endpoints.ids.batch, 207: endpoints.ids.batch_with_errors},
             tag=TAG,
         ),
         Operation(
@@ -109,7 +118,7 @@ def _pair_operations(prefix: str, endpoints: AssociationEndpoints) -> list[Opera
             endpoints.batch_create,
             "Associate a batch of record pairs with the association types given",
             bodies.BatchAssociationPost,
-            {201: bodies.BatchLabelsBetweenObjectPairs},
+            {201: endpoints.ids.batch_labels_between},
             tag=TAG,
         ),
         Operation(

@@ -5,7 +5,9 @@ document and the tests."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Generic, Literal, TypeVar
 
 from msgspec import Meta, Struct, field
 
@@ -103,15 +105,20 @@ class AssociationTypes(Struct):
     results: list[AssociationSpecWithLabel]
 
 
-class MultiAssociatedObjectWithLabel(Struct):
-    toObjectId: int
+#: How association results write a record's id: v4 as a number, its dated successor
+#: (2026-03) as a string.
+RecordIdT = TypeVar("RecordIdT", int, str)
+
+
+class MultiAssociatedObjectWithLabel(Struct, Generic[RecordIdT]):
+    toObjectId: RecordIdT
     associationTypes: list[AssociationSpecWithLabel]
 
 
-class AssociationPage(Struct, omit_defaults=True):
+class AssociationPage(Struct, Generic[RecordIdT], omit_defaults=True):
     """A page of a record's associations (v4): ``paging`` only when another page follows."""
 
-    results: list[MultiAssociatedObjectWithLabel]
+    results: list[MultiAssociatedObjectWithLabel[RecordIdT]]
     paging: ForwardPaging | None = None
 
 
@@ -119,9 +126,9 @@ class RecordId(Struct):
     id: str
 
 
-class AssociationsOfRecord(Struct, omit_defaults=True):
+class AssociationsOfRecord(Struct, Generic[RecordIdT], omit_defaults=True):
     from_: RecordId = field(name="from")
-    to: list[MultiAssociatedObjectWithLabel]
+    to: list[MultiAssociatedObjectWithLabel[RecordIdT]]
     paging: ForwardPaging | None = None
 
 
@@ -135,33 +142,33 @@ class NoAssociations(Struct):
     context: dict[str, list[str]]
 
 
-class BatchAssociations(Struct):
+class BatchAssociations(Struct, Generic[RecordIdT]):
     status: Literal["COMPLETE"]
-    results: list[AssociationsOfRecord]
+    results: list[AssociationsOfRecord[RecordIdT]]
     startedAt: str
     completedAt: str
 
 
-class BatchAssociationsWithErrors(Struct):
+class BatchAssociationsWithErrors(Struct, Generic[RecordIdT]):
     status: Literal["COMPLETE"]
-    results: list[AssociationsOfRecord]
+    results: list[AssociationsOfRecord[RecordIdT]]
     numErrors: int
     errors: list[NoAssociations]
     startedAt: str
     completedAt: str
 
 
-class LabelsBetweenObjectPair(Struct):
+class LabelsBetweenObjectPair(Struct, Generic[RecordIdT]):
     fromObjectTypeId: str
-    fromObjectId: int
+    fromObjectId: RecordIdT
     toObjectTypeId: str
-    toObjectId: int
+    toObjectId: RecordIdT
     labels: list[str]
 
 
-class BatchLabelsBetweenObjectPairs(Struct):
+class BatchLabelsBetweenObjectPairs(Struct, Generic[RecordIdT]):
     status: Literal["COMPLETE"]
-    results: list[LabelsBetweenObjectPair]
+    results: list[LabelsBetweenObjectPair[RecordIdT]]
     startedAt: str
     completedAt: str
 
@@ -212,3 +219,38 @@ class BatchV3AssociationsCreated(Struct):
     results: list[V3AssociationOut]
     startedAt: str
     completedAt: str
+
+
+# -- the two ways of writing record ids --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultIds:
+    """How one family of the associations API writes record ids in its results, and the
+    shapes of those results. v4 writes them as numbers; its dated successor (2026-03) as
+    strings, as HubSpot's 2026-03 API documents them (and ``hubspot-sdk`` checks)."""
+
+    record_id: Callable[[int], int | str]
+    page: type[Struct]
+    batch: type[Struct]
+    batch_with_errors: type[Struct]
+    labels_between: type[Struct]
+    batch_labels_between: type[Struct]
+
+
+NUMBER_IDS = ResultIds(
+    int,
+    AssociationPage[int],
+    BatchAssociations[int],
+    BatchAssociationsWithErrors[int],
+    LabelsBetweenObjectPair[int],
+    BatchLabelsBetweenObjectPairs[int],
+)
+STRING_IDS = ResultIds(
+    str,
+    AssociationPage[str],
+    BatchAssociations[str],
+    BatchAssociationsWithErrors[str],
+    LabelsBetweenObjectPair[str],
+    BatchLabelsBetweenObjectPairs[str],
+)

@@ -19,7 +19,7 @@ from spoke.api.http import decode_body, empty_response, json_response, link_with
 from spoke.api.operation import TO_OBJECT_TYPE_PARAMETER
 from spoke.domain.associations.definitions import AssociationDefinitions
 from spoke.domain.associations.labels import LabelEditor
-from spoke.domain.associations.reads import INLINE_PAGE_SIZE, AssociationReader
+from spoke.domain.associations.reads import INLINE_PAGE_SIZE, AssociationPage, AssociationReader
 from spoke.domain.associations.writes import AssociationWriter, Link
 from spoke.domain.instants import now_ms
 from spoke.domain.object_types import ObjectType, ObjectTypes
@@ -28,9 +28,13 @@ from spoke.store.base import Store, TokenRecord
 
 
 class AssociationEndpoints:
-    def __init__(self, store: Store, object_types: ObjectTypes) -> None:
+    """The endpoints of one family of the API; ``ids`` says how its results write record
+    ids (v4's numbers, or its dated successor's strings)."""
+
+    def __init__(self, store: Store, object_types: ObjectTypes, ids: bodies.ResultIds) -> None:
         self._store = store
         self._object_types = object_types
+        self.ids = ids
         self._reader = AssociationReader(store, object_types)
         self._writer = AssociationWriter(store)
         self._labels = LabelEditor(store)
@@ -43,19 +47,20 @@ class AssociationEndpoints:
     async def list_page(
         self, request: Request, token: TokenRecord, object_type: ObjectType
     ) -> Response:
-        page = self._reader.page(
-            object_type,
-            request.path_params["object_id"],
-            self._to_type(request),
-            request.query_params.get("after"),
-            request.query_params.get("limit") or None,
-        )
-        link = link_with_query(request, "after", page.next_after) if page.next_after else None
-        return json_response(encode.v4_page(page, link))
+        page, link = self._page(request, object_type)
+        return json_response(encode.v4_page(page, link, self.ids.record_id))
 
     async def v3_list_page(
         self, request: Request, token: TokenRecord, object_type: ObjectType
     ) -> Response:
+        page, link = self._page(request, object_type)
+        return json_response(encode.v3_page(page, link))
+
+    def _page(
+        self, request: Request, object_type: ObjectType
+    ) -> tuple[AssociationPage, str | None]:
+        """The page of the path's record's associations that the query asks for, and the
+        URL of the next page, if one follows."""
         page = self._reader.page(
             object_type,
             request.path_params["object_id"],
@@ -64,7 +69,7 @@ class AssociationEndpoints:
             request.query_params.get("limit") or None,
         )
         link = link_with_query(request, "after", page.next_after) if page.next_after else None
-        return json_response(encode.v3_page(page, link))
+        return page, link
 
     async def create_labelled(
         self, request: Request, token: TokenRecord, object_type: ObjectType
@@ -77,7 +82,9 @@ class AssociationEndpoints:
             tuple((s.associationCategory, s.associationTypeId) for s in specs),
         )
         (linked,) = self._writer.replace(object_type, to_type, [link])
-        return json_response(encode.labels_between(object_type, to_type, linked), 201)
+        return json_response(
+            encode.labels_between(object_type, to_type, linked, self.ids.record_id), 201
+        )
 
     async def create_default(
         self, request: Request, token: TokenRecord, object_type: ObjectType
@@ -104,7 +111,8 @@ class AssociationEndpoints:
         found = self._reader.batch(
             object_type, to_type, [(str(i.id), i.after or None) for i in body.inputs]
         )
-        content, status = encode.batch_read(found, object_type, to_type, (started, now_ms()))
+        times = (started, now_ms())
+        content, status = encode.batch_read(found, object_type, to_type, times, self.ids.record_id)
         return json_response(content, status)
 
     async def batch_create(
@@ -115,7 +123,10 @@ class AssociationEndpoints:
         to_type = self._to_type(request)
         linked = self._writer.replace(object_type, to_type, _links(body.inputs))
         times = (started, now_ms())
-        return json_response(encode.batch_labels_between(object_type, to_type, linked, times), 201)
+        content = encode.batch_labels_between(
+            object_type, to_type, linked, times, self.ids.record_id
+        )
+        return json_response(content, 201)
 
     async def batch_create_default(
         self, request: Request, token: TokenRecord, object_type: ObjectType
@@ -201,9 +212,7 @@ class AssociationEndpoints:
         found = self._reader.batch(
             object_type, to_type, [(str(i.id), None) for i in body.inputs], INLINE_PAGE_SIZE
         )
-        content, status = encode.batch_read(
-            found, object_type, to_type, (started, now_ms()), v3=True
-        )
+        content, status = encode.batch_read(found, object_type, to_type, (started, now_ms()), None)
         return json_response(content, status)
 
     async def v3_batch_create(

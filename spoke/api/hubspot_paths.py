@@ -32,6 +32,7 @@ from starlette.requests import Request
 
 from spoke.domain.hubspot_object_types import (
     CUSTOM_OBJECTS,
+    FORMS_SCOPES,
     HUBSPOT_OBJECT_TYPES,
     HubSpotObjectType,
     Scopes,
@@ -129,7 +130,7 @@ FAMILIES: tuple[Family, ...] = (
     _of_type("/companies/v2/properties", _definitions, "companies"),
     _of_type("/deals/v1/pipelines", _definitions, "deals"),
     # forms' properties, which Airbyte's forms stream reads (with the forms scope)
-    _both("/properties/{version}/form", ("forms",)),
+    _both("/properties/{version}/form", FORMS_SCOPES),
     Family("/contacts/v1/lists", *_LISTS),
     Family("/contacts/v1", *_CONTACTS),
     Family("/companies/v2", ("crm.objects.companies.read",), ("crm.objects.companies.write",)),

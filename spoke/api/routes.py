@@ -6,14 +6,19 @@ paths only those of types with pipelines). The owners API names no object type: 
 operations take fixed scopes. Each family is served on HubSpot's v3 paths and on their
 dated successors (``/crm/objects/2026-03/...``, which HubSpot's newer SDK calls). The
 same table builds the Starlette routes and Spoke's OpenAPI document.
+
+The objects and search operations are listed here; each other API lists its own in a
+module of its own (``property_routes``, ``pipeline_routes``, ``association_routes``,
+``owner_routes``, ``legacy.routes``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from spoke.api import custom_schemas, owner_schemas, schemas
+from spoke.api import schemas
 from spoke.api.association_routes import association_operations
+from spoke.api.association_schemas import NUMBER_IDS, STRING_IDS
 from spoke.api.associations import AssociationEndpoints
 from spoke.api.legacy.routes import legacy_operations
 from spoke.api.objects import ObjectEndpoints
@@ -23,16 +28,17 @@ from spoke.api.operation import (
     Operation,
     typed_by,
 )
+from spoke.api.owner_routes import owner_operations, schema_operations
 from spoke.api.owners import OwnerEndpoints
-from spoke.api.pipelines import VALIDATION_FLAGS, PipelineEndpoints
+from spoke.api.pipeline_routes import pipeline_operations
+from spoke.api.pipelines import PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
+from spoke.api.property_routes import property_operations
 from spoke.api.search import SearchEndpoints
 from spoke.domain.associations.reads import AssociationReader
 from spoke.domain.catalogue import Catalogue
-from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS
 from spoke.domain.merge import ObjectMerger
 from spoke.domain.object_types import Access, ObjectTypes
-from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.reads import ObjectReader
 from spoke.domain.search import ObjectSearch
 from spoke.domain.writes import ObjectWriter
@@ -56,7 +62,8 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     is read until a handler runs)."""
     catalogue = Catalogue(store, object_types)
     reader = ObjectReader(store, catalogue)
-    associations = AssociationEndpoints(store, object_types)
+    v4_associations = AssociationEndpoints(store, object_types, NUMBER_IDS)
+    dated_associations = AssociationEndpoints(store, object_types, STRING_IDS)
     objects = ObjectEndpoints(
         reader,
         ObjectWriter(store, catalogue),
@@ -75,88 +82,23 @@ def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
     return [
         *(served(op) for prefix in OBJECT_PREFIXES for op in _object_operations(prefix, objects)),
         *(served(op) for prefix in OBJECT_PREFIXES for op in _search_operations(prefix, search)),
-        *(served(op) for p in PROPERTY_PREFIXES for op in _property_operations(p, properties)),
+        *(served(op) for p in PROPERTY_PREFIXES for op in property_operations(p, properties)),
         *(
             pipeline_types(op)
             for prefix in PIPELINE_PREFIXES
-            for op in _pipeline_operations(prefix, pipelines)
+            for op in pipeline_operations(prefix, pipelines)
         ),
         # v4 serves the v3 reads: whatever the v3 list answers (associations included),
         # the v4 list answers too.
         *(served(op) for op in _object_operations(V4_OBJECTS, objects) if op.method == "GET"),
-        *(op for prefix in SCHEMA_PREFIXES for op in _schema_operations(prefix)),
+        *(op for prefix in SCHEMA_PREFIXES for op in schema_operations(prefix)),
         *legacy_operations(store, catalogue, object_types, reader),
         *(
             replace(served(op), other_type_names=_other_names(op, object_types))
-            for op in association_operations(associations)
+            for op in association_operations(v4_associations, dated_associations)
         ),
-        *(op for prefix in OWNER_PREFIXES for op in _owner_operations(prefix, owners)),
+        *(op for prefix in OWNER_PREFIXES for op in owner_operations(prefix, owners)),
     ]
-
-
-def _schema_operations(prefix: str) -> list[Operation]:
-    """The reads of the custom object schemas API; they name no object type, and take
-    HubSpot's read scopes of custom object definitions."""
-    return [
-        Operation(
-            "GET",
-            prefix,
-            None,
-            "Read all custom object schemas (Spoke has none)",
-            None,
-            {200: schemas.ObjectSchemaCollection},
-            query=custom_schemas.QUERY,
-            tag="Schemas",
-            scopes=CUSTOM_OBJECTS.definitions_read,
-            untyped=custom_schemas.list_schemas,
-        ),
-        Operation(
-            "GET",
-            f"{prefix}/{{{OBJECT_TYPE_PARAMETER}}}",
-            None,
-            "Read a custom object schema (none is found)",
-            None,
-            {},
-            query=custom_schemas.QUERY,
-            tag="Schemas",
-            scopes=CUSTOM_OBJECTS.definitions_read,
-            untyped=custom_schemas.get_schema,
-        ),
-    ]
-
-
-def _owner_operations(prefix: str, owners: OwnerEndpoints) -> list[Operation]:
-    """HubSpot's SDKs call the list with a trailing slash (``/crm/v3/owners/``), its guide
-    and most clients without: both are served."""
-    page = {200: owner_schemas.OwnerPage}
-    listed = [
-        Operation(
-            "GET",
-            path,
-            None,
-            "Read a page of owners",
-            None,
-            page,
-            query=("email", "after", "limit", "archived"),
-            tag="Owners",
-            scopes=OWNER_READ_SCOPES,
-            untyped=owners.list,
-        )
-        for path in (prefix, f"{prefix}/")
-    ]
-    one = Operation(
-        "GET",
-        f"{prefix}/{{owner_id}}",
-        None,
-        "Read an owner by id or userId",
-        None,
-        {200: owner_schemas.PublicOwner},
-        query=("idProperty", "archived"),
-        tag="Owners",
-        scopes=OWNER_READ_SCOPES,
-        untyped=owners.get,
-    )
-    return [*listed, one]
 
 
 def _other_names(op: Operation, object_types: ObjectTypes) -> tuple[str, ...]:
@@ -283,279 +225,4 @@ def _object_operations(prefix: str, objects: ObjectEndpoints) -> list[Operation]
             {204: None},
             access=write,
         ),
-    ]
-
-
-def _property_operations(base: str, properties: PropertyEndpoints) -> list[Operation]:
-    """Paths without ``{property_name}`` come first: it would match ``groups`` too."""
-    one = f"{base}/{{property_name}}"
-    group = f"{base}/groups/{{group_name}}"
-    batch = {200: schemas.BatchPropertyResponse, 207: schemas.BatchPropertyResponseWithErrors}
-    read, write = Access.SCHEMA_READ, Access.SCHEMA_WRITE
-    return [
-        Operation(
-            "GET",
-            base,
-            properties.list,
-            "Read all properties of an object type",
-            None,
-            {200: schemas.PropertyCollection},
-            query=("archived",),
-            tag="Properties",
-            access=read,
-        ),
-        Operation(
-            "POST",
-            base,
-            properties.create,
-            "Create a property",
-            schemas.PropertyCreate,
-            {201: schemas.Property},
-            tag="Properties",
-            access=write,
-        ),
-        Operation(
-            "POST",
-            f"{base}/batch/create",
-            properties.batch_create,
-            "Create a batch of properties",
-            schemas.BatchPropertyCreateRequest,
-            {201: schemas.BatchPropertyResponse},
-            tag="Properties",
-            access=write,
-        ),
-        Operation(
-            "POST",
-            f"{base}/batch/read",
-            properties.batch_read,
-            "Read a batch of properties",
-            schemas.BatchPropertyReadRequest,
-            batch,
-            tag="Properties",
-            access=read,
-        ),
-        Operation(
-            "POST",
-            f"{base}/batch/archive",
-            properties.batch_archive,
-            "Archive a batch of properties",
-            schemas.BatchPropertyArchiveRequest,
-            {204: None},
-            tag="Properties",
-            access=write,
-        ),
-        Operation(
-            "GET",
-            f"{base}/groups",
-            properties.list_groups,
-            "Read all property groups of an object type",
-            None,
-            {200: schemas.PropertyGroupCollection},
-            tag="Property groups",
-            access=read,
-        ),
-        Operation(
-            "POST",
-            f"{base}/groups",
-            properties.create_group,
-            "Create a property group",
-            schemas.PropertyGroupCreate,
-            {201: schemas.PropertyGroup},
-            tag="Property groups",
-            access=write,
-        ),
-        Operation(
-            "GET",
-            group,
-            properties.get_group,
-            "Read a property group",
-            None,
-            {200: schemas.PropertyGroup},
-            tag="Property groups",
-            access=read,
-        ),
-        Operation(
-            "PATCH",
-            group,
-            properties.update_group,
-            "Update a property group",
-            schemas.PropertyGroupUpdate,
-            {200: schemas.PropertyGroup},
-            tag="Property groups",
-            access=write,
-        ),
-        Operation(
-            "DELETE",
-            group,
-            properties.archive_group,
-            "Archive a property group",
-            None,
-            {204: None},
-            tag="Property groups",
-            access=write,
-        ),
-        Operation(
-            "GET",
-            one,
-            properties.get,
-            "Read a property",
-            None,
-            {200: schemas.Property},
-            query=("archived",),
-            tag="Properties",
-            access=read,
-        ),
-        Operation(
-            "PATCH",
-            one,
-            properties.update,
-            "Update a property",
-            schemas.PropertyUpdate,
-            {200: schemas.Property},
-            tag="Properties",
-            access=write,
-        ),
-        Operation(
-            "DELETE",
-            one,
-            properties.archive,
-            "Archive a property",
-            None,
-            {204: None},
-            tag="Properties",
-            access=write,
-        ),
-    ]
-
-
-def _pipeline_operations(base: str, pipelines: PipelineEndpoints) -> list[Operation]:
-    """Reads take the schema read scope, writes the schema write scope."""
-    one = f"{base}/{{pipeline_id}}"
-    stages = f"{one}/stages"
-    stage = f"{stages}/{{stage_id}}"
-    table = [
-        Operation(
-            "GET",
-            base,
-            pipelines.list,
-            "Read all pipelines of an object type",
-            None,
-            {200: schemas.PipelineCollection},
-        ),
-        Operation(
-            "POST",
-            base,
-            pipelines.create,
-            "Create a pipeline",
-            schemas.PipelineInput,
-            {201: schemas.Pipeline},
-        ),
-        Operation(
-            "GET",
-            one,
-            pipelines.get,
-            "Read a pipeline",
-            None,
-            {200: schemas.Pipeline},
-        ),
-        Operation(
-            "PUT",
-            one,
-            pipelines.replace,
-            "Replace a pipeline",
-            schemas.PipelineInput,
-            {200: schemas.Pipeline},
-            query=VALIDATION_FLAGS,
-        ),
-        Operation(
-            "PATCH",
-            one,
-            pipelines.update,
-            "Update (or restore) a pipeline",
-            schemas.PipelinePatchInput,
-            {200: schemas.Pipeline},
-            query=VALIDATION_FLAGS,
-        ),
-        Operation(
-            "DELETE",
-            one,
-            pipelines.archive,
-            "Delete a pipeline",
-            None,
-            {204: None},
-            query=VALIDATION_FLAGS,
-        ),
-        Operation(
-            "GET",
-            f"{one}/audit",
-            pipelines.audit,
-            "Read the changes to a pipeline, newest first",
-            None,
-            {200: schemas.AuditCollection},
-        ),
-        Operation(
-            "GET",
-            stages,
-            pipelines.list_stages,
-            "Read the stages of a pipeline",
-            None,
-            {200: schemas.StageCollection},
-        ),
-        Operation(
-            "POST",
-            stages,
-            pipelines.create_stage,
-            "Create a pipeline stage",
-            schemas.PipelineStageInput,
-            {201: schemas.StageOut},
-        ),
-        Operation(
-            "GET",
-            stage,
-            pipelines.get_stage,
-            "Read a pipeline stage",
-            None,
-            {200: schemas.StageOut},
-        ),
-        Operation(
-            "PUT",
-            stage,
-            pipelines.replace_stage,
-            "Replace a pipeline stage",
-            schemas.PipelineStageInput,
-            {200: schemas.StageOut},
-        ),
-        Operation(
-            "PATCH",
-            stage,
-            pipelines.update_stage,
-            "Update (or restore) a pipeline stage",
-            schemas.PipelineStagePatchInput,
-            {200: schemas.StageOut},
-        ),
-        Operation(
-            "DELETE",
-            stage,
-            pipelines.archive_stage,
-            "Delete a pipeline stage",
-            None,
-            {204: None},
-            query=("validateReferencesBeforeDelete",),
-        ),
-        Operation(
-            "GET",
-            f"{stage}/audit",
-            pipelines.stage_audit,
-            "Read the changes to a pipeline stage, newest first",
-            None,
-            {200: schemas.AuditCollection},
-        ),
-    ]
-    return [
-        replace(
-            op,
-            tag="Pipelines",
-            access=Access.SCHEMA_READ if op.method == "GET" else Access.SCHEMA_WRITE,
-        )
-        for op in table
     ]

@@ -182,6 +182,9 @@ HUBSPOT_OBJECT_TYPES: tuple[HubSpotObjectType, ...] = (
     ),
 )
 
+#: The scope of HubSpot's forms (marketing forms and their property definitions).
+FORMS_SCOPES: Scopes = ("forms",)
+
 #: Custom objects: type ids ``2-<n>``, or fully qualified names ``p<portal>_<name>``.
 CUSTOM_OBJECTS = _granular("custom objects", "2-<n>", "custom")
 

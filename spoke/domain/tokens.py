@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 
-from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS
+from spoke.domain.hubspot_object_types import CUSTOM_OBJECTS, FORMS_SCOPES
 from spoke.domain.instants import format_instant, now_ms
 from spoke.domain.owners import OWNER_READ_SCOPES
 from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
@@ -19,8 +19,13 @@ from spoke.store.base import Store, TokenRecord
 TOKEN_PREFIX = "pat-na1-"
 #: The scopes of the operations whose paths name no object type: the owners API, and the
 #: custom object schemas API (``spoke.api.custom_schemas``), which takes the read scopes
-#: of custom object definitions.
-SCOPES_BEYOND_OBJECT_TYPES = (*OWNER_READ_SCOPES, *CUSTOM_OBJECTS.definitions_read)
+#: of custom object definitions, and forms' property definitions (the legacy properties
+#: API, ``spoke.api.legacy.routes``).
+SCOPES_BEYOND_OBJECT_TYPES = (
+    *OWNER_READ_SCOPES,
+    *CUSTOM_OBJECTS.definitions_read,
+    *FORMS_SCOPES,
+)
 #: Every scope some operation takes: those of the standard object types and the others.
 KNOWN_SCOPES = frozenset(
     (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from spoke.domain.hubspot_object_types import hubspot_object_type
 from spoke.domain.object_types import ObjectType
 from spoke.domain.pipelines import BUILT_IN_AT
 from spoke.domain.properties import FIELD_TYPES, PropertyType
@@ -23,6 +24,16 @@ TYPE_IDS = {
     "meetings": "0-47",
     "notes": "0-46",
     "tasks": "0-27",
+    "communications": "0-18",
+    "postal_mail": "0-116",
+    "products": "0-7",
+    "line_items": "0-8",
+    "quotes": "0-14",
+    "leads": "0-136",
+    "goal_targets": "0-74",
+    "feedback_submissions": "0-19",
+    # HubSpot publishes no type id for deal splits: Spoke's is their name.
+    "deal_split": "deal_split",
 }
 ENGAGEMENTS = ("0-48", "0-49", "0-47", "0-46", "0-27")
 RECORDS = ("0-1", "0-2", "0-3", "0-5")
@@ -158,6 +169,15 @@ def test_deal_stages_carry_hubspots_metadata() -> None:
         assert 0 <= float(stage.metadata["probability"]) <= 1
     closed = {s.id for s in sales.stages if s.metadata["isClosed"] == "true"}
     assert closed == {"closedwon", "closedlost"}
+
+
+def test_every_type_is_one_of_hubspots_with_its_scopes() -> None:
+    for object_type in STANDARD_OBJECT_TYPES:
+        hubspot = hubspot_object_type(object_type.name)
+        assert hubspot is not None, object_type.name
+        assert hubspot_object_type(object_type.singular) is hubspot
+        assert object_type.scopes.read == hubspot.read
+        assert object_type.scopes.schema_read == hubspot.definitions_read
 
 
 def test_association_types_join_known_types_and_are_unique() -> None:

@@ -376,7 +376,7 @@ def test_other_refusals(raw: httpx.Client) -> None:
     unknown = raw.get(f"/crm/v4/objects/contacts/{contact}/associations/widgets")
     assert unknown.status_code == 400
     assert unknown.json()["message"] == "Unable to infer object type from: widgets"
-    not_served = raw.get(f"/crm/v4/objects/contacts/{contact}/associations/line_items")
+    not_served = raw.get(f"/crm/v4/objects/contacts/{contact}/associations/invoices")
     assert not_served.status_code == 404
     assert (
         raw.put(
@@ -596,17 +596,28 @@ def test_batch_limits(raw: httpx.Client) -> None:
     )
 
 
-def test_dated_paths_answer_like_v4(raw: httpx.Client) -> None:
+def test_dated_paths_answer_like_v4_with_ids_as_strings(raw: httpx.Client) -> None:
+    """HubSpot's 2026-03 documents type ``toObjectId``/``fromObjectId`` as strings; v4's
+    as integers."""
     (ticket,), (contact,) = create(raw, "tickets"), create(raw, "contacts")
     made = raw.put(f"/crm/objects/2026-03/tickets/{ticket}/associations/default/contacts/{contact}")
     assert made.status_code == 200, made.text
-    page = raw.get(f"/crm/objects/2026-03/tickets/{ticket}/associations/contacts")
-    assert page.json() == raw.get(f"/crm/v4/objects/tickets/{ticket}/associations/contacts").json()
+    page = raw.get(f"/crm/objects/2026-03/tickets/{ticket}/associations/contacts").json()
+    v4_page = raw.get(f"/crm/v4/objects/tickets/{ticket}/associations/contacts").json()
+    assert page["results"][0]["toObjectId"] == contact
+    assert v4_page["results"][0]["toObjectId"] == int(contact)
+    v4_page["results"][0]["toObjectId"] = contact
+    assert page == v4_page
     read = raw.post(
         "/crm/associations/2026-03/tickets/contacts/batch/read", json={"inputs": [{"id": ticket}]}
     )
     assert read.status_code == 200
-    assert read.json()["results"][0]["to"][0]["toObjectId"] == int(contact)
+    assert read.json()["results"][0]["to"][0]["toObjectId"] == contact
+    spec = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 16}]
+    labelled = raw.put(
+        f"/crm/objects/2026-03/tickets/{ticket}/associations/contacts/{contact}", json=spec
+    )
+    assert (labelled.json()["fromObjectId"], labelled.json()["toObjectId"]) == (ticket, contact)
 
 
 # -- v3 -----------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from hubspot.crm.tickets import PublicAssociationsForObject as TicketAssociation
 from hubspot.crm.tickets import PublicObjectId as TicketObjectId
 from servers import LiveServer
 
-from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
+from spoke.domain.standard_objects import CORE_OBJECT_TYPES, LINE_ITEMS
 from spoke.domain.standard_objects.associations import association_types
 from spoke.domain.tokens import KNOWN_SCOPES
 
@@ -46,7 +46,11 @@ NEW = {
     "meetings": {"hs_timestamp": "2026-03-01T10:00:00Z"},
     "notes": {"hs_timestamp": "2026-03-01T10:00:00Z"},
     "tasks": {"hs_timestamp": "2026-03-01T10:00:00Z"},
+    "line_items": {"name": "Engine"},
 }
+#: The types every pair of which is tried: the core types, and line items for the types
+#: Spoke has no association types for yet (docs/behaviour.md, "Standard object types").
+PAIR_TYPES = [*CORE_OBJECT_TYPES, LINE_ITEMS]
 
 
 @pytest.fixture
@@ -401,9 +405,9 @@ def test_merging_moves_the_associations_to_the_primary(
 def test_every_pair_of_types_hubspot_associates_is_associated_and_read_both_ways(
     raw: httpx.Client,
 ) -> None:
-    records = {t.name: create(raw, t.name, 2) for t in STANDARD_OBJECT_TYPES}
-    for one in STANDARD_OBJECT_TYPES:
-        for other in STANDARD_OBJECT_TYPES:
+    records = {t.name: create(raw, t.name, 2) for t in PAIR_TYPES}
+    for one in PAIR_TYPES:
+        for other in PAIR_TYPES:
             (default,) = [
                 t for t in association_types(one.type_id, other.type_id) if t.label is None
             ] or [None]

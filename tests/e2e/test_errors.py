@@ -197,6 +197,7 @@ OTHER_ROUTES = [
     Route("GET", "/companies/v2/properties"),
     Route("GET", "/companies/v2/properties/named/{property_name}"),
     Route("GET", "/deals/v1/pipelines"),
+    Route("GET", "/properties/v2/form/properties"),
     *(
         Route("GET", path)
         for prefix in ("/crm/v3/schemas", "/crm-object-schemas/v3/schemas")

@@ -32,7 +32,7 @@ from hubspot_sdk import APIResponseValidationError, HubSpot, NotFoundError
 from servers import LiveServer
 
 from spoke.domain.object_types import ObjectType
-from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES
+from spoke.domain.standard_objects import CORE_OBJECT_TYPES, STANDARD_OBJECT_TYPES
 
 TYPES = {t.name: t for t in STANDARD_OBJECT_TYPES}
 ALL_SCOPES = sorted({s for t in STANDARD_OBJECT_TYPES for s in t.scopes.all()})
@@ -103,8 +103,9 @@ CASES = [Case(name, RECORDS[name], merge=name in MERGEABLE) for name in RECORDS]
 PIPELINE_TYPES = [t.name for t in STANDARD_OBJECT_TYPES if t.pipelines is not None]
 
 
-def test_every_served_type_is_a_case() -> None:
-    assert set(RECORDS) == set(TYPES)
+def test_every_core_type_is_a_case() -> None:
+    """The types served first; the later ones are walked by test_more_types.py."""
+    assert set(RECORDS) == {t.name for t in CORE_OBJECT_TYPES}
 
 
 @pytest.fixture
@@ -250,7 +251,12 @@ def _always(record: Any) -> dict[str, str]:
 # -- properties ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("object_type", STANDARD_OBJECT_TYPES, ids=lambda t: t.name)
+#: Every type whose property definitions HubSpot lets an app write (not feedback
+#: submissions, which its API only reads).
+SCHEMA_WRITABLE = [t for t in STANDARD_OBJECT_TYPES if t.scopes.schema_write]
+
+
+@pytest.mark.parametrize("object_type", SCHEMA_WRITABLE, ids=lambda t: t.name)
 def test_properties_and_groups_single_and_in_batches(
     object_type: ObjectType, client: HubSpot
 ) -> None:

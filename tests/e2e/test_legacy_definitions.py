@@ -38,9 +38,10 @@ Json = dict[str, Any]
 
 #: The names Airbyte's connector (5.7.0) asks ``/properties/v2/{name}/properties`` for.
 AIRBYTE_SERVED = ("contact", "company", "deal", "ticket", "calls", "emails", "meetings",
-                  "notes", "tasks", "companies", "contacts", "deals")  # fmt: skip
-AIRBYTE_NOT_SERVED = ("deal_split", "goal_targets", "leads", "line_item", "product", "form")
-PLURAL = {"contact": "contacts", "company": "companies", "deal": "deals", "ticket": "tickets"}
+                  "notes", "tasks", "companies", "contacts", "deals", "deal_split",
+                  "goal_targets", "leads", "line_item", "product")  # fmt: skip
+PLURAL = {"contact": "contacts", "company": "companies", "deal": "deals", "ticket": "tickets",
+          "line_item": "line_items", "product": "products"}  # fmt: skip
 
 SCHEMA_SCOPES = list(CUSTOM_OBJECTS.definitions_read)
 ALL_SCOPES = sorted(KNOWN_SCOPES)
@@ -148,12 +149,16 @@ def test_a_property_in_v2s_shape(everything: httpx.Client) -> None:
     assert missing.json()["message"] == "Unable to find property nope on object type TICKET"
 
 
-@pytest.mark.parametrize("name", AIRBYTE_NOT_SERVED)
-def test_a_type_spoke_does_not_serve_is_hubspots_403(everything: httpx.Client, name: str) -> None:
-    """HubSpot has definitions for these types; an empty list would say it has none. A
-    token Spoke issues cannot hold their scopes, so the answer is HubSpot's 403."""
-    path = f"/properties/v2/{name}/properties"
-    response = everything.get(path)
+def test_forms_have_only_system_properties_as_spoke_serves_no_forms(server: LiveServer) -> None:
+    """Airbyte's discover reads forms' properties (and fails on an empty list); Spoke
+    serves no forms: the system properties to a token with the forms scope, HubSpot's 403
+    without it."""
+    path = "/properties/v2/form/properties"
+    with server.http(server.token(["forms"])) as forms:
+        listed = decoded(forms.get(path), bodies.PropertiesV2)
+    assert [p.name for p in listed] == ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"]
+    with server.http(server.token(["tickets"])) as other:
+        response = other.get(path)
     assert response.status_code == 403, response.text
     found = requirement("GET", path)
     assert found is not None

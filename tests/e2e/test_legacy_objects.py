@@ -265,15 +265,17 @@ def test_batch_read_refuses_what_is_not_up_to_100_ids(http: httpx.Client, body: 
     assert response.json()["category"] == "VALIDATION_ERROR"
 
 
-def test_v1_serves_tickets_by_their_plural_name_only(
+def test_v1_serves_tickets_products_and_line_items_by_their_plural_names_only(
     http: httpx.Client, server: LiveServer
 ) -> None:
+    here = (
+        "tickets (object type 0-5), products (object type 0-7), "
+        "line_items (object type 0-8) on this path"
+    )
     for name in ("ticket", "0-5"):
         response = http.get(f"/crm-objects/v1/objects/{name}/paged")
         assert response.status_code == 404, response.text
-        assert response.json()["message"] == (
-            f"Spoke serves only tickets (object type 0-5) on this path, not {name}"
-        )
+        assert response.json()["message"] == f"Spoke serves only {here}, not {name}"
     with server.http(server.token(["crm.objects.contacts.read"])) as contacts:
         assert contacts.get(f"{V1}/paged").status_code == 403
         refused = contacts.get("/crm-objects/v1/objects/contacts/paged")

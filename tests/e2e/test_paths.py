@@ -7,7 +7,7 @@ set of handlers, so one test walks every operation once per path prefix. The pro
 and pipelines APIs answer on their dated paths too. Any other object type is refused:
 HubSpot's 400 ``Unable to infer object type from: <name>`` for a name HubSpot has no object
 type for, HubSpot's 403 ``MISSING_SCOPES`` for a HubSpot object type Spoke does not serve
-(``line_items``, ``0-8``, a custom ``2-…``) the token has no scope for, and a 404 for one
+(``invoices``, ``0-53``, a custom ``2-…``) the token has no scope for, and a 404 for one
 it has scopes for; such requests count against the rate limit like any other.
 """
 
@@ -201,10 +201,10 @@ def test_an_object_type_hubspot_does_not_have_gets_hubspots_400(
 #: HubSpot object types Spoke does not serve, and the scope HubSpot requires to read and to
 #: write their records (spoke/domain/hubspot_object_types.py).
 UNSERVED_TYPES = {
-    "line_items": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
-    "line_item": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
-    "0-8": ("crm.objects.line_items.read", "crm.objects.line_items.write"),
-    "products": ("crm.objects.products.read", "crm.objects.products.write"),
+    "invoices": ("crm.objects.invoices.read", "crm.objects.invoices.write"),
+    "invoice": ("crm.objects.invoices.read", "crm.objects.invoices.write"),
+    "0-53": ("crm.objects.invoices.read", "crm.objects.invoices.write"),
+    "orders": ("crm.objects.orders.read", "crm.objects.orders.write"),
     "2-123456": ("crm.objects.custom.read", "crm.objects.custom.write"),
     "p12345_cars": ("crm.objects.custom.read", "crm.objects.custom.write"),
 }
@@ -267,10 +267,10 @@ def test_object_type_is_checked_after_the_token_and_before_its_scopes(
 ) -> None:
     with server.http() as anonymous:
         assert anonymous.get("/crm/v3/objects/widgets").status_code == 401
-        assert anonymous.get("/crm/v3/objects/line_items").status_code == 401
-    with server.http(server.token(scopes=["crm.objects.line_items.read"])) as unscoped:
+        assert anonymous.get("/crm/v3/objects/invoices").status_code == 401
+    with server.http(server.token(scopes=["crm.objects.invoices.read"])) as unscoped:
         assert unscoped.get("/crm/v3/objects/widgets").status_code == 400
-        assert unscoped.get("/crm/v3/objects/line_items").status_code == 404
+        assert unscoped.get("/crm/v3/objects/invoices").status_code == 404
         assert unscoped.get("/crm/v3/objects/deals").status_code == 403
         assert unscoped.get("/crm/v3/objects/0-5").status_code == 403
         assert unscoped.get("/crm/objects/2026-03/tickets").status_code == 403
@@ -281,6 +281,6 @@ def test_a_refused_object_type_counts_against_the_rate_limit(server: LiveServer)
     with server.http(server.token()) as http:
         remaining = [
             http.get(f"/crm/v3/objects/{object_type}").headers["x-hubspot-ratelimit-remaining"]
-            for object_type in ("widgets", "line_items", "tickets")
+            for object_type in ("widgets", "invoices", "tickets")
         ]
     assert remaining == ["4", "3", "2"]

@@ -208,21 +208,21 @@ def test_an_object_type_hubspot_does_not_have_gets_hubspots_400_on_every_family(
 def test_a_token_holding_the_scope_gets_404_for_what_spoke_does_not_serve(
     server: LiveServer,
 ) -> None:
-    token = server.token(scopes=["crm.objects.line_items.read", "content"])
+    token = server.token(scopes=["crm.objects.invoices.read", "content"])
     with server.http(token) as http:
-        for path in ["/crm/v3/objects/line_items", "/crm/v3/properties/line_items"]:
+        for path in ["/crm/v3/objects/invoices", "/crm/v3/properties/invoices"]:
             assert_error(
                 http.get(path),
                 404,
                 "OBJECT_NOT_FOUND",
-                f"Spoke serves only {SERVED}, not line_items",
+                f"Spoke serves only {SERVED}, not invoices",
             )
         path = "/email/public/v1/events"
         assert_error(http.get(path), 404, "OBJECT_NOT_FOUND", f"No resource at GET {path}")
         # ... but still 403 for a write it has no scope for
         assert_missing_scopes(
-            http.post("/crm/v3/objects/line_items", json={"properties": {}}),
-            ["crm.objects.line_items.write"],
+            http.post("/crm/v3/objects/invoices", json={"properties": {}}),
+            ["crm.objects.invoices.write"],
         )
 
 
@@ -308,9 +308,10 @@ def unrelated_http(module_database_url: str) -> Iterator[httpx.Client]:
 
 
 def example_path(family: Family) -> str:
-    """A path of ``family``, naming an object type that needs other scopes than tickets."""
-    filled = family.template.replace(OBJECT_TYPE, "line_items").replace(VERSION, "2026-03")
-    return re.sub(r"/v[0-9]+/line_items", "/v2/line_items", filled) + "/example"
+    """A path of ``family``, naming an object type that needs other scopes than tickets
+    (one Spoke does not serve, so no served type's own rules answer first)."""
+    filled = family.template.replace(OBJECT_TYPE, "invoices").replace(VERSION, "2026-03")
+    return re.sub(r"/v[0-9]+/invoices", "/v2/invoices", filled) + "/example"
 
 
 CATALOGUE_REQUESTS = [

@@ -28,7 +28,7 @@ from servers import LiveServer
 
 from spoke.domain.pipelines import Pipelines
 from spoke.domain.stage_dates import stage_date_definitions
-from spoke.domain.standard_objects import STANDARD_OBJECT_TYPES, TICKETS
+from spoke.domain.standard_objects import CORE_OBJECT_TYPES, STANDARD_OBJECT_TYPES, TICKETS
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,10 @@ TYPES = {t.name: t for t in STANDARD_OBJECT_TYPES}
 ALL_SCOPES = sorted({s for t in STANDARD_OBJECT_TYPES for s in t.scopes.all()})
 
 
-def test_every_standard_type_but_tickets_is_covered_here() -> None:
-    assert {c.name for c in CASES} == set(TYPES) - {TICKETS.name}
+def test_every_core_type_but_tickets_is_covered_here() -> None:
+    """The types served since Spoke's first releases; the later ones (communications,
+    products, line items, quotes, leads, ...) have their leaner suite, test_more_types.py."""
+    assert {c.name for c in CASES} == {t.name for t in CORE_OBJECT_TYPES} - {TICKETS.name}
 
 
 @pytest.fixture

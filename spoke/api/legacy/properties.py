@@ -17,6 +17,7 @@ from spoke.domain import custom_properties, property_groups
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.object_types import ObjectType
 from spoke.domain.properties import Option, PropertyDefinition
+from spoke.domain.standard_objects.forms import FORM_PROPERTIES
 from spoke.store.base import Store, TokenRecord
 
 Json = dict[str, Any]
@@ -30,6 +31,11 @@ class LegacyPropertyEndpoints:
     async def list(self, request: Request, token: TokenRecord, object_type: ObjectType) -> Response:
         definitions = custom_properties.list_properties(self._catalogue, object_type, False)
         return json_response([property_v2(d) for d in definitions])
+
+    async def list_form_properties(self, request: Request, token: TokenRecord) -> Response:
+        """Forms' property definitions: Spoke serves no forms, and lists the system
+        properties every HubSpot object type has (FORM_PROPERTIES)."""
+        return json_response([property_v2(d) for d in FORM_PROPERTIES])
 
     async def get(self, request: Request, token: TokenRecord, object_type: ObjectType) -> Response:
         name = request.path_params["property_name"]

@@ -5,7 +5,9 @@ CRM objects v1, properties v1 and v2, pipelines v1. Each reads what the v3 APIs 
 Legacy paths took fewer object type names than v3 ones: CRM objects v1 served tickets,
 products and line items, the v1 properties API contacts, companies and deals, and the v1
 pipelines API deals and tickets, each by its plural name. The v2 properties API takes
-every CRM object type, by any name (Airbyte's connector calls it with singular names).
+every CRM object type, by any name (Airbyte's connector calls it with singular names),
+and ``form``: forms are no CRM object type and Spoke serves none; it lists the system
+properties every type has (to a token with the ``forms`` scope).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from spoke.api.legacy.pipelines_v1 import PipelinesV1Endpoints
 from spoke.api.legacy.properties import LegacyPropertyEndpoints
 from spoke.api.operation import Operation, among, of_type, typed_by
 from spoke.domain.catalogue import Catalogue
+from spoke.domain.hubspot_object_types import FORMS_SCOPES
 from spoke.domain.object_types import Access, ObjectTypes
 from spoke.domain.reads import ObjectReader
 from spoke.store.base import Store
@@ -50,6 +53,7 @@ def legacy_operations(
     every_type = typed_by(object_types.resolve, object_types.all, object_types.names())
     table = [
         *_in(object_types, OBJECTS_V1_NAMES, _objects_v1(objects)),
+        _form_properties(properties),  # before {object_type}, which would match "form"
         *(every_type(op) for op in _properties(PROPERTIES_V2, properties)),
         *_in(object_types, PROPERTIES_V1_NAMES, _properties(PROPERTIES_V1, properties)),
         *_in(object_types, PIPELINES_V1_NAMES, _pipelines_v1(pipelines)),
@@ -140,6 +144,20 @@ def _properties(base: str, properties: LegacyPropertyEndpoints) -> list[Operatio
             access=Access.SCHEMA_READ,
         ),
     ]
+
+
+def _form_properties(properties: LegacyPropertyEndpoints) -> Operation:
+    return Operation(
+        "GET",
+        f"{PROPERTIES_V2.replace('{object_type}', 'form')}/properties",
+        None,
+        "Read all form properties (legacy): the system properties only",
+        None,
+        {200: bodies.PropertiesV2},
+        tag=TAG_PROPERTIES,
+        scopes=FORMS_SCOPES,
+        untyped=properties.list_form_properties,
+    )
 
 
 def _companies_v2(properties: LegacyPropertyEndpoints) -> list[Operation]:

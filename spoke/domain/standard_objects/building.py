@@ -76,3 +76,43 @@ def hubspot_scopes(name: str) -> ObjectScopes:
         schema_read=found.definitions_read,
         schema_write=found.definitions_write,
     )
+
+
+#: HubSpot's description of ``hs_object_id`` (as contacts.py's RECORD_ID_DESCRIPTION).
+_RECORD_ID = (
+    "The unique ID for this record. This value is automatically set by HubSpot and may not "
+    "be modified."
+)
+
+
+def system_properties(group: str, *, createdate: bool = False) -> tuple[PropertyDefinition, ...]:
+    """The create date, last-modified date and record id every type has, in ``group``.
+    The create date is ``hs_createdate`` (read-only), or with ``createdate`` the
+    ``createdate`` that a create may set (as deals and tickets have it)."""
+    created = (
+        hubspot_property("createdate", "Create Date", DATETIME, "date", group)
+        if createdate
+        else hubspot_property(
+            "hs_createdate", "Object create date/time", DATETIME, "date", group, read_only=True
+        )
+    )
+    return (
+        created,
+        hubspot_property(
+            "hs_lastmodifieddate",
+            "Object last modified date/time",
+            DATETIME,
+            "date",
+            group,
+            read_only=True,
+        ),
+        hubspot_property(
+            "hs_object_id",
+            "Record ID",
+            NUMBER,
+            "number",
+            group,
+            read_only=True,
+            description=_RECORD_ID,
+        ),
+    )

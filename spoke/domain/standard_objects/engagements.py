@@ -1,6 +1,7 @@
-"""HubSpot's engagements (activities): calls 0-48, emails 0-49, meetings 0-47, notes 0-46
-and tasks 0-27. They share a set of properties (group ``engagement``) and have their own
-(groups ``call``, ``email``, ``meeting``, ``note``, ``task``).
+"""HubSpot's engagements (activities): calls 0-48, emails 0-49, meetings 0-47, notes 0-46,
+tasks 0-27, communications 0-18 (SMS, WhatsApp and LinkedIn messages) and postal mail
+0-116. They share a set of properties (group ``engagement``) and have their own (groups
+``call``, ``email``, ``meeting``, ``note``, ``task``, ``communication``, ``postal_mail``).
 
 Property names and option values follow HubSpot's engagement guides; default returned and
 searchable properties its search guide; scopes its OpenAPI documents. docs/behaviour.md
@@ -81,6 +82,7 @@ def _engagement(
     query_properties: tuple[str, ...],
     scopes: ObjectScopes,
     shared: tuple[PropertyDefinition, ...] | None = None,
+    group_label: str | None = None,
 ) -> ObjectType:
     return ObjectType(
         type_id=type_id,
@@ -93,7 +95,7 @@ def _engagement(
         + own,
         groups=groups(
             (ENGAGEMENT, "Engagement information", 0),
-            (singular, f"{singular.capitalize()} information", 1),
+            (singular, group_label or f"{singular.capitalize()} information", 1),
         ),
         default_properties=(),
         created_property="hs_createdate",
@@ -311,4 +313,45 @@ TASKS = _engagement(
     query_properties=("hs_task_body", "hs_task_subject"),
     scopes=hubspot_scopes("tasks"),
     shared=_shared("Due date", "Assigned to"),
+)
+
+COMMUNICATION = "communication"
+COMMUNICATIONS = _engagement(
+    "0-18",
+    "communications",
+    COMMUNICATION,
+    own=(
+        P(
+            "hs_communication_channel_type",
+            "Channel type",
+            E,
+            "select",
+            COMMUNICATION,
+            options=options(
+                ("SMS", "SMS"), ("WHATS_APP", "WhatsApp"), ("LINKEDIN_MESSAGE", "LinkedIn")
+            ),
+        ),
+        P(
+            "hs_communication_logged_from",
+            "Logged from",
+            E,
+            "select",
+            COMMUNICATION,
+            options=options(("CRM", "CRM")),
+        ),
+        P("hs_communication_body", "Body", S, "html", COMMUNICATION),
+    ),
+    query_properties=("hs_communication_body", "hs_body_preview"),
+    scopes=hubspot_scopes("communications"),
+)
+
+POSTAL_MAIL = "postal_mail"
+POSTAL_MAILS = _engagement(
+    "0-116",
+    "postal_mail",
+    POSTAL_MAIL,
+    own=(P("hs_postal_mail_body", "Postal mail body", S, "html", POSTAL_MAIL),),
+    query_properties=("hs_postal_mail_body", "hs_body_preview"),
+    scopes=hubspot_scopes("postal_mail"),
+    group_label="Postal mail information",
 )
