@@ -558,6 +558,7 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     from starlette.requests import Request  # noqa: PLC0415
 
     from spoke.api.objects import ObjectEndpoints  # noqa: PLC0415
+    from spoke.domain.associations.reads import AssociationReader  # noqa: PLC0415
     from spoke.domain.catalogue import Catalogue  # noqa: PLC0415
     from spoke.domain.merge import ObjectMerger  # noqa: PLC0415
     from spoke.domain.object_types import ObjectTypes  # noqa: PLC0415
@@ -567,11 +568,13 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     from spoke.store import open_store  # noqa: PLC0415
 
     store = open_store(url)
-    catalogue = Catalogue(store, ObjectTypes(STANDARD_OBJECT_TYPES))
+    object_types = ObjectTypes(STANDARD_OBJECT_TYPES)
+    catalogue = Catalogue(store, object_types)
     endpoints = ObjectEndpoints(
         ObjectReader(store, catalogue),
         ObjectWriter(store, catalogue),
         ObjectMerger(store, catalogue),
+        AssociationReader(store, object_types),
     )
     scope = {
         "type": "http",

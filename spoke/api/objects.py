@@ -13,6 +13,7 @@ from spoke.api.http import (
     link_with_query,
     query_bool,
     query_list,
+    raw_json_response,
 )
 from spoke.domain.associations.reads import AssociationReader
 from spoke.domain.associations.writes import NewRecordLink
@@ -22,7 +23,7 @@ from spoke.domain.object_types import ObjectType
 from spoke.domain.reads import ObjectReader
 from spoke.domain.records import ObjectRecord
 from spoke.domain.writes import ObjectUpdate, ObjectWriter, WriteSource
-from spoke.errors import ObjectNotFound, ValidationError
+from spoke.errors import ObjectNotFound, ValidationError, new_correlation_id
 from spoke.store.base import TokenRecord
 
 
@@ -45,11 +46,25 @@ class ObjectEndpoints:
         started = now_ms()
         archived = query_bool(request, "archived")
         body = await decode_body(request, schemas.BatchReadRequest)
+        inputs = [str(i.id) for i in body.inputs or ()]
+        properties = body.properties or ()
+        with_history = body.propertiesWithHistory or ()
+        read = self._reader.batch_read_values(
+            object_type,
+            inputs,
+            properties,
+            with_history,
+            id_property=body.idProperty,
+            archived=archived,
+        )
+        if read is not None:
+            encoded, status = encode.values_batch(object_type, read, started, now_ms())
+            return raw_json_response(encoded, status, new_correlation_id())
         result = self._reader.batch_read(
             object_type,
-            [str(i.id) for i in body.inputs or ()],
-            body.properties or (),
-            body.propertiesWithHistory or (),
+            inputs,
+            properties,
+            with_history,
             id_property=body.idProperty,
             archived=archived,
         )

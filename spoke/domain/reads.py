@@ -15,12 +15,13 @@ from spoke.domain.records import (
     ObjectRecord,
     ReadOptions,
     first_appearances,
-    parse_object_id,
+    parse_object_ids,
     to_record,
 )
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.errors import BatchTooLarge, InvalidPageRequest
-from spoke.store.base import HistoryEntry, Store, StoredObject
+from spoke.store.base import HistoryEntry, SelectedObject, Store, StoredObject
+from spoke.store.selection import ValueSelection, value_selection
 
 #: History of each (record, property), newest first, as the store reads it.
 History = dict[tuple[int, str], list[HistoryEntry]]
@@ -30,6 +31,9 @@ History = dict[tuple[int, str], list[HistoryEntry]]
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 MAX_HISTORY_PAGE_SIZE = 50
+
+#: Lists of names whose selection a reader keeps (:meth:`ObjectReader._selection`).
+_MAX_SELECTIONS = 256
 
 #: The highest id a record can have (a signed 64-bit integer, in both backends).
 _MAX_OBJECT_ID = 2**63 - 1
@@ -43,6 +47,21 @@ class BatchReadResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ValuesBatch:
+    """A batch read by id without history (:meth:`ObjectReader.batch_read_values`)."""
+
+    records: list[SelectedObject]
+    """Each record read once, in input order: its id, the values of the names it returns
+    (``properties``, in HubSpot's order) and ``archived_at``."""
+    missing: list[str]
+    """As :attr:`BatchReadResult.missing`."""
+    created_field: str
+    modified_field: str
+    """The attributes of each record's values that hold its ``createdAt`` and
+    ``updatedAt`` (its type's created and modified properties, always returned)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ObjectPage:
     records: list[ObjectRecord]
     next_after: str | None
@@ -53,6 +72,8 @@ class ObjectReader:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self._store = store
         self._catalogue = catalogue
+        self._selections: dict[tuple[Properties, tuple[str, ...]], tuple[ValueSelection, str, str]]
+        self._selections = {}
 
     def batch_read(
         self,
@@ -74,7 +95,7 @@ class ObjectReader:
         wanted = first_appearances(inputs)
         ids: Mapping[str, int | None] = {}
         if id_property is None:
-            ids = {text: parse_object_id(text) for text in wanted}
+            ids = parse_object_ids(wanted)
             read = self._read_by_id(object_type, ids, properties, properties_with_history)
             if read is not None:
                 return _batch_result(wanted, ids, *read, archived=archived)
@@ -95,6 +116,80 @@ class ObjectReader:
                 read_ids = list({r.id for r in records.values()})
                 history = self._store.read_history(type_id, read_ids, options.history_names)
         return _batch_result(wanted, ids, records, options, history, archived=archived)
+
+    def batch_read_values(
+        self,
+        object_type: ObjectType,
+        inputs: Sequence[str],
+        properties: Sequence[str],
+        properties_with_history: Sequence[str],
+        *,
+        id_property: str | None,
+        archived: bool,
+    ) -> ValuesBatch | None:
+        """:meth:`batch_read` in its most common form, by id and without history, with
+        only the values it returns decoded (docs/decisions.md, "The batch read decodes
+        only the names it returns"): one store call, and a second only when some id was
+        merged away. ``None`` when the read is of another form, or when the definitions
+        moved so that the names returned are not those this worker last knew: then
+        :meth:`batch_read` is the read to make."""
+        if properties_with_history or id_property is not None:
+            return None
+        if len(inputs) > MAX_BATCH_INPUTS:
+            raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
+        wanted = first_appearances(inputs)
+        ids = parse_object_ids(wanted)
+        asked = [i for i in ids.values() if i]
+        cached = self._catalogue.cached(object_type)
+        selection, created, modified = self._selection(cached, properties)
+        type_id = object_type.type_id
+        read = self._store.read_values_in_force(type_id, asked, selection)
+        catalogue = self._catalogue.at(read.definitions_version, object_type)
+        if catalogue is not cached and self._selection(catalogue, properties)[0] is not selection:
+            return None
+        found = {record[0]: record for record in read.objects}
+        if len(found) == len(asked) == len(wanted):  # each input names a record read, once
+            every = [found[i] for i in asked]
+            live = [record[2] for record in every].count(None)
+            if live == (0 if archived else len(every)):  # and each of the kind asked for
+                return ValuesBatch(every, [], created, modified)
+        if len(found) < len(set(asked)):  # some ids may have been merged away
+            unfound = [i for i in asked if i not in found]
+            for merged_id, primary in self._store.read_merged_objects(type_id, unfound).items():
+                as_read = (primary.id, selection.of(primary.values), primary.archived_at)
+                found[merged_id] = found.setdefault(primary.id, as_read)
+        records: list[SelectedObject] = []
+        missing: list[str] = []
+        returned: set[int] = set()
+        for text in wanted:
+            record = found.get(ids[text] or 0)
+            if record is None or (record[2] is not None) != archived:
+                missing.append(text)
+            elif record[0] not in returned:
+                returned.add(record[0])
+                records.append(record)
+        return ValuesBatch(records, missing, created, modified)
+
+    def _selection(
+        self, catalogue: Properties, properties: Sequence[str]
+    ) -> tuple[ValueSelection, str, str]:
+        """The values a read of ``properties`` without history returns, and the fields
+        of its created and modified values: worked out once per definitions and list of
+        names (a client asks for the same few again and again)."""
+        key = (catalogue, tuple(properties))
+        known = self._selections.get(key)
+        if known is None:
+            if len(self._selections) >= _MAX_SELECTIONS:
+                self._selections.clear()
+            selection = value_selection(catalogue.returned(properties, ()))
+            object_type = catalogue.object_type
+            known = (
+                selection,
+                selection.getter(object_type.created_property),
+                selection.getter(object_type.modified_property),
+            )
+            self._selections[key] = known
+        return known
 
     def _read_by_id(
         self,

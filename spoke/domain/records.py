@@ -105,5 +105,15 @@ def parse_object_id(text: str) -> int | None:
     return None
 
 
+def parse_object_ids(texts: Sequence[str]) -> dict[str, int | None]:
+    """:func:`parse_object_id` of each of ``texts``; when every one is a plain number (a
+    batch read's 100 ids, as a rule), checked all at once."""
+    if texts and all(texts) and max(map(len, texts)) < 19:
+        joined = "".join(texts)
+        if joined.isascii() and joined.isdigit():
+            return dict(zip(texts, map(int, texts), strict=True))
+    return {text: parse_object_id(text) for text in texts}
+
+
 def first_appearances(inputs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(inputs))

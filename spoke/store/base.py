@@ -39,6 +39,7 @@ from spoke.domain.owners import NewOwner, Owner
 from spoke.domain.pipelines import Pipeline, PipelineAudit
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store.search import Condition, KeyGroups, SearchEntry, SearchQuery, SearchResult
+from spoke.store.selection import SelectedValues, ValueSelection
 
 
 @dataclass(slots=True)
@@ -84,6 +85,18 @@ class ObjectsRead:
     objects: list[StoredObject]
     history: dict[tuple[int, str], list[HistoryEntry]]
     """Of the names asked for; empty when none were."""
+
+
+#: A record as :meth:`Store.read_values_in_force` reads it: id, values, ``archived_at``.
+SelectedObject = tuple[int, SelectedValues, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ValuesRead:
+    """What :meth:`Store.read_values_in_force` read."""
+
+    definitions_version: int
+    objects: list[SelectedObject]
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +364,15 @@ class Store(ABC):
         """:meth:`definitions_version`, :meth:`read_objects` and, given names,
         :meth:`read_history` of the records found, read in one state no earlier than the
         call began: what a read by id needs, in as few round trips as the backend allows."""
+
+    @abstractmethod
+    def read_values_in_force(
+        self, object_type: str, ids: Sequence[int], selection: ValueSelection
+    ) -> ValuesRead:
+        """:meth:`definitions_version` and the records of the type among ``ids`` that
+        exist, archived or not, in any order, each with only the values ``selection``
+        names (the rest of its stored values is never decoded): the batch read by id
+        without history, in one round trip and one state no earlier than the call began."""
 
     @abstractmethod
     def list_objects(

@@ -20,8 +20,9 @@ import orjson
 import psycopg
 from psycopg import pq
 
-from spoke.store.base import HistoryEntry, ObjectsRead, StoredObject
+from spoke.store.base import HistoryEntry, ObjectsRead, SelectedObject, StoredObject, ValuesRead
 from spoke.store.rows import OBJECT_COLUMNS, history_from_writes
+from spoke.store.selection import ValueSelection
 
 #: PostgreSQL's type oids of ``bigint[]`` and ``text``.
 _BIGINT_ARRAY_OID = 1016
@@ -125,6 +126,37 @@ class ObjectsInForceRead:
             objects = [_object(result, row, 0) for row in range(result.ntuples if found else 0)]
             return ObjectsRead(_int(result, 0, 4), objects, {})
         result = self._objects_and_writes.run(connection, parameters)
+        return self._with_history(result, ids, history_names)
+
+    def read_values(
+        self,
+        connection: psycopg.Connection,
+        object_type: str,
+        ids: Sequence[int],
+        selection: ValueSelection,
+    ) -> ValuesRead:
+        """The records' values that ``selection`` names (``Store.read_values_in_force``):
+        the statement without history, each stored object decoded from PostgreSQL's bytes
+        for those names only."""
+        result = self._objects.run(connection, [bigint_array(ids), object_type.encode()])
+        value = result.get_value
+        decode = selection.decode
+        objects: list[SelectedObject] = []
+        if value(0, 0) is not None:
+            for row in range(result.ntuples):
+                archived_at = value(row, 2)
+                objects.append(
+                    (
+                        _int(result, row, 0),
+                        decode(_bytes(result, row, 1)),
+                        None if archived_at is None else int(archived_at),
+                    )
+                )
+        return ValuesRead(_int(result, 0, 4), objects)
+
+    def _with_history(
+        self, result: pq.abc.PGresult, ids: Sequence[int], history_names: Sequence[str]
+    ) -> ObjectsRead:
         value = result.get_value
         version, objects, writes = 0, [], []
         for row in range(result.ntuples):

@@ -53,6 +53,7 @@ from spoke.store.base import (
     TokenRecord,
     Transaction,
     UniqueValueTaken,
+    ValuesRead,
 )
 from spoke.store.default_definitions import install_default_definitions
 from spoke.store.libpq import ObjectsInForceRead
@@ -96,6 +97,7 @@ from spoke.store.search import (
     SortKind,
     split_entries,
 )
+from spoke.store.selection import ValueSelection
 
 Connection = psycopg.Connection[TupleRow]
 
@@ -533,6 +535,11 @@ class PostgresStore(PostgresAssociationReads, Store):
         self, object_type: str, ids: Sequence[int], history_names: Sequence[str] = ()
     ) -> ObjectsRead:
         return self._objects_in_force.read(self._connection(), object_type, ids, history_names)
+
+    def read_values_in_force(
+        self, object_type: str, ids: Sequence[int], selection: ValueSelection
+    ) -> ValuesRead:
+        return self._objects_in_force.read_values(self._connection(), object_type, ids, selection)
 
     def list_objects(
         self, object_type: str, after_id: int, limit: int, archived: bool

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from spoke.store.base import HistoryEntry, ObjectWrite, StoredObject
+from spoke.store.selection import value_selection
 
 #: Columns ``object_from_row`` reads, in order.
 OBJECT_COLUMNS = "id, property_values, archived_at, version"
@@ -72,13 +73,16 @@ def history_from_writes(
     into: dict[tuple[int, str], list[HistoryEntry]],
 ) -> None:
     """Add to ``into`` the entries of ``property_names`` that the write rows (each
-    record's newest first) set."""
-    loads = orjson.loads
+    record's newest first) set. Only those names of each write's values are decoded
+    (``spoke.store.selection``): a write's values are stored as one JSON object of
+    strings, so a name it did not set decodes as ``None``."""
+    selection = value_selection(tuple(dict.fromkeys(property_names)))
+    decode = selection.decode
+    fields = list(zip(selection.names, selection.fields, strict=True))
     for object_id, timestamp, source_type, source_id, written in rows:
-        values = loads(written)
-        for name in property_names:
-            if name in values:
-                entry = HistoryEntry(
-                    object_id, name, values[name], timestamp, source_type, source_id
-                )
+        values = decode(written)
+        for name, field in fields:
+            value = getattr(values, field)
+            if value is not None:
+                entry = HistoryEntry(object_id, name, value, timestamp, source_type, source_id)
                 into.setdefault((object_id, name), []).append(entry)

@@ -31,11 +31,13 @@ from spoke.store.base import (
     ObjectWrite,
     PropertyExists,
     PropertyGroupExists,
+    SelectedObject,
     Store,
     StoredObject,
     TokenRecord,
     Transaction,
     UniqueValueTaken,
+    ValuesRead,
     iter_chunks,
 )
 from spoke.store.default_definitions import install_default_definitions
@@ -78,6 +80,7 @@ from spoke.store.search import (
     SortKind,
     split_entries,
 )
+from spoke.store.selection import ValueSelection
 from spoke.store.sqlite_checkpoints import Checkpointer
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
@@ -473,6 +476,29 @@ class SQLiteStore(SQLiteAssociationReads, Store):
             if history_names:
                 history = _read_history(self._db, [o.id for o in objects], history_names)
         return ObjectsRead(version, objects, history)
+
+    def read_values_in_force(
+        self, object_type: str, ids: Sequence[int], selection: ValueSelection
+    ) -> ValuesRead:
+        # One statement: the definitions version rides along on each record's row (a
+        # join to its table instead makes SQLite scan the records).
+        db = self._db
+        decode = selection.decode
+        objects: list[SelectedObject] = []
+        version = None
+        for chunk in iter_chunks(ids, _CHUNK):
+            rows = db.execute(
+                "SELECT (SELECT version FROM definitions_version), id, property_values, "
+                f"archived_at FROM objects WHERE id IN ({_placeholders(len(chunk))}) "
+                "AND object_type = ?",
+                (*chunk, object_type),
+            ).fetchall()
+            if rows and version is None:  # the first: no later than any record read
+                version = rows[0][0]
+            objects += [(row[1], decode(row[2]), row[3]) for row in rows]
+        if version is None:  # no record found
+            version = self.definitions_version()
+        return ValuesRead(version, objects)
 
     def list_objects(
         self, object_type: str, after_id: int, limit: int, archived: bool

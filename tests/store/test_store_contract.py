@@ -35,8 +35,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
+import msgspec
+import orjson
 import pytest
 from conftest import StoreFactory
 
@@ -55,6 +58,7 @@ from spoke.store.base import (
     TokenRecord,
     Transaction,
     UniqueValueTaken,
+    ValuesRead,
 )
 from spoke.store.search import (
     ID_PROPERTY,
@@ -67,6 +71,7 @@ from spoke.store.search import (
     SearchSort,
     SortKind,
 )
+from spoke.store.selection import value_selection
 
 #: The object type the tests' records are of (tickets); ``test_store_object_types.py``
 #: shows that the records of other types stay apart.
@@ -275,6 +280,43 @@ def test_read_tickets_in_force_reads_the_history_asked_for(store: Store) -> None
     assert by_id(read.objects) == by_id(store.read_objects(TICKETS, [first.id, second.id]))
     assert read.history == store.read_history(TICKETS, [first.id, second.id], names)
     assert [e.value for e in read.history[(first.id, "subject")]] == ["after", "before"]
+
+
+def test_read_values_in_force_decodes_the_selected_names_to_the_bytes_orjson_writes(
+    store_factory: StoreFactory,
+) -> None:
+    store, other = store_factory(), store_factory()
+    odd = {f"p{n}": value for n, value in enumerate(ODD_VALUES)}
+    first, second = create_tickets(store, 2, subject="one", **odd)
+    with store.transaction() as tx:
+        ids = tx.allocate_object_ids(1)
+        tx.insert_objects("0-1", [ticket(ids[0], subject="a contact")], 1_000)
+        tx.update_objects(TICKETS, [replace(second, archived_at=2_000, version=2)], 2_000)
+    names = ("subject", "absent", *odd, "n")
+    selection = value_selection(names)
+    version = store.definitions_version()
+    read = store.read_values_in_force(TICKETS, [second.id, 424_242, ids[0], first.id], selection)
+    assert read.definitions_version == version
+    assert sorted((i, archived_at) for i, _, archived_at in read.objects) == [
+        (first.id, None),
+        (second.id, 2_000),
+    ]
+    for record_id, values, _ in read.objects:
+        stored = first.values if record_id == first.id else second.values
+        expected = {name: stored.get(name) for name in names}
+        assert msgspec.json.encode(values) == orjson.dumps(expected)
+        assert getattr(values, selection.getter("n")) == str(record_id)
+    many = create_tickets(store, MANY)
+    read = store.read_values_in_force(TICKETS, [t.id for t in many], selection)
+    assert sorted(i for i, _, _ in read.objects) == [t.id for t in many]
+    assert store.read_values_in_force(TICKETS, [], selection) == ValuesRead(version, [])
+    with other.transaction() as tx:
+        tx.change_definitions()
+    assert store.read_values_in_force(TICKETS, [424_242], selection).definitions_version == (
+        version + 1
+    )
+    read = store.read_values_in_force(TICKETS, [first.id], selection)
+    assert read.definitions_version == version + 1
 
 
 def test_read_tickets_handles_more_ids_than_one_statement_takes(store: Store) -> None:
