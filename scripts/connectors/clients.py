@@ -345,7 +345,10 @@ def _latest_per_stream(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class DltHubspot(_PythonClient):
     key = "dlt"
     name = "dlt hubspot source"
-    last_result = "pass: 248/248 live tickets, from a local copy of the verified sources, main d1b3390 (2026-12-06)"
+    last_result = (
+        "pass: 248/248 live tickets, from a local copy of the verified sources,"
+        " main d1b3390 (2026-12-06)"
+    )
     registry = "PyPI, then `dlt init hubspot duckdb` (from GitHub)"
     requirement = "dlt[duckdb]==1.31.0"
     base_url_setting = "none (BASE_URL in hubspot/helpers.py): redirected"
