@@ -394,13 +394,15 @@ def _read_objects(
 def _read_history(
     db: sqlite3.Connection, ids: Sequence[int], property_names: Sequence[str]
 ) -> dict[tuple[int, str], list[HistoryEntry]]:
-    """History of the records ``ids`` (already known to be of one type)."""
+    """History of the records ``ids`` (already known to be of one type). Each record's
+    writes come newest first; the records in descending id order, which SQLite reads
+    straight off the primary key (ascending ids make it sort each record's writes)."""
     history: dict[tuple[int, str], list[HistoryEntry]] = {}
     for chunk in iter_chunks(ids, _CHUNK):
         rows = db.execute(
             f"SELECT {WRITE_HISTORY_COLUMNS} FROM object_writes "
             f"WHERE object_id IN ({_placeholders(len(chunk))}) "
-            "ORDER BY object_id, version DESC",
+            "ORDER BY object_id DESC, version DESC",
             chunk,
         )
         history_from_writes(rows, property_names, history)
@@ -512,7 +514,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
                     rows = db.execute(
                         f"SELECT {WRITE_HISTORY_COLUMNS} FROM object_writes "
                         f"WHERE object_id IN ({_placeholders(len(chunk))}) "
-                        "ORDER BY object_id, version DESC",
+                        "ORDER BY object_id DESC, version DESC",
                         chunk,
                     ).fetchall()
                     writes += [(r[0], r[1], r[2], r[3], decode_write(r[4])) for r in rows]
