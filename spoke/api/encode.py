@@ -93,14 +93,25 @@ class _Version(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
     source_id: str | None = None
 
 
-class _Record(msgspec.Struct, gc=False, kw_only=True, omit_defaults=True, rename="camel"):
-    """:func:`record` of a record read with :meth:`ObjectReader.batch_read_values` (the
-    same keys, in the same order: ``propertiesWithHistory`` only when history was asked
-    for, ``archivedAt`` only when the record is archived)."""
+class _Record(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
+    """:func:`record` of a record read with :meth:`ObjectReader.batch_read_values`
+    without history (the same keys, in the same order: ``archivedAt`` only when the
+    record is archived)."""
 
     id: str
     properties: SelectedValues
-    properties_with_history: dict[str, list[_Version]] | None = None
+    created_at: str | None
+    updated_at: str | None
+    archived: bool
+    archived_at: str | None = None
+
+
+class _RecordWithHistory(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
+    """:func:`record` of a record read so with history."""
+
+    id: str
+    properties: SelectedValues
+    properties_with_history: dict[str, list[_Version]]
     created_at: str | None
     updated_at: str | None
     archived: bool
@@ -123,29 +134,39 @@ def values_batch(
     ``msgspec`` writes strings, numbers, ``null`` and booleans as ``orjson`` does)."""
     created, modified = read.created_field, read.modified_field
     history = read.history
-    instants = _Instants()
-    results = []
-    for object_id, values, archived_at in read.records:
-        versions = None
-        if history is not None:
-            versions = {
-                name: [
-                    _Version(value, instants[at], source_type, source_id)
-                    for value, at, source_type, source_id in entries
-                ]
-                for name, entries in history.get(object_id, {}).items()
-            }
-        results.append(
+    results: list[_Record] | list[_RecordWithHistory]
+    if history is None:
+        results = [
             _Record(
-                id=str(object_id),
-                properties=values,
-                properties_with_history=versions,
-                created_at=getattr(values, created),
-                updated_at=getattr(values, modified),
-                archived=archived_at is not None,
-                archived_at=None if archived_at is None else format_instant(archived_at),
+                str(object_id),
+                values,
+                getattr(values, created),
+                getattr(values, modified),
+                archived_at is not None,
+                None if archived_at is None else format_instant(archived_at),
             )
-        )
+            for object_id, values, archived_at in read.records
+        ]
+    else:
+        instants = _Instants()
+        results = [
+            _RecordWithHistory(
+                str(object_id),
+                values,
+                {
+                    name: [
+                        _Version(value, instants[at], source_type, source_id)
+                        for value, at, source_type, source_id in entries
+                    ]
+                    for name, entries in history.get(object_id, {}).items()
+                },
+                getattr(values, created),
+                getattr(values, modified),
+                archived_at is not None,
+                None if archived_at is None else format_instant(archived_at),
+            )
+            for object_id, values, archived_at in read.records
+        ]
     missing = read.missing
     not_found = (not_found_message(object_type), {"ids": missing}) if missing else None
     body, status = _batch_body(results, not_found, started_at, completed_at)
