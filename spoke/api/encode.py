@@ -83,50 +83,90 @@ def batch(
     return _batch_body([record(r) for r in records], not_found, started_at, completed_at)
 
 
-class _LiveRecord(msgspec.Struct, gc=False, rename="camel"):
-    """:func:`record` of a live record read with :meth:`ObjectReader.batch_read_values`
-    (the same keys, in the same order)."""
+class _Version(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
+    """:func:`_version` of a value read with :meth:`ObjectReader.batch_read_values` (the
+    same keys, in the same order: ``sourceId`` only when there is one)."""
+
+    value: str
+    timestamp: str
+    source_type: str
+    source_id: str | None = None
+
+
+class _Record(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
+    """:func:`record` of a record read with :meth:`ObjectReader.batch_read_values`
+    without history (the same keys, in the same order: ``archivedAt`` only when the
+    record is archived)."""
 
     id: str
     properties: SelectedValues
     created_at: str | None
     updated_at: str | None
     archived: bool
+    archived_at: str | None = None
 
 
-class _ArchivedRecord(msgspec.Struct, gc=False, rename="camel"):
-    """:func:`record` of an archived record read so."""
+class _RecordWithHistory(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
+    """:func:`record` of a record read so with history."""
 
     id: str
     properties: SelectedValues
+    properties_with_history: dict[str, list[_Version]]
     created_at: str | None
     updated_at: str | None
     archived: bool
-    archived_at: str
+    archived_at: str | None = None
+
+
+class _Instants(dict[int, str]):
+    """Instants as :func:`format_instant` prints them, each printed once (a write that
+    set several of the names asked for gives each of their versions its instant)."""
+
+    def __missing__(self, ms: int) -> str:
+        text = self[ms] = format_instant(ms)
+        return text
 
 
 def values_batch(
     object_type: ObjectType, read: ValuesBatch, started_at: int, completed_at: int
 ) -> tuple[bytes, int]:
-    """:func:`batch` of a batch read by id without history, already as JSON bytes (the
-    same bytes: ``msgspec`` writes strings, numbers, ``null`` and booleans as ``orjson``
-    does)."""
+    """:func:`batch` of a batch read by id, already as JSON bytes (the same bytes:
+    ``msgspec`` writes strings, numbers, ``null`` and booleans as ``orjson`` does)."""
     created, modified = read.created_field, read.modified_field
-    results = [
-        _LiveRecord(
-            str(object_id), values, getattr(values, created), getattr(values, modified), False
-        )
-        if archived_at is None
-        else _ArchivedRecord(
-            str(object_id),
-            values,
-            getattr(values, created),
-            getattr(values, modified),
-            True,
-            format_instant(archived_at),
-        )
-        for object_id, values, archived_at in read.records
-    ]
+    history = read.history
+    results: list[_Record] | list[_RecordWithHistory]
+    if history is None:
+        results = [
+            _Record(
+                str(object_id),
+                values,
+                getattr(values, created),
+                getattr(values, modified),
+                archived_at is not None,
+                None if archived_at is None else format_instant(archived_at),
+            )
+            for object_id, values, archived_at in read.records
+        ]
+    else:
+        instants = _Instants()
+        results = [
+            _RecordWithHistory(
+                str(object_id),
+                values,
+                {
+                    name: [
+                        _Version(value, instants[at], source_type, source_id)
+                        for value, at, source_type, source_id in entries
+                    ]
+                    for name, entries in history.get(object_id, {}).items()
+                },
+                getattr(values, created),
+                getattr(values, modified),
+                archived_at is not None,
+                None if archived_at is None else format_instant(archived_at),
+            )
+            for object_id, values, archived_at in read.records
+        ]
     missing = read.missing
     not_found = (not_found_message(object_type), {"ids": missing}) if missing else None
     body, status = _batch_body(results, not_found, started_at, completed_at)

@@ -18,9 +18,11 @@ from spoke.domain.records import (
     parse_object_ids,
     to_record,
 )
+from spoke.domain.stage_dates import SOURCE_ID as STAGE_DATE_SOURCE_ID
+from spoke.domain.stage_dates import SOURCE_TYPE as STAGE_DATE_SOURCE_TYPE
 from spoke.domain.unique import id_property_definition, resolve
 from spoke.errors import BatchTooLarge, InvalidPageRequest
-from spoke.store.base import HistoryEntry, SelectedObject, Store, StoredObject
+from spoke.store.base import HistoryEntry, SelectedObject, SelectedWrite, Store, StoredObject
 from spoke.store.selection import ValueSelection, value_selection
 
 #: History of each (record, property), newest first, as the store reads it.
@@ -46,9 +48,19 @@ class BatchReadResult:
     """Inputs that matched no record, as sent, in input order, without repeats."""
 
 
+#: One value a property of a record had, as a batch read by id returns it: the value,
+#: the instant it was written at, and its source type and source id.
+Version = tuple[str, int, str, str | None]
+
+#: The history a batch read by id returns of each record, by id: each name asked for
+#: that the record ever had a value of (in HubSpot's order), with its values, newest
+#: first.
+Versions = dict[int, dict[str, list[Version]]]
+
+
 @dataclass(frozen=True, slots=True)
 class ValuesBatch:
-    """A batch read by id without history (:meth:`ObjectReader.batch_read_values`)."""
+    """A batch read by id (:meth:`ObjectReader.batch_read_values`)."""
 
     records: list[SelectedObject]
     """Each record read once, in input order: its id, the values of the names it returns
@@ -59,6 +71,24 @@ class ValuesBatch:
     modified_field: str
     """The attributes of each record's values that hold its ``createdAt`` and
     ``updatedAt`` (its type's created and modified properties, always returned)."""
+    history: Versions | None
+    """With ``propertiesWithHistory``: the history of each record returned (a record
+    without any is absent); else ``None``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """What a batch read by id of some names decodes (:meth:`ObjectReader._selection`)."""
+
+    values: ValueSelection
+    """Of each record: the names it returns."""
+    created_field: str
+    modified_field: str
+    history: ValueSelection | None
+    """Of each write: the names whose history it returns (``None``: no history)."""
+    calculated: tuple[bool, ...]
+    """For each name of ``history``: whether its history names HubSpot's stage
+    calculation as the source (``spoke.domain.stage_dates``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +102,7 @@ class ObjectReader:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self._store = store
         self._catalogue = catalogue
-        self._selections: dict[tuple[Properties, tuple[str, ...]], tuple[ValueSelection, str, str]]
+        self._selections: dict[tuple[Properties, tuple[str, ...], tuple[str, ...]], _Selection]
         self._selections = {}
 
     def batch_read(
@@ -127,36 +157,50 @@ class ObjectReader:
         id_property: str | None,
         archived: bool,
     ) -> ValuesBatch | None:
-        """:meth:`batch_read` in its most common form, by id and without history, with
-        only the values it returns decoded (docs/decisions.md, "The batch read decodes
-        only the names it returns"): one store call, and a second only when some id was
-        merged away. ``None`` when the read is of another form, or when the definitions
-        moved so that the names returned are not those this worker last knew: then
-        :meth:`batch_read` is the read to make."""
-        if properties_with_history or id_property is not None:
+        """:meth:`batch_read` in its most common form, by id, with only the values it
+        returns decoded, of each record and of each write (docs/decisions.md, "The batch
+        read decodes only the names it returns"): one store call, and without history a
+        second only when some id was merged away. ``None`` when the read is of another
+        form, when with history some id names no record (it may have been merged away,
+        and its primary's history must come from the same snapshot), or when the
+        definitions moved so that the names returned are not those this worker last
+        knew: then :meth:`batch_read` is the read to make."""
+        if id_property is not None:
             return None
         if len(inputs) > MAX_BATCH_INPUTS:
             raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
+        if properties_with_history and len(inputs) > MAX_HISTORY_BATCH_INPUTS:
+            raise BatchTooLarge.for_history(MAX_HISTORY_BATCH_INPUTS)
         wanted = first_appearances(inputs)
         ids = parse_object_ids(wanted)
         asked = [i for i in ids.values() if i]
         cached = self._catalogue.cached(object_type)
-        selection, created, modified = self._selection(cached, properties)
+        selection = self._selection(cached, properties, properties_with_history)
         type_id = object_type.type_id
-        read = self._store.read_values_in_force(type_id, asked, selection)
+        read = self._store.read_values_in_force(type_id, asked, selection.values, selection.history)
         catalogue = self._catalogue.at(read.definitions_version, object_type)
-        if catalogue is not cached and self._selection(catalogue, properties)[0] is not selection:
+        if (
+            catalogue is not cached
+            and self._selection(catalogue, properties, properties_with_history) != selection
+        ):
             return None
         found = {record[0]: record for record in read.objects}
+        history = None
+        if selection.history is not None:
+            if len(found) < len(set(asked)):
+                return None
+            history = _versions(read.writes, selection)
+        created, modified = selection.created_field, selection.modified_field
         if len(found) == len(asked) == len(wanted):  # each input names a record read, once
             every = [found[i] for i in asked]
             live = [record[2] for record in every].count(None)
             if live == (0 if archived else len(every)):  # and each of the kind asked for
-                return ValuesBatch(every, [], created, modified)
+                return ValuesBatch(every, [], created, modified, history)
         if len(found) < len(set(asked)):  # some ids may have been merged away
             unfound = [i for i in asked if i not in found]
+            values = selection.values
             for merged_id, primary in self._store.read_merged_objects(type_id, unfound).items():
-                as_read = (primary.id, selection.of(primary.values), primary.archived_at)
+                as_read = (primary.id, values.of(primary.values), primary.archived_at)
                 found[merged_id] = found.setdefault(primary.id, as_read)
         records: list[SelectedObject] = []
         missing: list[str] = []
@@ -168,25 +212,28 @@ class ObjectReader:
             elif record[0] not in returned:
                 returned.add(record[0])
                 records.append(record)
-        return ValuesBatch(records, missing, created, modified)
+        return ValuesBatch(records, missing, created, modified, history)
 
     def _selection(
-        self, catalogue: Properties, properties: Sequence[str]
-    ) -> tuple[ValueSelection, str, str]:
-        """The values a read of ``properties`` without history returns, and the fields
-        of its created and modified values: worked out once per definitions and list of
-        names (a client asks for the same few again and again)."""
-        key = (catalogue, tuple(properties))
+        self, catalogue: Properties, properties: Sequence[str], with_history: Sequence[str]
+    ) -> _Selection:
+        """What a batch read by id of ``properties`` and ``with_history`` decodes: worked
+        out once per definitions and lists of names (a client asks for the same few again
+        and again)."""
+        key = (catalogue, tuple(properties), tuple(with_history))
         known = self._selections.get(key)
         if known is None:
             if len(self._selections) >= _MAX_SELECTIONS:
                 self._selections.clear()
-            selection = value_selection(catalogue.returned(properties, ()))
+            values = value_selection(catalogue.returned(properties, with_history))
+            history_names = catalogue.existing(with_history)
             object_type = catalogue.object_type
-            known = (
-                selection,
-                selection.getter(object_type.created_property),
-                selection.getter(object_type.modified_property),
+            known = _Selection(
+                values,
+                values.getter(object_type.created_property),
+                values.getter(object_type.modified_property),
+                value_selection(history_names) if history_names else None,
+                tuple(name in catalogue.stage_dates for name in history_names),
             )
             self._selections[key] = known
         return known
@@ -285,6 +332,33 @@ class ObjectReader:
                 history = self._store.read_history(type_id, ids, options.history_names)
         next_after = str(page[-1].id + 1) if len(found) > size else None
         return ObjectPage([to_record(r, options, history) for r in page], next_after)
+
+
+def _versions(writes: Sequence[SelectedWrite], selection: _Selection) -> Versions:
+    """The history of each record that ``writes`` (each record's newest first, decoded
+    for the names of ``selection.history``) give, in HubSpot's order of names: the
+    rules of :func:`spoke.domain.records.to_record`, without a :class:`HistoryEntry`
+    per value."""
+    assert selection.history is not None
+    names = selection.history.names
+    fields = list(zip(names, selection.history.fields, selection.calculated, strict=True))
+    by_record: dict[int, dict[str, list[Version]]] = {}
+    for object_id, timestamp, source_type, source_id, values in writes:
+        versions = by_record.get(object_id)
+        if versions is None:
+            versions = by_record[object_id] = {name: [] for name in names}
+        for name, field, calculated in fields:
+            value = getattr(values, field)
+            if value is not None:
+                versions[name].append(
+                    (value, timestamp, STAGE_DATE_SOURCE_TYPE, STAGE_DATE_SOURCE_ID)
+                    if calculated
+                    else (value, timestamp, source_type, source_id)
+                )
+    for object_id, versions in by_record.items():
+        if not all(versions.values()):  # names the record never had a value of
+            by_record[object_id] = {name: v for name, v in versions.items() if v}
+    return by_record
 
 
 def _page_size(limit: str | None, max_with_history: int | None) -> int:

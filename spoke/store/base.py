@@ -91,12 +91,21 @@ class ObjectsRead:
 SelectedObject = tuple[int, SelectedValues, int | None]
 
 
+#: A write of a record as :meth:`Store.read_values_in_force` reads it for history: record
+#: id, timestamp, source type, source id, and the values it set of the names asked for
+#: (``None`` for those it did not set).
+SelectedWrite = tuple[int, int, str, str | None, SelectedValues]
+
+
 @dataclass(frozen=True, slots=True)
 class ValuesRead:
     """What :meth:`Store.read_values_in_force` read."""
 
     definitions_version: int
     objects: list[SelectedObject]
+    writes: list[SelectedWrite]
+    """Every write of the records read, each record's newest first, when history was
+    asked for; else empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,12 +376,18 @@ class Store(ABC):
 
     @abstractmethod
     def read_values_in_force(
-        self, object_type: str, ids: Sequence[int], selection: ValueSelection
+        self,
+        object_type: str,
+        ids: Sequence[int],
+        selection: ValueSelection,
+        history: ValueSelection | None = None,
     ) -> ValuesRead:
         """:meth:`definitions_version` and the records of the type among ``ids`` that
         exist, archived or not, in any order, each with only the values ``selection``
-        names (the rest of its stored values is never decoded): the batch read by id
-        without history, in one round trip and one state no earlier than the call began."""
+        names (the rest of its stored values is never decoded): the batch read by id, in
+        one round trip and one state no earlier than the call began. With ``history``,
+        also every write of those records, each with only the values ``history`` names,
+        from the same state."""
 
     @abstractmethod
     def list_objects(

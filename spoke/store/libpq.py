@@ -14,15 +14,22 @@ Every other statement goes through psycopg cursors (spoke/store/postgres.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import orjson
 import psycopg
 from psycopg import pq
 
-from spoke.store.base import HistoryEntry, ObjectsRead, SelectedObject, StoredObject, ValuesRead
+from spoke.store.base import (
+    HistoryEntry,
+    ObjectsRead,
+    SelectedObject,
+    SelectedWrite,
+    StoredObject,
+    ValuesRead,
+)
 from spoke.store.rows import OBJECT_COLUMNS, history_from_writes
-from spoke.store.selection import ValueSelection
+from spoke.store.selection import SelectedValues, ValueSelection
 
 #: PostgreSQL's type oids of ``bigint[]`` and ``text``.
 _BIGINT_ARRAY_OID = 1016
@@ -134,14 +141,20 @@ class ObjectsInForceRead:
         object_type: str,
         ids: Sequence[int],
         selection: ValueSelection,
+        history: ValueSelection | None,
     ) -> ValuesRead:
-        """The records' values that ``selection`` names (``Store.read_values_in_force``):
-        the statement without history, each stored object decoded from PostgreSQL's bytes
-        for those names only."""
-        result = self._objects.run(connection, [bigint_array(ids), object_type.encode()])
-        value = result.get_value
+        """The records' values that ``selection`` names (``Store.read_values_in_force``),
+        each stored object decoded from PostgreSQL's bytes for those names only; with
+        ``history``, the statement with history, each write decoded for its names."""
+        parameters = [bigint_array(ids), object_type.encode()]
         decode = selection.decode
         objects: list[SelectedObject] = []
+        if history is not None:
+            return self._values_with_history(
+                self._objects_and_writes.run(connection, parameters), ids, decode, history
+            )
+        result = self._objects.run(connection, parameters)
+        value = result.get_value
         if value(0, 0) is not None:
             for row in range(result.ntuples):
                 archived_at = value(row, 2)
@@ -152,7 +165,48 @@ class ObjectsInForceRead:
                         None if archived_at is None else int(archived_at),
                     )
                 )
-        return ValuesRead(_int(result, 0, 4), objects)
+        return ValuesRead(_int(result, 0, 4), objects, [])
+
+    def _values_with_history(
+        self,
+        result: pq.abc.PGresult,
+        ids: Sequence[int],
+        decode: Callable[[bytes], SelectedValues],
+        history: ValueSelection,
+    ) -> ValuesRead:
+        value = result.get_value
+        decode_write = history.decode
+        version = 0
+        objects: list[SelectedObject] = []
+        writes: list[SelectedWrite] = []
+        for row in range(result.ntuples):
+            kind = value(row, 0)
+            if kind == b"0":
+                archived_at = value(row, 3)
+                objects.append(
+                    (
+                        _int(result, row, 1),
+                        decode(_bytes(result, row, 2)),
+                        None if archived_at is None else int(archived_at),
+                    )
+                )
+            elif kind == b"1":
+                source_id = value(row, 6)
+                writes.append(
+                    (
+                        _int(result, row, 1),
+                        _int(result, row, 3),
+                        _text(result, row, 5),
+                        None if source_id is None else source_id.decode(),
+                        decode_write(_bytes(result, row, 2)),
+                    )
+                )
+            else:
+                version = _int(result, row, 1)
+        if len(objects) < len(ids):  # some ids may name a record of another type
+            found_ids = {o[0] for o in objects}
+            writes = [w for w in writes if w[0] in found_ids]
+        return ValuesRead(version, objects, writes)
 
     def _with_history(
         self, result: pq.abc.PGresult, ids: Sequence[int], history_names: Sequence[str]

@@ -537,9 +537,15 @@ class PostgresStore(PostgresAssociationReads, Store):
         return self._objects_in_force.read(self._connection(), object_type, ids, history_names)
 
     def read_values_in_force(
-        self, object_type: str, ids: Sequence[int], selection: ValueSelection
+        self,
+        object_type: str,
+        ids: Sequence[int],
+        selection: ValueSelection,
+        history: ValueSelection | None = None,
     ) -> ValuesRead:
-        return self._objects_in_force.read_values(self._connection(), object_type, ids, selection)
+        return self._objects_in_force.read_values(
+            self._connection(), object_type, ids, selection, history
+        )
 
     def list_objects(
         self, object_type: str, after_id: int, limit: int, archived: bool

@@ -32,6 +32,7 @@ from spoke.store.base import (
     PropertyExists,
     PropertyGroupExists,
     SelectedObject,
+    SelectedWrite,
     Store,
     StoredObject,
     TokenRecord,
@@ -393,13 +394,15 @@ def _read_objects(
 def _read_history(
     db: sqlite3.Connection, ids: Sequence[int], property_names: Sequence[str]
 ) -> dict[tuple[int, str], list[HistoryEntry]]:
-    """History of the records ``ids`` (already known to be of one type)."""
+    """History of the records ``ids`` (already known to be of one type). Each record's
+    writes come newest first; the records in descending id order, which SQLite reads
+    straight off the primary key (ascending ids make it sort each record's writes)."""
     history: dict[tuple[int, str], list[HistoryEntry]] = {}
     for chunk in iter_chunks(ids, _CHUNK):
         rows = db.execute(
             f"SELECT {WRITE_HISTORY_COLUMNS} FROM object_writes "
             f"WHERE object_id IN ({_placeholders(len(chunk))}) "
-            "ORDER BY object_id, version DESC",
+            "ORDER BY object_id DESC, version DESC",
             chunk,
         )
         history_from_writes(rows, property_names, history)
@@ -478,27 +481,44 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         return ObjectsRead(version, objects, history)
 
     def read_values_in_force(
-        self, object_type: str, ids: Sequence[int], selection: ValueSelection
+        self,
+        object_type: str,
+        ids: Sequence[int],
+        selection: ValueSelection,
+        history: ValueSelection | None = None,
     ) -> ValuesRead:
         # One statement: the definitions version rides along on each record's row (a
-        # join to its table instead makes SQLite scan the records).
+        # join to its table instead makes SQLite scan the records). With history, a
+        # second, in the same snapshot.
         db = self._db
         decode = selection.decode
         objects: list[SelectedObject] = []
+        writes: list[SelectedWrite] = []
         version = None
-        for chunk in iter_chunks(ids, _CHUNK):
-            rows = db.execute(
-                "SELECT (SELECT version FROM definitions_version), id, property_values, "
-                f"archived_at FROM objects WHERE id IN ({_placeholders(len(chunk))}) "
-                "AND object_type = ?",
-                (*chunk, object_type),
-            ).fetchall()
-            if rows and version is None:  # the first: no later than any record read
-                version = rows[0][0]
-            objects += [(row[1], decode(row[2]), row[3]) for row in rows]
-        if version is None:  # no record found
-            version = self.definitions_version()
-        return ValuesRead(version, objects)
+        with self.snapshot() if history is not None else nullcontext():
+            for chunk in iter_chunks(ids, _CHUNK):
+                rows = db.execute(
+                    "SELECT (SELECT version FROM definitions_version), id, property_values, "
+                    f"archived_at FROM objects WHERE id IN ({_placeholders(len(chunk))}) "
+                    "AND object_type = ?",
+                    (*chunk, object_type),
+                ).fetchall()
+                if rows and version is None:  # the first: no later than any record read
+                    version = rows[0][0]
+                objects += [(row[1], decode(row[2]), row[3]) for row in rows]
+            if version is None:  # no record found
+                version = self.definitions_version()
+            if history is not None:
+                decode_write = history.decode
+                for chunk in iter_chunks([o[0] for o in objects], _CHUNK):
+                    rows = db.execute(
+                        f"SELECT {WRITE_HISTORY_COLUMNS} FROM object_writes "
+                        f"WHERE object_id IN ({_placeholders(len(chunk))}) "
+                        "ORDER BY object_id DESC, version DESC",
+                        chunk,
+                    ).fetchall()
+                    writes += [(r[0], r[1], r[2], r[3], decode_write(r[4])) for r in rows]
+        return ValuesRead(version, objects, writes)
 
     def list_objects(
         self, object_type: str, after_id: int, limit: int, archived: bool

@@ -282,6 +282,39 @@ def test_read_tickets_in_force_reads_the_history_asked_for(store: Store) -> None
     assert [e.value for e in read.history[(first.id, "subject")]] == ["after", "before"]
 
 
+def test_read_values_in_force_reads_each_write_for_the_history_names(store: Store) -> None:
+    first, second = create_tickets(store, 2, subject="before", content="kept")
+    with store.transaction() as tx:
+        ids = tx.allocate_object_ids(1)
+        tx.insert_objects("0-1", [ticket(ids[0], subject="a contact")], 1_000)
+        tx.record_writes([ObjectWrite(ids[0], 1, 1_000, "API", None, {"subject": "a contact"})])
+        tx.update_objects(TICKETS, [StoredObject(first.id, {"subject": "after"}, None, 2)], 2_000)
+        tx.record_writes([ObjectWrite(first.id, 2, 2_000, "API", None, {"subject": "after"})])
+    names = ("content", "subject")
+    history = value_selection(names)
+    asked = [second.id, ids[0], 424_242, first.id]
+    read = store.read_values_in_force(TICKETS, asked, value_selection(("subject",)), history)
+    assert sorted(i for i, _, _ in read.objects) == [first.id, second.id]
+    entries = store.read_history(TICKETS, [first.id, second.id], names)
+    got = [
+        (object_id, name, getattr(values, field), at, source_type, source_id)
+        for object_id, at, source_type, source_id, values in read.writes
+        for name, field in zip(names, history.fields, strict=True)
+        if getattr(values, field) is not None
+    ]
+    # Each record's writes newest first (records in any order), as read_history reads them.
+    assert sorted(got, key=lambda e: (e[0], e[1])) == [
+        (e.object_id, e.property, e.value, e.timestamp, e.source_type, e.source_id)
+        for key in sorted(entries)
+        for e in entries[key]
+    ]
+    assert [g[2] for g in got if g[0] == first.id] == ["after", "kept", "before"]
+    many = [t.id for t in create_tickets(store, MANY)]
+    read = store.read_values_in_force(TICKETS, many, history, history)
+    assert sorted(w[0] for w in read.writes) == many
+    assert store.read_values_in_force(TICKETS, [ids[0]], history, history).writes == []
+
+
 def test_read_values_in_force_decodes_the_selected_names_to_the_bytes_orjson_writes(
     store_factory: StoreFactory,
 ) -> None:
@@ -309,7 +342,7 @@ def test_read_values_in_force_decodes_the_selected_names_to_the_bytes_orjson_wri
     many = create_tickets(store, MANY)
     read = store.read_values_in_force(TICKETS, [t.id for t in many], selection)
     assert sorted(i for i, _, _ in read.objects) == [t.id for t in many]
-    assert store.read_values_in_force(TICKETS, [], selection) == ValuesRead(version, [])
+    assert store.read_values_in_force(TICKETS, [], selection) == ValuesRead(version, [], [])
     with other.transaction() as tx:
         tx.change_definitions()
     assert store.read_values_in_force(TICKETS, [424_242], selection).definitions_version == (
