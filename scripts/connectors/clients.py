@@ -184,7 +184,7 @@ def _singer_records(stdout: str, stream: str) -> tuple[set[str], dict[str, Any]]
 class SingerTapHubspot(_PythonClient):
     key = "singer"
     name = "singer-io tap-hubspot"
-    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main d1b3390 (2026-12-06)"
+    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main 0172d01 (2026-12-06)"
     requirement = "tap-hubspot==4.5.0"
     base_url_setting = "none (BASE_URL in tap_hubspot/__init__.py): redirected"
     has_incremental = True
@@ -223,7 +223,7 @@ class MeltanoTapHubspot(_PythonClient):
     name = "MeltanoLabs tap-hubspot"
     requirement = "meltano-tap-hubspot==0.10.1"
     base_url_setting = "none (url_base in tap_hubspot/client.py, streams.py): redirected"
-    last_result = "pass: 248/248 live tickets, main d1b3390 (2026-12-06)"
+    last_result = "pass: 248/248 live tickets, main 0172d01 (2026-12-06)"
 
     def full_sync(self, run: Run) -> set[str]:
         config = run.folder / "meltano-config.json"
@@ -252,7 +252,7 @@ class AirbyteSourceHubspot(_PythonClient):
     requirement = "airbyte-source-hubspot==5.7.0"
     base_url_setting = "none (url_base in source_hubspot/manifest.yaml): redirected"
     has_incremental = True
-    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main d1b3390 (2026-12-06)"
+    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main 0172d01 (2026-12-06)"
 
     def _source(self, run: Run, arguments: list[str], name: str) -> list[dict[str, Any]]:
         config = run.folder / "airbyte-config.json"
@@ -347,7 +347,7 @@ class DltHubspot(_PythonClient):
     name = "dlt hubspot source"
     last_result = (
         "pass: 248/248 live tickets, from a local copy of the verified sources,"
-        " main d1b3390 (2026-12-06)"
+        " main 0172d01 (2026-12-06)"
     )
     registry = "PyPI, then `dlt init hubspot duckdb` (from GitHub)"
     requirement = "dlt[duckdb]==1.31.0"
@@ -386,7 +386,7 @@ class DltHubspot(_PythonClient):
 class Hubspot3(_PythonClient):
     key = "hubspot3"
     name = "hubspot3"
-    last_result = "pass: 248/248 live tickets, main d1b3390 (2026-12-06)"
+    last_result = "pass: 248/248 live tickets, main 0172d01 (2026-12-06)"
     requirement = "hubspot3==3.2.56"
     base_url_setting = "Hubspot3(api_base=...)"
 
@@ -406,7 +406,7 @@ class Hubspot3(_PythonClient):
 class NodeSdk(Client):
     key = "node-sdk"
     name = "@hubspot/api-client"
-    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main d1b3390 (2026-12-06)"
+    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main 0172d01 (2026-12-06)"
     registry = "npm"
     requirement = "@hubspot/api-client@14.0.1"
     base_url_setting = "new Client({basePath})"
@@ -430,7 +430,7 @@ class NodeSdk(Client):
 class PythonSdk(_PythonClient):
     key = "python-sdk"
     name = "hubspot-sdk"
-    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main d1b3390 (2026-12-06)"
+    last_result = "pass: 248/248 live tickets, incremental 2/2 changed, main 0172d01 (2026-12-06)"
     requirement = "hubspot-sdk==0.1.0a9"
     base_url_setting = "HubSpot(base_url=...)"
     has_incremental = True
