@@ -160,11 +160,11 @@ class ObjectReader:
         """:meth:`batch_read` in its most common form, by id, with only the values it
         returns decoded, of each record and of each write (docs/decisions.md, "The batch
         read decodes only the names it returns"): one store call, and without history a
-        second only when some id was merged away. ``None`` when the read is of another
-        form, when with history some id names no record (it may have been merged away,
-        and its primary's history must come from the same snapshot), or when the
-        definitions moved so that the names returned are not those this worker last
-        knew: then :meth:`batch_read` is the read to make."""
+        second only when some id names no record (to find those merged away). ``None``
+        when the read is of another form, when with history some id was merged away (its
+        primary's history must come from the same snapshot), or when the definitions
+        moved so that the names returned are not those this worker last knew: then
+        :meth:`batch_read` is the read to make."""
         if id_property is not None:
             return None
         if len(inputs) > MAX_BATCH_INPUTS:
@@ -185,23 +185,20 @@ class ObjectReader:
         ):
             return None
         found = {record[0]: record for record in read.objects}
-        history = None
-        if selection.history is not None:
-            if len(found) < len(set(asked)):
-                return None
-            history = _versions(read.writes, selection)
+        merged = self._merged_away(type_id, asked, found)
+        if merged and selection.history is not None:
+            return None
+        history = None if selection.history is None else _versions(read.writes, selection)
         created, modified = selection.created_field, selection.modified_field
         if len(found) == len(asked) == len(wanted):  # each input names a record read, once
             every = [found[i] for i in asked]
             live = [record[2] for record in every].count(None)
             if live == (0 if archived else len(every)):  # and each of the kind asked for
                 return ValuesBatch(every, [], created, modified, history)
-        if len(found) < len(set(asked)):  # some ids may have been merged away
-            unfound = [i for i in asked if i not in found]
-            values = selection.values
-            for merged_id, primary in self._store.read_merged_objects(type_id, unfound).items():
-                as_read = (primary.id, values.of(primary.values), primary.archived_at)
-                found[merged_id] = found.setdefault(primary.id, as_read)
+        values = selection.values
+        for merged_id, primary in merged.items():
+            as_read = (primary.id, values.of(primary.values), primary.archived_at)
+            found[merged_id] = found.setdefault(primary.id, as_read)
         records: list[SelectedObject] = []
         missing: list[str] = []
         returned: set[int] = set()
@@ -249,8 +246,8 @@ class ObjectReader:
         PostgreSQL): the history asked for is read along, for the property names this
         worker last knew, and the definitions version with it. ``None`` when the names
         the version in force gives are not those, or when history is asked for and some
-        id names no record (it may have been merged away, and its primary's history
-        must come from the same snapshot): the caller reads again."""
+        id was merged away (its primary's history must come from the same snapshot): the
+        caller reads again."""
         asked = [i for i in ids.values() if i]
         cached = self._catalogue.cached(object_type)
         known = _read_options(cached, properties, properties_with_history)
@@ -265,20 +262,30 @@ class ObjectReader:
         records = {r.id: r for r in read.objects}
         if options.history_names != known.history_names:
             return None
-        if options.history_names:
-            return (records, options, read.history) if len(records) == len(set(asked)) else None
-        self._follow_merges(type_id, asked, records)
-        return records, options, None
+        merged = self._merged_away(type_id, asked, records)
+        if merged and options.history_names:
+            return None
+        for merged_id, primary in merged.items():
+            records[merged_id] = records.setdefault(primary.id, primary)
+        return records, options, read.history if options.history_names else None
 
     def _follow_merges(
         self, object_type: str, asked: Sequence[int], records: dict[int, StoredObject]
     ) -> None:
         """Add to ``records`` (read by the ids ``asked``) the record each asked id that
         was merged away reads as: the one it was merged into."""
-        if len(records) < len(set(asked)):
-            unfound = [i for i in asked if i not in records]
-            for merged_id, primary in self._store.read_merged_objects(object_type, unfound).items():
-                records[merged_id] = records.setdefault(primary.id, primary)
+        for merged_id, primary in self._merged_away(object_type, asked, records).items():
+            records[merged_id] = records.setdefault(primary.id, primary)
+
+    def _merged_away(
+        self, object_type: str, asked: Sequence[int], found: Mapping[int, object]
+    ) -> dict[int, StoredObject]:
+        """Of the ids ``asked`` that name no record ``found``, those merged away, each
+        with the record it was merged into (no store call when every id was found)."""
+        if len(found) >= len(set(asked)):
+            return {}
+        unfound = [i for i in asked if i not in found]
+        return self._store.read_merged_objects(object_type, unfound)
 
     def get(
         self,
