@@ -4,7 +4,7 @@ statement each."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import psycopg
 from psycopg.rows import TupleRow
@@ -122,8 +122,8 @@ class PostgresAssociationWrites:
 class PostgresAssociationReads:
     """The association methods of :class:`spoke.store.postgres.PostgresStore`."""
 
-    def _connection(self) -> Connection:
-        raise NotImplementedError  # the store's own connection
+    _connection: Callable[[], Connection]
+    """The store's own connection."""
 
     def association_labels(self) -> list[AssociationLabel]:
         rows = self._connection().execute(
