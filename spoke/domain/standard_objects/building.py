@@ -78,8 +78,8 @@ def hubspot_scopes(name: str) -> ObjectScopes:
     )
 
 
-#: HubSpot's description of ``hs_object_id`` (as contacts.py's RECORD_ID_DESCRIPTION).
-_RECORD_ID = (
+#: HubSpot's description of ``hs_object_id``, which every type has.
+RECORD_ID_DESCRIPTION = (
     "The unique ID for this record. This value is automatically set by HubSpot and may not "
     "be modified."
 )
@@ -113,6 +113,6 @@ def system_properties(group: str, *, createdate: bool = False) -> tuple[Property
             "number",
             group,
             read_only=True,
-            description=_RECORD_ID,
+            description=RECORD_ID_DESCRIPTION,
         ),
     )

@@ -13,17 +13,14 @@ from spoke.domain.standard_objects.building import (
     DATETIME,
     ENUMERATION,
     NUMBER,
+    RECORD_ID_DESCRIPTION,
     STRING,
     groups,
     hubspot_property,
     hubspot_scopes,
     options,
 )
-from spoke.domain.standard_objects.contacts import (
-    LEAD_STATUSES,
-    LIFECYCLE_STAGES,
-    RECORD_ID_DESCRIPTION,
-)
+from spoke.domain.standard_objects.contacts import LEAD_STATUSES, LIFECYCLE_STAGES
 
 INFO, ANALYTICS, SOCIAL = "companyinformation", "analyticsinformation", "socialmediainformation"
 P, S, N, B, D, E = hubspot_property, STRING, NUMBER, BOOL, DATETIME, ENUMERATION

@@ -15,6 +15,7 @@ from spoke.domain.standard_objects.building import (
     DATETIME,
     ENUMERATION,
     NUMBER,
+    RECORD_ID_DESCRIPTION,
     STRING,
     groups,
     hubspot_property,
@@ -47,10 +48,6 @@ LEAD_STATUSES = options(
 )
 
 #: HubSpot's description of ``hs_object_id``, the same on every object type.
-RECORD_ID_DESCRIPTION = (
-    "The unique ID for this record. This value is automatically set by HubSpot and may not "
-    "be modified."
-)
 
 INFO, EMAIL, ANALYTICS = "contactinformation", "emailinformation", "analyticsinformation"
 CONVERSION, SALES = "conversioninformation", "sales_properties"

@@ -16,13 +16,13 @@ from spoke.domain.standard_objects.building import (
     DATETIME,
     ENUMERATION,
     NUMBER,
+    RECORD_ID_DESCRIPTION,
     STRING,
     groups,
     hubspot_property,
     hubspot_scopes,
     options,
 )
-from spoke.domain.standard_objects.contacts import RECORD_ID_DESCRIPTION
 
 
 def _stage(stage_id: str, label: str, order: int, probability: str, closed: bool = False) -> Stage:

@@ -23,8 +23,8 @@ from spoke.domain.standard_objects.building import (
     hubspot_property,
     hubspot_scopes,
     options,
+    system_properties,
 )
-from spoke.domain.standard_objects.contacts import RECORD_ID_DESCRIPTION
 
 ENGAGEMENT = "engagement"
 P, S, N, B, D, E = hubspot_property, STRING, NUMBER, BOOL, DATETIME, ENUMERATION
@@ -46,24 +46,7 @@ def _shared(timestamp_label: str, owner_label: str) -> tuple[PropertyDefinition,
         ),
         P("hs_body_preview", "Body preview", S, "text", ENGAGEMENT, read_only=True),
         P("hs_created_by_user_id", "Created by user ID", N, "number", ENGAGEMENT, read_only=True),
-        P("hs_createdate", "Object create date/time", D, "date", ENGAGEMENT, read_only=True),
-        P(
-            "hs_lastmodifieddate",
-            "Object last modified date/time",
-            D,
-            "date",
-            ENGAGEMENT,
-            read_only=True,
-        ),
-        P(
-            "hs_object_id",
-            "Record ID",
-            N,
-            "number",
-            ENGAGEMENT,
-            read_only=True,
-            description=RECORD_ID_DESCRIPTION,
-        ),
+        *system_properties(ENGAGEMENT),
     )
 
 
