@@ -558,6 +558,7 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     from starlette.requests import Request  # noqa: PLC0415
 
     from spoke.api.objects import ObjectEndpoints  # noqa: PLC0415
+    from spoke.domain.answers import AnswerCache  # noqa: PLC0415
     from spoke.domain.associations.reads import AssociationReader  # noqa: PLC0415
     from spoke.domain.catalogue import Catalogue  # noqa: PLC0415
     from spoke.domain.merge import ObjectMerger  # noqa: PLC0415
@@ -571,7 +572,7 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     object_types = ObjectTypes(STANDARD_OBJECT_TYPES)
     catalogue = Catalogue(store, object_types)
     endpoints = ObjectEndpoints(
-        ObjectReader(store, catalogue),
+        ObjectReader(store, catalogue, AnswerCache(store, 64_000_000)),
         ObjectWriter(store, catalogue),
         ObjectMerger(store, catalogue),
         AssociationReader(store, object_types),

@@ -12,7 +12,9 @@ import uvicorn
 
 from spoke import __version__
 from spoke.api.app import (
+    ANSWER_CACHE_VARIABLE,
     DATABASE_URL_VARIABLE,
+    DEFAULT_ANSWER_CACHE_MB,
     DEFAULT_STATEMENT_TIMEOUT,
     RATE_LIMIT_VARIABLE,
     STATEMENT_TIMEOUT_VARIABLE,
@@ -102,6 +104,15 @@ def main() -> None:
     help="Seconds a database statement of a request may run before it is cancelled and "
     f"the request answered with a 504 (also ${STATEMENT_TIMEOUT_VARIABLE}).",
 )
+@click.option(
+    "--answer-cache-mb",
+    type=click.IntRange(min=0),
+    default=DEFAULT_ANSWER_CACHE_MB,
+    show_default=True,
+    envvar=ANSWER_CACHE_VARIABLE,
+    help="Megabytes of batch read answers each worker keeps, exact across workers "
+    f"(also ${ANSWER_CACHE_VARIABLE}; 0: none).",
+)
 @database_option
 def serve(
     *,
@@ -111,6 +122,7 @@ def serve(
     demo_tickets: int | None,
     rate_limit: int | None,
     statement_timeout: float,
+    answer_cache_mb: int,
     database_url: str,
 ) -> None:
     """Start the HTTP server."""
@@ -129,6 +141,7 @@ def serve(
         store.close()
     os.environ[DATABASE_URL_VARIABLE] = database_url
     os.environ[STATEMENT_TIMEOUT_VARIABLE] = str(statement_timeout)
+    os.environ[ANSWER_CACHE_VARIABLE] = str(answer_cache_mb)
     if rate_limit is None:
         os.environ.pop(RATE_LIMIT_VARIABLE, None)
     else:

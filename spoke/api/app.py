@@ -30,6 +30,10 @@ RATE_LIMIT_VARIABLE = "SPOKE_RATE_LIMIT"
 STATEMENT_TIMEOUT_VARIABLE = "SPOKE_STATEMENT_TIMEOUT"
 #: Seconds a database statement of a request may run (docs/decisions.md, "Time limits").
 DEFAULT_STATEMENT_TIMEOUT = 10.0
+ANSWER_CACHE_VARIABLE = "SPOKE_ANSWER_CACHE_MB"
+#: Megabytes of batch read answers each worker may hold (docs/decisions.md, "Cached
+#: answers of the batch read").
+DEFAULT_ANSWER_CACHE_MB = 64
 
 
 def create_app(
@@ -37,6 +41,7 @@ def create_app(
     rate_limit: int | None = None,
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
     object_types: Sequence[ObjectType] = STANDARD_OBJECT_TYPES,
+    answer_cache_mb: int = DEFAULT_ANSWER_CACHE_MB,
 ) -> Starlette:
     """Spoke's HTTP API over ``store`` (already migrated), serving ``object_types``.
 
@@ -44,11 +49,12 @@ def create_app(
     this app object (so per worker process); ``None``, the default, means no limit.
     ``statement_timeout``: seconds after which a statement of ``store`` is cancelled and
     its request answered with HubSpot's 504 (set on ``store`` here).
+    ``answer_cache_mb``: megabytes of batch read answers the app holds (0: none).
     """
     store.limit_statement_time(round(statement_timeout * 1000))
     limiter = RateLimiter(rate_limit) if rate_limit is not None else None
     auth = Authenticator(store)
-    table = route_table(store, ObjectTypes(object_types))
+    table = route_table(store, ObjectTypes(object_types), answer_cache_mb * 1_000_000)
     document = openapi_document(table)
     page = docs_page(document)
 
@@ -87,13 +93,27 @@ def create_app(
 def app_from_environment() -> Starlette:
     """The app over the database named by ``SPOKE_DATABASE_URL``, limited to
     ``SPOKE_RATE_LIMIT`` requests per app per ten seconds if set, its statements to
-    ``SPOKE_STATEMENT_TIMEOUT`` seconds (for server workers)."""
+    ``SPOKE_STATEMENT_TIMEOUT`` seconds, holding ``SPOKE_ANSWER_CACHE_MB`` megabytes of
+    answers (for server workers)."""
     store = open_store(os.environ.get(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL))
     return create_app(
         store,
         rate_limit=rate_limit_from_environment(),
         statement_timeout=statement_timeout_from_environment(),
+        answer_cache_mb=answer_cache_from_environment(),
     )
+
+
+def answer_cache_from_environment() -> int:
+    """``SPOKE_ANSWER_CACHE_MB`` in megabytes; unset or empty means the default."""
+    raw = os.environ.get(ANSWER_CACHE_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_ANSWER_CACHE_MB
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(
+            f"{ANSWER_CACHE_VARIABLE} must be a whole number of megabytes, not {raw!r}"
+        )
+    return int(raw)
 
 
 def statement_timeout_from_environment() -> float:

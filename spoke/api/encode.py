@@ -12,13 +12,15 @@ from spoke.domain.instants import format_instant
 from spoke.domain.object_types import ObjectType
 from spoke.domain.pipelines import Pipeline, PipelineAudit, Stage
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.domain.reads import ValuesBatch
+from spoke.domain.reads import AnswersBatch, Version
 from spoke.domain.records import ObjectRecord, not_found_message
 from spoke.errors import batch_error_entry
-from spoke.store.base import HistoryEntry
+from spoke.store.base import HistoryEntry, SelectedObject
 from spoke.store.selection import SelectedValues
 
 Json = dict[str, Any]
+
+_encode = msgspec.json.Encoder().encode
 
 #: HubSpot's ``writePermissions`` of a stage that no app has locked: its records are
 #: edited under the usual CRM permissions. Spoke has no locked stages.
@@ -84,7 +86,7 @@ def batch(
 
 
 class _Version(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
-    """:func:`_version` of a value read with :meth:`ObjectReader.batch_read_values` (the
+    """:func:`_version` of a value read with :meth:`ObjectReader.batch_read_answers` (the
     same keys, in the same order: ``sourceId`` only when there is one)."""
 
     value: str
@@ -94,7 +96,7 @@ class _Version(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
 
 
 class _Record(msgspec.Struct, gc=False, omit_defaults=True, rename="camel"):
-    """:func:`record` of a record read with :meth:`ObjectReader.batch_read_values`
+    """:func:`record` of a record read with :meth:`ObjectReader.batch_read_answers`
     without history (the same keys, in the same order: ``archivedAt`` only when the
     record is archived)."""
 
@@ -127,50 +129,61 @@ class _Instants(dict[int, str]):
         return text
 
 
-def values_batch(
-    object_type: ObjectType, read: ValuesBatch, started_at: int, completed_at: int
-) -> tuple[bytes, int]:
-    """:func:`batch` of a batch read by id, already as JSON bytes (the same bytes:
-    ``msgspec`` writes strings, numbers, ``null`` and booleans as ``orjson`` does)."""
-    created, modified = read.created_field, read.modified_field
-    history = read.history
-    results: list[_Record] | list[_RecordWithHistory]
+def answer(
+    record: SelectedObject,
+    history: dict[str, list[Version]] | None,
+    created_field: str,
+    modified_field: str,
+) -> bytes:
+    """:func:`record` of a record read by :meth:`ObjectReader.batch_read_answers` (an
+    :class:`~spoke.domain.reads.AnswerEncoder`), as JSON bytes: the same bytes, since
+    ``msgspec`` writes strings, numbers, ``null`` and booleans as ``orjson`` does."""
+    object_id, values, archived_at = record
+    archived_text = None if archived_at is None else format_instant(archived_at)
+    created, modified = getattr(values, created_field), getattr(values, modified_field)
     if history is None:
-        results = [
+        return _encode(
             _Record(
-                str(object_id),
-                values,
-                getattr(values, created),
-                getattr(values, modified),
-                archived_at is not None,
-                None if archived_at is None else format_instant(archived_at),
+                str(object_id), values, created, modified, archived_text is not None, archived_text
             )
-            for object_id, values, archived_at in read.records
+        )
+    instants = _Instants()
+    versions = {
+        name: [
+            _Version(value, instants[at], source_type, source_id)
+            for value, at, source_type, source_id in entries
         ]
-    else:
-        instants = _Instants()
-        results = [
-            _RecordWithHistory(
-                str(object_id),
-                values,
-                {
-                    name: [
-                        _Version(value, instants[at], source_type, source_id)
-                        for value, at, source_type, source_id in entries
-                    ]
-                    for name, entries in history.get(object_id, {}).items()
-                },
-                getattr(values, created),
-                getattr(values, modified),
-                archived_at is not None,
-                None if archived_at is None else format_instant(archived_at),
-            )
-            for object_id, values, archived_at in read.records
-        ]
+        for name, entries in history.items()
+    }
+    return _encode(
+        _RecordWithHistory(
+            str(object_id),
+            values,
+            versions,
+            created,
+            modified,
+            archived_text is not None,
+            archived_text,
+        )
+    )
+
+
+#: How every batch body starts, up to its results (:func:`_batch_body`).
+_RESULTS_OPENING = b'{"status":"COMPLETE","results":['
+
+
+def answers_batch(
+    object_type: ObjectType, read: AnswersBatch, started_at: int, completed_at: int
+) -> tuple[bytes, int]:
+    """:func:`batch` of a batch read of answers, as JSON bytes: the body of no results,
+    encoded, with the answers put in between its brackets."""
     missing = read.missing
     not_found = (not_found_message(object_type), {"ids": missing}) if missing else None
-    body, status = _batch_body(results, not_found, started_at, completed_at)
-    return msgspec.json.encode(body), status
+    body, status = _batch_body([], not_found, started_at, completed_at)
+    empty = _encode(body)
+    assert empty.startswith(_RESULTS_OPENING)
+    rest = empty[len(_RESULTS_OPENING) :]
+    return b"".join((_RESULTS_OPENING, b",".join(read.answers), rest)), status
 
 
 def _batch_body(

@@ -49,16 +49,17 @@ class ObjectEndpoints:
         inputs = [str(i.id) for i in body.inputs or ()]
         properties = body.properties or ()
         with_history = body.propertiesWithHistory or ()
-        read = self._reader.batch_read_values(
+        read = self._reader.batch_read_answers(
             object_type,
             inputs,
             properties,
             with_history,
             id_property=body.idProperty,
             archived=archived,
+            encode=encode.answer,
         )
         if read is not None:
-            encoded, status = encode.values_batch(object_type, read, started, now_ms())
+            encoded, status = encode.answers_batch(object_type, read, started, now_ms())
             return raw_json_response(encoded, status, new_correlation_id())
         result = self._reader.batch_read(
             object_type,

@@ -35,6 +35,7 @@ from spoke.api.pipelines import PipelineEndpoints
 from spoke.api.properties import PropertyEndpoints
 from spoke.api.property_routes import property_operations
 from spoke.api.search import SearchEndpoints
+from spoke.domain.answers import AnswerCache
 from spoke.domain.associations.reads import AssociationReader
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.merge import ObjectMerger
@@ -57,11 +58,14 @@ SCHEMA_PREFIXES = ("/crm/v3/schemas", "/crm-object-schemas/v3/schemas")
 OWNER_PREFIXES = ("/crm/v3/owners", "/crm/owners/2026-03")
 
 
-def route_table(store: Store, object_types: ObjectTypes) -> list[Operation]:
+def route_table(
+    store: Store, object_types: ObjectTypes, answer_cache_bytes: int = 0
+) -> list[Operation]:
     """Every operation, its handlers working on ``store`` for ``object_types`` (nothing
-    is read until a handler runs)."""
+    is read until a handler runs), holding up to ``answer_cache_bytes`` of batch read
+    answers."""
     catalogue = Catalogue(store, object_types)
-    reader = ObjectReader(store, catalogue)
+    reader = ObjectReader(store, catalogue, AnswerCache(store, answer_cache_bytes))
     v4_associations = AssociationEndpoints(store, object_types, NUMBER_IDS)
     dated_associations = AssociationEndpoints(store, object_types, STRING_IDS)
     objects = ObjectEndpoints(

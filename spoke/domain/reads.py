@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Protocol
 
+from spoke.domain.answers import Answer, AnswerCache
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.object_types import ObjectType
 from spoke.domain.records import (
@@ -58,22 +60,33 @@ Version = tuple[str, int, str, str | None]
 Versions = dict[int, dict[str, list[Version]]]
 
 
-@dataclass(frozen=True, slots=True)
-class ValuesBatch:
-    """A batch read by id (:meth:`ObjectReader.batch_read_values`)."""
+class AnswerEncoder(Protocol):
+    """Encodes one record a batch read by id returns (the HTTP layer's JSON)."""
 
-    records: list[SelectedObject]
-    """Each record read once, in input order: its id, the values of the names it returns
-    (``properties``, in HubSpot's order) and ``archived_at``."""
+    def __call__(
+        self,
+        record: SelectedObject,
+        history: dict[str, list[Version]] | None,
+        created_field: str,
+        modified_field: str,
+    ) -> bytes:
+        """``record``: its id, the values of the names it returns (``properties``, in
+        HubSpot's order) and ``archived_at``; ``history``: each name asked for with
+        history that the record ever had a value of, with its values, newest first
+        (``None`` when no history was asked for); ``created_field`` and
+        ``modified_field``: the attributes of the values that hold its ``createdAt`` and
+        ``updatedAt`` (its type's created and modified properties, always returned)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AnswersBatch:
+    """A batch read by id (:meth:`ObjectReader.batch_read_answers`)."""
+
+    answers: list[bytes]
+    """Each record's answer, each record once, in input order."""
     missing: list[str]
     """As :attr:`BatchReadResult.missing`."""
-    created_field: str
-    modified_field: str
-    """The attributes of each record's values that hold its ``createdAt`` and
-    ``updatedAt`` (its type's created and modified properties, always returned)."""
-    history: Versions | None
-    """With ``propertiesWithHistory``: the history of each record returned (a record
-    without any is absent); else ``None``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +112,10 @@ class ObjectPage:
 
 
 class ObjectReader:
-    def __init__(self, store: Store, catalogue: Catalogue) -> None:
+    def __init__(self, store: Store, catalogue: Catalogue, answers: AnswerCache) -> None:
         self._store = store
         self._catalogue = catalogue
+        self._answers = answers
         self._selections: dict[tuple[Properties, tuple[str, ...], tuple[str, ...]], _Selection]
         self._selections = {}
 
@@ -147,7 +161,7 @@ class ObjectReader:
                 history = self._store.read_history(type_id, read_ids, options.history_names)
         return _batch_result(wanted, ids, records, options, history, archived=archived)
 
-    def batch_read_values(
+    def batch_read_answers(
         self,
         object_type: ObjectType,
         inputs: Sequence[str],
@@ -156,15 +170,18 @@ class ObjectReader:
         *,
         id_property: str | None,
         archived: bool,
-    ) -> ValuesBatch | None:
-        """:meth:`batch_read` in its most common form, by id, with only the values it
-        returns decoded, of each record and of each write (docs/decisions.md, "The batch
-        read decodes only the names it returns"): one store call, and without history a
-        second only when some id names no record (to find those merged away). ``None``
-        when the read is of another form, when with history some id was merged away (its
-        primary's history must come from the same snapshot), or when the definitions
-        moved so that the names returned are not those this worker last knew: then
-        :meth:`batch_read` is the read to make."""
+        encode: AnswerEncoder,
+    ) -> AnswersBatch | None:
+        """:meth:`batch_read` in its most common form, by id, each record's answer
+        ``encode``d once and then served from this worker's :class:`AnswerCache` until
+        the record changes (docs/decisions.md, "Cached answers of the batch read"). The
+        records not held are read with only the values returned decoded, of each record
+        and of each write ("The batch read decodes only the names it returns"): one store
+        call, and without history a second only when some id names no record (to find
+        those merged away). ``None`` when the read is of another form, when with history
+        some id was merged away (its primary's history must come from the same
+        snapshot), or when the definitions moved while it read: then :meth:`batch_read`
+        is the read to make."""
         if id_property is not None:
             return None
         if len(inputs) > MAX_BATCH_INPUTS:
@@ -174,42 +191,93 @@ class ObjectReader:
         wanted = first_appearances(inputs)
         ids = parse_object_ids(wanted)
         asked = [i for i in ids.values() if i]
-        cached = self._catalogue.cached(object_type)
-        selection = self._selection(cached, properties, properties_with_history)
-        type_id = object_type.type_id
-        read = self._store.read_values_in_force(type_id, asked, selection.values, selection.history)
-        catalogue = self._catalogue.at(read.definitions_version, object_type)
-        if (
-            catalogue is not cached
-            and self._selection(catalogue, properties, properties_with_history) != selection
-        ):
-            return None
-        found = {record[0]: record for record in read.objects}
-        merged = self._merged_away(type_id, asked, found)
-        if merged and selection.history is not None:
-            return None
-        history = None if selection.history is None else _versions(read.writes, selection)
-        created, modified = selection.created_field, selection.modified_field
-        if len(found) == len(asked) == len(wanted):  # each input names a record read, once
+        cache = self._answers
+        catalogue = self._catalogue.cached(object_type)
+        selection = self._selection(catalogue, properties, properties_with_history)
+        held = cache.of(selection)
+        if any(i in held for i in asked):  # serve none unchecked
+            catalogue = self._catalogue.at(cache.refresh(), object_type)
+            selection = self._selection(catalogue, properties, properties_with_history)
+            held = cache.of(selection)
+        found = {i: held[i] for i in asked if i in held}
+        merged: dict[int, Answer] = {}
+        if len(found) < len(asked):
+            read = self._read_answers(
+                object_type, catalogue, selection, asked, found, encode=encode
+            )
+            if read is None:
+                return None
+            merged = read
+        if len(found) == len(asked) == len(wanted):  # each input names a record, once
             every = [found[i] for i in asked]
-            live = [record[2] for record in every].count(None)
+            live = [answer[2] for answer in every].count(False)
             if live == (0 if archived else len(every)):  # and each of the kind asked for
-                return ValuesBatch(every, [], created, modified, history)
-        values = selection.values
-        for merged_id, primary in merged.items():
-            as_read = (primary.id, values.of(primary.values), primary.archived_at)
-            found[merged_id] = found.setdefault(primary.id, as_read)
-        records: list[SelectedObject] = []
+                return AnswersBatch([answer[1] for answer in every], [])
+        answers: list[bytes] = []
         missing: list[str] = []
         returned: set[int] = set()
         for text in wanted:
-            record = found.get(ids[text] or 0)
-            if record is None or (record[2] is not None) != archived:
+            object_id = ids[text] or 0
+            answer = found.get(object_id) or merged.get(object_id)
+            if answer is None or answer[2] != archived:
                 missing.append(text)
-            elif record[0] not in returned:
-                returned.add(record[0])
-                records.append(record)
-        return ValuesBatch(records, missing, created, modified, history)
+            elif answer[0] not in returned:
+                returned.add(answer[0])
+                answers.append(answer[1])
+        return AnswersBatch(answers, missing)
+
+    def _read_answers(
+        self,
+        object_type: ObjectType,
+        catalogue: Properties,
+        selection: _Selection,
+        asked: Sequence[int],
+        found: dict[int, Answer],
+        *,
+        encode: AnswerEncoder,
+    ) -> dict[int, Answer] | None:
+        """Add to ``found`` the answers of the ids ``asked`` it lacks, read from the store
+        (and keep them), and return those of the ids among them merged away (each the
+        answer of the record it was merged into); ``None`` when
+        :meth:`batch_read_answers` must give up."""
+        unread = [i for i in asked if i not in found]
+        type_id = object_type.type_id
+        read = self._store.read_values_in_force(
+            type_id, unread, selection.values, selection.history
+        )
+        if read.definitions_version != catalogue.version:
+            return None  # the names to return may have moved since
+        history = None if selection.history is None else _versions(read.writes, selection)
+        created, modified = selection.created_field, selection.modified_field
+        answers = [
+            (
+                record[0],
+                encode(
+                    record,
+                    None if history is None else history.get(record[0], {}),
+                    created,
+                    modified,
+                ),
+                record[2] is not None,
+            )
+            for record in read.objects
+        ]
+        self._answers.keep(selection, answers)
+        read_now = {answer[0]: answer for answer in answers}
+        found.update(read_now)
+        merged = self._merged_away(type_id, unread, read_now)
+        if merged and history is not None:
+            return None
+        values = selection.values
+        merged_answers: dict[int, Answer] = {}
+        for merged_id, primary in merged.items():
+            answer = found.get(primary.id)
+            if answer is None:
+                as_read = (primary.id, values.of(primary.values), primary.archived_at)
+                encoded = encode(as_read, None, created, modified)
+                answer = (primary.id, encoded, primary.archived_at is not None)
+            merged_answers[merged_id] = answer
+        return merged_answers
 
     def _selection(
         self, catalogue: Properties, properties: Sequence[str], with_history: Sequence[str]

@@ -108,6 +108,25 @@ class ValuesRead:
     asked for; else empty."""
 
 
+#: More changed records than this are reported as "any record may have changed"
+#: (:attr:`ObjectChanges.object_ids` ``None``): forgetting everything is then cheaper.
+MAX_OBJECT_CHANGES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectChanges:
+    """What :meth:`Store.object_changes` read."""
+
+    definitions_version: int
+    since: int
+    """What to pass as ``since`` to the next call."""
+    object_ids: list[int] | None
+    """Records changed since the call that returned the ``since`` given (perhaps some
+    more, and some more than once); ``None`` when they cannot be told apart (no
+    ``since``, too many changes, or the log no longer reaches back that far): any record
+    may have changed."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredAssociation:
     """One association type from one record to another (one direction)."""
@@ -388,6 +407,14 @@ class Store(ABC):
         one round trip and one state no earlier than the call began. With ``history``,
         also every write of those records, each with only the values ``history`` names,
         from the same state."""
+
+    @abstractmethod
+    def object_changes(self, since: int | None) -> ObjectChanges:
+        """The definitions version, and which records were changed after their creation
+        (updated, archived, restored, merged, deleted, their history rewritten) by
+        transactions committed since the call that returned ``since``; read no earlier
+        than the call began. For caches of what records read as, kept exact across
+        workers (docs/decisions.md, "Cached answers of the batch read")."""
 
     @abstractmethod
     def list_objects(

@@ -25,8 +25,10 @@ from spoke.domain.properties import PropertyDefinition, PropertyGroup
 from spoke.store import sqlite_bulk, sqlite_owners
 from spoke.store.associations_sqlite import SQLiteAssociationReads, SQLiteAssociationWrites
 from spoke.store.base import (
+    MAX_OBJECT_CHANGES,
     DefinitionChanged,
     HistoryEntry,
+    ObjectChanges,
     ObjectsRead,
     ObjectWrite,
     PropertyExists,
@@ -86,6 +88,14 @@ from spoke.store.sqlite_checkpoints import Checkpointer
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
+
+#: The definitions version and the change log's state (migration 0011).
+_CHANGES_STATE = (
+    "SELECT (SELECT version FROM definitions_version), "
+    "(SELECT through FROM object_changes_pruned), "
+    "(SELECT coalesce(max(seq), 0) FROM object_changes)"
+)
+_CHANGES_SINCE = "SELECT seq, object_id FROM object_changes WHERE seq > ? ORDER BY seq LIMIT ?"
 
 #: How long a statement waits for another connection's write lock.
 _BUSY_TIMEOUT_MS = 10_000
@@ -519,6 +529,21 @@ class SQLiteStore(SQLiteAssociationReads, Store):
                     ).fetchall()
                     writes += [(r[0], r[1], r[2], r[3], decode_write(r[4])) for r in rows]
         return ValuesRead(version, objects, writes)
+
+    def object_changes(self, since: int | None) -> ObjectChanges:
+        # One writer at a time: the log's seq follows commit order.
+        db = self._db
+        version, pruned, last = db.execute(_CHANGES_STATE).fetchone()
+        if since is None or since < pruned:
+            return ObjectChanges(version, last, None)
+        if last == since:
+            return ObjectChanges(version, since, [])
+        with self.snapshot():  # the rows and the pruning state of one moment
+            (pruned,) = db.execute("SELECT through FROM object_changes_pruned").fetchone()
+            rows = db.execute(_CHANGES_SINCE, (since, MAX_OBJECT_CHANGES + 1)).fetchall()
+        if since < pruned or len(rows) > MAX_OBJECT_CHANGES:
+            return ObjectChanges(version, last, None)
+        return ObjectChanges(version, rows[-1][0] if rows else since, [r[1] for r in rows])
 
     def list_objects(
         self, object_type: str, after_id: int, limit: int, archived: bool
