@@ -557,6 +557,7 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     """
     from starlette.requests import Request  # noqa: PLC0415
 
+    from spoke.api.app import answer_cache_from_environment  # noqa: PLC0415
     from spoke.api.objects import ObjectEndpoints  # noqa: PLC0415
     from spoke.domain.answers import AnswerCache  # noqa: PLC0415
     from spoke.domain.associations.reads import AssociationReader  # noqa: PLC0415
@@ -572,7 +573,7 @@ def inprocess_handler(url: str) -> tuple[Callable[[bytes], bytes], Callable[[], 
     object_types = ObjectTypes(STANDARD_OBJECT_TYPES)
     catalogue = Catalogue(store, object_types)
     endpoints = ObjectEndpoints(
-        ObjectReader(store, catalogue, AnswerCache(store, 64_000_000)),
+        ObjectReader(store, catalogue, AnswerCache(store, answer_cache_from_environment() * 10**6)),
         ObjectWriter(store, catalogue),
         ObjectMerger(store, catalogue),
         AssociationReader(store, object_types),
