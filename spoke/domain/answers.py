@@ -30,20 +30,22 @@ _OVERHEAD = 160
 
 
 class AnswerCache:
-    """The answers this worker holds, by selection and record id."""
+    """The answers this worker holds, by selection, kind (archived or live) and record id."""
 
     def __init__(self, store: Store, max_bytes: int) -> None:
         self._store = store
         self._max_bytes = max_bytes
-        self._by_selection: dict[Hashable, dict[int, Answer]] = {}
+        self._held: dict[tuple[Hashable, bool], dict[str, bytes]] = {}
         self._bytes = 0
         self._since: int | None = None
         self._definitions_version: int | None = None
 
-    def of(self, selection: Hashable) -> dict[int, Answer]:
-        """The answers held for ``selection``, by record id: look up, but put through
-        :meth:`keep`, and serve only after :meth:`refresh`."""
-        return self._by_selection.get(selection) or {}
+    def held(self, selection: Hashable, archived: bool) -> dict[str, bytes]:
+        """The answers held of ``selection``'s records that are ``archived`` (or live),
+        by record id in decimal (as a request names it, so that a read of records held
+        parses no id): look up, but put through :meth:`keep`, and serve only after
+        :meth:`refresh`."""
+        return self._held.get((selection, archived)) or {}
 
     def refresh(self) -> int:
         """Forget the answers of the records changed since the last refresh, and return
@@ -57,11 +59,12 @@ class AnswerCache:
             self._definitions_version = version
             self._forget_all()
         elif changes.object_ids:
-            for answers in self._by_selection.values():
-                for object_id in changes.object_ids:
-                    answer = answers.pop(object_id, None)
+            changed = [str(object_id) for object_id in changes.object_ids]
+            for answers in self._held.values():
+                for key in changed:
+                    answer = answers.pop(key, None)
                     if answer is not None:
-                        self._bytes -= len(answer[1]) + _OVERHEAD
+                        self._bytes -= len(answer) + _OVERHEAD
         return version
 
     def keep(self, selection: Hashable, answers: list[Answer]) -> None:
@@ -72,14 +75,20 @@ class AnswerCache:
             self._forget_all()
             if size > self._max_bytes:
                 return
-        held = self._by_selection.setdefault(selection, {})
-        for answer in answers:
-            replaced = held.get(answer[0])
-            if replaced is not None:
-                self._bytes -= len(replaced[1]) + _OVERHEAD
-            held[answer[0]] = answer
         self._bytes += size
+        for object_id, encoded, archived in answers:
+            key = str(object_id)
+            held = self._held.setdefault((selection, archived), {})
+            replaced = held.get(key)
+            if replaced is not None:
+                self._bytes -= len(replaced) + _OVERHEAD
+            held[key] = encoded
+            elsewhere = self._held.get((selection, not archived))
+            if elsewhere is not None:  # it was of the other kind when last read
+                replaced = elsewhere.pop(key, None)
+                if replaced is not None:
+                    self._bytes -= len(replaced) + _OVERHEAD
 
     def _forget_all(self) -> None:
-        self._by_selection.clear()
+        self._held.clear()
         self._bytes = 0

@@ -188,42 +188,43 @@ class ObjectReader:
             raise BatchTooLarge.for_inputs(MAX_BATCH_INPUTS)
         if properties_with_history and len(inputs) > MAX_HISTORY_BATCH_INPUTS:
             raise BatchTooLarge.for_history(MAX_HISTORY_BATCH_INPUTS)
-        wanted = first_appearances(inputs)
-        ids = parse_object_ids(wanted)
-        asked = [i for i in ids.values() if i]
+        wanted = dict.fromkeys(inputs)  # each input once, in first-appearance order
         cache = self._answers
         catalogue = self._catalogue.cached(object_type)
         selection = self._selection(catalogue, properties, properties_with_history)
-        held = cache.of(selection)
-        if any(i in held for i in asked):  # serve none unchecked
+        held = cache.held(selection, archived)
+        if not held.keys().isdisjoint(wanted):  # serve none unchecked
             catalogue = self._catalogue.at(cache.refresh(), object_type)
             selection = self._selection(catalogue, properties, properties_with_history)
-            held = cache.of(selection)
-        found = {i: held[i] for i in asked if i in held}
-        merged: dict[int, Answer] = {}
-        if len(found) < len(asked):
-            read = self._read_answers(
-                object_type, catalogue, selection, asked, found, encode=encode
+            held = cache.held(selection, archived)
+            if held.keys() >= wanted.keys():  # every input names a record held
+                return AnswersBatch([held[text] for text in wanted], [])
+        ids = parse_object_ids([text for text in wanted if text not in held])
+        read: dict[int, Answer] = {}
+        unread = list(dict.fromkeys(i for i in ids.values() if i))
+        if unread:
+            answers_read = self._read_answers(
+                object_type, catalogue, selection, unread, encode=encode
             )
-            if read is None:
+            if answers_read is None:
                 return None
-            merged = read
-        if len(found) == len(asked) == len(wanted):  # each input names a record, once
-            every = [found[i] for i in asked]
-            live = [answer[2] for answer in every].count(False)
-            if live == (0 if archived else len(every)):  # and each of the kind asked for
-                return AnswersBatch([answer[1] for answer in every], [])
+            read = answers_read
         answers: list[bytes] = []
         missing: list[str] = []
         returned: set[int] = set()
         for text in wanted:
-            object_id = ids[text] or 0
-            answer = found.get(object_id) or merged.get(object_id)
-            if answer is None or answer[2] != archived:
-                missing.append(text)
-            elif answer[0] not in returned:
-                returned.add(answer[0])
-                answers.append(answer[1])
+            encoded = held.get(text)
+            if encoded is not None:
+                object_id = int(text)
+            else:
+                answer = read.get(ids[text] or 0)
+                if answer is None or answer[2] != archived:
+                    missing.append(text)
+                    continue
+                object_id, encoded, _ = answer
+            if object_id not in returned:
+                returned.add(object_id)
+                answers.append(encoded)
         return AnswersBatch(answers, missing)
 
     def _read_answers(
@@ -231,26 +232,21 @@ class ObjectReader:
         object_type: ObjectType,
         catalogue: Properties,
         selection: _Selection,
-        asked: Sequence[int],
-        found: dict[int, Answer],
+        ids: Sequence[int],
         *,
         encode: AnswerEncoder,
     ) -> dict[int, Answer] | None:
-        """Add to ``found`` the answers of the ids ``asked`` it lacks, read from the store
-        (and keep them), and return those of the ids among them merged away (each the
-        answer of the record it was merged into); ``None`` when
-        :meth:`batch_read_answers` must give up."""
-        unread = [i for i in asked if i not in found]
+        """The answers of the records ``ids`` name, read from the store (and kept): by
+        id, and by each id merged away (the answer of the record it was merged into);
+        ``None`` when :meth:`batch_read_answers` must give up."""
         type_id = object_type.type_id
-        read = self._store.read_values_in_force(
-            type_id, unread, selection.values, selection.history
-        )
+        read = self._store.read_values_in_force(type_id, ids, selection.values, selection.history)
         if read.definitions_version != catalogue.version:
             return None  # the names to return may have moved since
         history = None if selection.history is None else _versions(read.writes, selection)
         created, modified = selection.created_field, selection.modified_field
-        answers = [
-            (
+        answers = {
+            record[0]: (
                 record[0],
                 encode(
                     record,
@@ -261,23 +257,20 @@ class ObjectReader:
                 record[2] is not None,
             )
             for record in read.objects
-        ]
-        self._answers.keep(selection, answers)
-        read_now = {answer[0]: answer for answer in answers}
-        found.update(read_now)
-        merged = self._merged_away(type_id, unread, read_now)
+        }
+        self._answers.keep(selection, list(answers.values()))
+        merged = self._merged_away(type_id, ids, answers)
         if merged and history is not None:
             return None
         values = selection.values
-        merged_answers: dict[int, Answer] = {}
         for merged_id, primary in merged.items():
-            answer = found.get(primary.id)
+            answer = answers.get(primary.id)
             if answer is None:
                 as_read = (primary.id, values.of(primary.values), primary.archived_at)
                 encoded = encode(as_read, None, created, modified)
                 answer = (primary.id, encoded, primary.archived_at is not None)
-            merged_answers[merged_id] = answer
-        return merged_answers
+            answers[merged_id] = answer
+        return answers
 
     def _selection(
         self, catalogue: Properties, properties: Sequence[str], with_history: Sequence[str]
