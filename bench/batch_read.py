@@ -644,12 +644,15 @@ def print_report(
     workers: int,
     pinned: bool,
 ) -> None:
+    from spoke.api.app import ANSWER_CACHE_VARIABLE, answer_cache_from_environment  # noqa: PLC0415
+
     print()
     print("machine: " + " | ".join(f"{k} {v}" for k, v in info.items()))
     load = (
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency, "
         f"{args.warmup} s warm-up, {args.rounds} round(s), {args.bodies} bodies cycled; "
-        f"server workers {workers}, "
+        f"server workers {workers}, answer cache {answer_cache_from_environment()} MB "
+        f"(${ANSWER_CACHE_VARIABLE}), "
         + ("server on CPU 1, wrk on CPU 0" if pinned else "not pinned")
         + ("; backends alternate run by run" if len(targets) > 1 else "")
     )

@@ -41,7 +41,6 @@ from spoke.store.associations_postgres import (
     PostgresAssociationWrites,
 )
 from spoke.store.base import (
-    MAX_OBJECT_CHANGES,
     DatabaseUnavailable,
     DefinitionChanged,
     HistoryEntry,
@@ -58,7 +57,7 @@ from spoke.store.base import (
     ValuesRead,
 )
 from spoke.store.default_definitions import install_default_definitions
-from spoke.store.libpq import ObjectsInForceRead
+from spoke.store.libpq import ObjectChangesRead, ObjectsInForceRead
 from spoke.store.migrations import apply_migrations
 from spoke.store.owner_rows import SELECT_OWNERS, owners_from_rows
 from spoke.store.pipeline_rows import (
@@ -113,18 +112,6 @@ _KEEP_COUNT_LOCK_TIMEOUT_MS = 200
 #: Key of the advisory lock that claims and releases of unique values take.
 _UNIQUE_VALUES_LOCK = 0x5370_6F6B_6555
 
-#: The definitions version and the change log (migration 0011), in one snapshot; its
-#: xmin is where the next call starts.
-_CHANGES_START = (
-    "SELECT (SELECT version FROM definitions_version), "
-    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-)
-_CHANGES_SINCE = (
-    "SELECT (SELECT version FROM definitions_version), "
-    "(SELECT through FROM object_changes_pruned)::text::bigint, "
-    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-    "ARRAY(SELECT object_id FROM object_changes WHERE xid >= %s::text::xid8 LIMIT %s)"
-)
 #: Ids go as one binary ``bigint[]`` (``%b``): dumping 100 ids as text took 20-45 µs more.
 _SELECT_OBJECTS = f"SELECT {OBJECT_COLUMNS} FROM objects WHERE id = ANY(%b) AND object_type = %s"
 _LOCK_OBJECTS = _SELECT_OBJECTS + " ORDER BY id FOR UPDATE"
@@ -494,6 +481,7 @@ class PostgresStore(PostgresAssociationReads, Store):
         self.url = url
         self._db = connect(url)
         self._objects_in_force = ObjectsInForceRead()
+        self._object_changes = ObjectChangesRead()
         self._statement_timeout_ms = 0  # PostgreSQL's "no limit"
 
     def _connection(self) -> Connection:
@@ -562,19 +550,7 @@ class PostgresStore(PostgresAssociationReads, Store):
         )
 
     def object_changes(self, since: int | None) -> ObjectChanges:
-        # Writers commit in any order of seq: ``since`` is the xmin of the last call's
-        # snapshot, and every transaction from it on may have committed since.
-        db = self._connection()
-        if since is None:
-            row = db.execute(_CHANGES_START).fetchone()
-            assert row is not None
-            return ObjectChanges(row[0], row[1], None)
-        row = db.execute(_CHANGES_SINCE, (since, MAX_OBJECT_CHANGES + 1)).fetchone()
-        assert row is not None
-        version, pruned, xmin, object_ids = row
-        if since <= pruned or len(object_ids) > MAX_OBJECT_CHANGES:
-            return ObjectChanges(version, xmin, None)
-        return ObjectChanges(version, xmin, object_ids)
+        return self._object_changes.read(self._connection(), since)
 
     def list_objects(
         self, object_type: str, after_id: int, limit: int, archived: bool

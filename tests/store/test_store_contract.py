@@ -27,7 +27,8 @@ with the total; sorts by stored values put missing values last; patterns match s
 values; conditions on the id read the ids; a fresh index is complete. Kept counts: an
 equality search counting many rows asks for its count to be kept, which every committed
 index write then moves and a write of unsure effect or unindexing the property drops;
-they stay exact under concurrent writers moving rows both ways.
+they stay exact under concurrent writers moving rows both ways. The change log names the
+records changed after their creation, through any connection.
 """
 
 from __future__ import annotations
@@ -201,6 +202,34 @@ def test_inserted_tickets_read_back_exactly(store: Store) -> None:
     found = by_id(store.read_objects(TICKETS, [103, 101, 102]))
     assert found == {101: live, 102: archived, 103: empty}
     assert store.count_objects(TICKETS) == 3
+
+
+def test_object_changes_name_records_changed_after_their_creation_on_any_connection(
+    store_factory: StoreFactory,
+) -> None:
+    """The change log (``Store.object_changes``): a first call names no records (any
+    may have changed), creations are not changes, and an update, a history row added, an
+    archive and a merge's deletion done through another connection are each in the next
+    call; the definitions version comes along."""
+    reader, writer = store_factory(), store_factory()
+    first = reader.object_changes(None)
+    assert first.object_ids is None
+    assert first.definitions_version == reader.definitions_version()
+    kept, updated, archived, merged = create_tickets(writer, 4)
+    created = reader.object_changes(first.since)
+    assert created.object_ids == []
+    with writer.transaction() as tx:
+        tx.update_objects(TICKETS, [replace(updated, version=2, values={"n": "x"})], 2_000)
+        tx.record_writes([ObjectWrite(updated.id, 2, 2_000, "API", None, {"n": "x"})])
+    changed = reader.object_changes(created.since)
+    assert set(changed.object_ids or ()) == {updated.id}
+    with writer.transaction() as tx:
+        tx.update_objects(TICKETS, [replace(archived, version=2, archived_at=3_000)], 3_000)
+        tx.clear_history([merged.id])
+        tx.retire_merged_object(merged.id, kept.id)
+    later = reader.object_changes(changed.since)
+    assert set(later.object_ids or ()) == {archived.id, merged.id}
+    assert reader.object_changes(later.since).object_ids == []
 
 
 #: Values that text columns, JSON and collations might trip over; a store keeps them exactly.
