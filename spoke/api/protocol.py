@@ -53,6 +53,9 @@ def server_options(protocol: type[SpokeHttpProtocol] | None = None) -> dict[str,
     return {
         "http": protocol or SpokeHttpProtocol,
         "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
+        # Spoke never uses the client's address, so no middleware rewrites it from
+        # X-Forwarded-For on every request.
+        "proxy_headers": False,
     }
 
 
