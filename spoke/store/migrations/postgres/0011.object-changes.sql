@@ -49,5 +49,16 @@ CREATE TRIGGER object_writes_added AFTER INSERT ON object_writes
     FOR EACH ROW WHEN (NEW.version > 1) EXECUTE FUNCTION log_changed_history();
 CREATE TRIGGER object_writes_deleted AFTER DELETE ON object_writes
     FOR EACH ROW EXECUTE FUNCTION log_changed_history();
+-- TRUNCATE fires no row trigger: it moves the definitions version, which makes every
+-- worker forget every answer it holds.
+CREATE FUNCTION forget_every_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE definitions_version SET version = version + 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER objects_truncated AFTER TRUNCATE ON objects
+    FOR EACH STATEMENT EXECUTE FUNCTION forget_every_answer();
+CREATE TRIGGER object_writes_truncated AFTER TRUNCATE ON object_writes
+    FOR EACH STATEMENT EXECUTE FUNCTION forget_every_answer();
 CREATE TRIGGER object_changes_pruning AFTER INSERT ON object_changes
     FOR EACH ROW WHEN (NEW.seq % 10000 = 0) EXECUTE FUNCTION prune_object_changes();
