@@ -17,6 +17,7 @@ a failure leaves nothing behind. On SQLite it holds the write lock throughout.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
@@ -70,17 +71,16 @@ class IndexBuild:
 def _keyed(
     key_of: Callable[[str], SearchKey], by_value: Mapping[str, list[int]]
 ) -> list[tuple[SearchKey, list[int]]]:
-    by_key: dict[SearchKey, list[int]] = {}
-    merged = False
-    for value, ids in by_value.items():
-        key = key_of(value)
-        held = by_key.get(key)
-        if held is None:
-            by_key[key] = ids
-        else:  # values that differ only in case share a text key
-            held.extend(ids)
-            merged = True
-    if merged:
+    keys = list(map(key_of, by_value))
+    by_key = dict(zip(keys, by_value.values(), strict=True))
+    if len(by_key) < len(keys):  # values that differ only in case share a text key
+        by_key = {}
+        for key, ids in zip(keys, by_value.values(), strict=True):
+            held = by_key.get(key)
+            if held is None:
+                by_key[key] = ids
+            else:
+                held.extend(ids)
         for ids in by_key.values():
             ids.sort()
     return sorted(by_key.items())
@@ -124,7 +124,13 @@ def import_objects(
         tx.load_index(type_id, index.keyed())
         return loaded
 
-    return catalogue.write_in_force(object_type, load)
+    collecting = gc.isenabled()
+    gc.disable()  # the load makes millions of objects and no garbage cycles
+    try:
+        return catalogue.write_in_force(object_type, load)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _chunks(items: Iterable[PropertyInput], size: int) -> Iterator[Sequence[PropertyInput]]:

@@ -115,11 +115,15 @@ def load_index(
 def _statements(object_type: str, keys: KeyGroups) -> list[tuple[str, Sequence[Any]]]:
     """The statements that write the rows of ``keys``, with their parameters."""
     name = keys.property
-    if keys.numeric and not all(_exact(k) for k, _ in keys.groups):
-        rows = [(object_type, name, k, i) for k, ids in keys.groups for i in ids]
-        return [(_NUMBER_ROW, rows)]
+    members: Sequence[str | int | float] = [key for key, _ in keys.groups]
+    if keys.numeric:
+        integers = _integers(members)
+        if integers is None:
+            rows = [(object_type, name, k, i) for k, ids in keys.groups for i in ids]
+            return [(_NUMBER_ROW, rows)]
+        members = integers
     statements: list[tuple[str, Sequence[Any]]] = []
-    for singles, part in _parts(keys.groups):
+    for singles, part in _parts(members, [ids for _, ids in keys.groups]):
         if singles:
             statement = _NUMBERS_FROM_JSON_SINGLES if keys.numeric else _TEXT_FROM_JSON_SINGLES
         else:
@@ -164,14 +168,30 @@ def _exact(key: SearchKey) -> bool:
     return isinstance(key, float) and key.is_integer() and abs(key) <= _EXACT_INTEGERS
 
 
-def _parts(groups: list[tuple[SearchKey, list[int]]]) -> Iterator[tuple[bool, str]]:
-    """The groups as JSON objects, numbers written as integers: ``{key: id}`` when every
-    key of the part has one record (then ``True``), else ``{key: [ids]}``."""
+def _integers(keys: Sequence[str | int | float]) -> list[int] | None:
+    """``keys`` as integers if each is a number equal to an integer of at most 2**53 in
+    size (what ``_exact`` tells of one key), else ``None``; the loops run in C."""
+    try:
+        integers = list(map(int, keys))
+    except (OverflowError, ValueError):  # infinity, NaN, or text
+        return None
+    if integers != keys or max(map(abs, integers), default=0) > _EXACT_INTEGERS:
+        return None
+    return integers
+
+
+def _parts(
+    keys: Sequence[str | int | float], id_lists: list[list[int]]
+) -> Iterator[tuple[bool, str]]:
+    """The groups as JSON objects: ``{key: id}`` when every key of the part has one
+    record (then ``True``), else ``{key: [ids]}``."""
     dumps = orjson.dumps
-    for start in range(0, len(groups), _KEYS_PER_STATEMENT):
-        part = groups[start : start + _KEYS_PER_STATEMENT]
-        singles = all(len(ids) == 1 for _, ids in part)
-        members = {
-            (int(k) if isinstance(k, float) else k): (ids[0] if singles else ids) for k, ids in part
-        }
-        yield singles, dumps(members, option=orjson.OPT_NON_STR_KEYS).decode()
+    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+        part_keys = keys[start : start + _KEYS_PER_STATEMENT]
+        part_ids = id_lists[start : start + _KEYS_PER_STATEMENT]
+        if max(map(len, part_ids)) == 1:
+            singles = dict(zip(part_keys, [ids[0] for ids in part_ids], strict=True))
+            yield True, dumps(singles, option=orjson.OPT_NON_STR_KEYS).decode()
+        else:
+            groups = dict(zip(part_keys, part_ids, strict=True))
+            yield False, dumps(groups, option=orjson.OPT_NON_STR_KEYS).decode()
