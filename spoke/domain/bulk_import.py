@@ -18,10 +18,10 @@ a failure leaves nothing behind. On SQLite it holds the write lock throughout.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
-from spoke.domain import search_index
+from spoke.domain.bulk_index import IndexBuilder
 from spoke.domain.catalogue import Catalogue, Properties
 from spoke.domain.instants import format_instant, now_ms
 from spoke.domain.object_types import ObjectType
@@ -33,57 +33,9 @@ from spoke.domain.writes import (
     _validate_all,
 )
 from spoke.store.base import StoredObject, Transaction
-from spoke.store.search import KeyGroups, SearchKey
 
 #: Records validated and inserted per step.
 CHUNK = 20_000
-
-
-class IndexBuild:
-    """The index rows of loaded records, grouped by property and stored value."""
-
-    def __init__(self, properties: Properties) -> None:
-        self._properties = properties
-        self._functions = search_index.key_functions(properties)
-        self._values: dict[str, dict[str, list[int]]] = {name: {} for name in self._functions}
-
-    def add(self, records: Iterable[StoredObject]) -> None:
-        """Add the values of ``records``, which come in ascending order of id."""
-        values_of = self._values
-        for record in records:
-            record_id = record.id
-            for name, value in record.values.items():
-                groups = values_of.get(name)
-                if groups is not None and value:
-                    groups.setdefault(value, []).append(record_id)
-
-    def keyed(self) -> Iterator[KeyGroups]:
-        """Every indexed property's keys in order, each with its records' ids in order;
-        one property at a time, keyed as it is asked for (so the store may write one
-        while the next is keyed)."""
-        for name in sorted(self._values):
-            by_value = self._values.pop(name)
-            if by_value:
-                numeric = self._properties.by_name[name].type in search_index.NUMERIC_TYPES
-                yield KeyGroups(name, numeric, _keyed(self._functions[name], by_value))
-
-
-def _keyed(
-    key_of: Callable[[str], SearchKey], by_value: Mapping[str, list[int]]
-) -> list[tuple[SearchKey, list[int]]]:
-    keys = list(map(key_of, by_value))
-    by_key = dict(zip(keys, by_value.values(), strict=True))
-    if len(by_key) < len(keys):  # values that differ only in case share a text key
-        by_key = {}
-        for key, ids in zip(keys, by_value.values(), strict=True):
-            held = by_key.get(key)
-            if held is None:
-                by_key[key] = ids
-            else:
-                held.extend(ids)
-        for ids in by_key.values():
-            ids.sort()
-    return sorted(by_key.items())
 
 
 def import_objects(
@@ -99,7 +51,12 @@ def import_objects(
     type_id = object_type.type_id
 
     def load(tx: Transaction, properties: Properties) -> int:
-        index = IndexBuild(properties)
+        with IndexBuilder(properties) as index:
+            loaded = load_records(tx, properties, index)
+            tx.load_index(type_id, index.keyed())
+        return loaded
+
+    def load_records(tx: Transaction, properties: Properties, index: IndexBuilder) -> int:
         loaded = 0
         for chunk in _chunks(inputs, CHUNK):
             changes = _validate_all(properties, chunk, creating=True)
@@ -112,16 +69,15 @@ def import_objects(
                 )
                 for record_id, change in zip(ids, changes, strict=True)
             ]
+            index.add(records)  # grouped in the child while the records are inserted
             tx.load_objects(type_id, records, now, (source.source_type, source.source_id))
             unique = properties.unique_names
             if unique:
                 claims = [(n, r.values[n], r.id) for r in records for n in unique if n in r.values]
                 _claim(tx, properties, claims)
-            index.add(records)
             loaded += len(records)
             if progress is not None:
                 progress(len(records))
-        tx.load_index(type_id, index.keyed())
         return loaded
 
     collecting = gc.isenabled()
