@@ -32,8 +32,14 @@ _KEYS_PER_STATEMENT = 50_000
 #: Integers up to this size are exact as doubles.
 _EXACT_INTEGERS = 2**53
 
-_INSERT_OBJECT = f"INSERT INTO objects ({INSERT_OBJECT_COLUMNS}) VALUES (?, ?, 1, ?, ?, NULL, ?)"
-_INSERT_WRITE = f"INSERT INTO object_writes ({WRITE_COLUMNS}) VALUES (?, 1, ?, ?, ?, ?)"
+_OBJECTS_FROM_JSON = (
+    f"INSERT INTO objects ({INSERT_OBJECT_COLUMNS}) "
+    "SELECT CAST(key AS INTEGER), ?, 1, ?, ?, NULL, value FROM json_each(?)"
+)
+_WRITES_FROM_JSON = (
+    f"INSERT INTO object_writes ({WRITE_COLUMNS}) "
+    "SELECT CAST(key AS INTEGER), 1, ?, ?, ?, value FROM json_each(?)"
+)
 
 _TEXT_FROM_JSON = (
     "INSERT INTO search_text (object_type, property, value, object_id) "
@@ -71,18 +77,28 @@ _NUMBER_ROW = (
 )
 
 
-def load_objects(
+def start_loading(
     db: sqlite3.Connection,
     object_type: str,
     records: Sequence[StoredObject],
     created_at: int,
     source: tuple[str, str | None],
-) -> None:
-    dumps = orjson.dumps
-    blobs = [(r.id, dumps(r.values).decode()) for r in records]
-    db.executemany(_INSERT_OBJECT, [(i, object_type, created_at, created_at, b) for i, b in blobs])
+) -> Future[None]:
+    """Insert new records and their first writes on a thread, which holds the GIL
+    only to start: the records go as one JSON object ``{id: values}`` that SQLite
+    unpacks (``json_each`` gives each member's value as its JSON text, as written).
+    The caller must not use ``db`` before the future is done."""
+    members = {r.id: r.values for r in records}
+    payload = orjson.dumps(members, option=orjson.OPT_NON_STR_KEYS).decode()
     source_type, source_id = source
-    db.executemany(_INSERT_WRITE, [(i, created_at, source_type, source_id, b) for i, b in blobs])
+    statements: list[tuple[str, Sequence[Any]]] = [
+        (_OBJECTS_FROM_JSON, (object_type, created_at, created_at, payload)),
+        (_WRITES_FROM_JSON, (created_at, source_type, source_id, payload)),
+    ]
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-load")
+    loading = loader.submit(_run, db, statements)
+    loader.shutdown(wait=False)  # its thread ends when the statements have run
+    return loading
 
 
 def load_index(
