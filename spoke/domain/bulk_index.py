@@ -15,7 +15,7 @@ fails, the child is killed; either way the load's transaction rolls back.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
@@ -29,49 +29,42 @@ from spoke.store.search import KeyGroups, SearchKey
 
 
 class IndexBuild:
-    """The index rows of loaded records, grouped by property and stored value."""
+    """The index rows of loaded records, grouped by property and key. Each distinct
+    stored value is keyed once, when it first comes; values with the same key (text
+    differing only in case) share their key's list of ids."""
 
     def __init__(self, properties: Properties) -> None:
         self._properties = properties
         self._functions = search_index.key_functions(properties)
+        #: Per property, each stored value's list of ids: its key's list in ``_keys``.
         self._values: dict[str, dict[str, list[int]]] = {name: {} for name in self._functions}
+        self._keys: dict[str, dict[SearchKey, list[int]]] = {name: {} for name in self._functions}
 
     def add(self, records: Iterable[Sequence[Any]]) -> None:
         """Add the values of ``records`` (``[id, values]`` each), which come in ascending
-        order of id."""
+        order of id (so each key's ids are in order)."""
         values_of = self._values
         for record_id, values in records:
             for name, value in values.items():
-                groups = values_of.get(name)
-                if groups is not None and value:
-                    groups.setdefault(value, []).append(record_id)
+                lists = values_of.get(name)
+                if lists is not None and value:
+                    ids = lists.get(value)
+                    if ids is None:
+                        ids = lists[value] = self._keys[name].setdefault(
+                            self._functions[name](value), []
+                        )
+                    ids.append(record_id)
 
     def keyed(self) -> Iterator[KeyGroups]:
         """Every indexed property's keys in order, each with its records' ids in order;
-        one property at a time, keyed as it is asked for."""
-        for name in sorted(self._values):
-            by_value = self._values.pop(name)
-            if by_value:
+        one property at a time, sorted as it is asked for."""
+        for name in sorted(self._keys):
+            del self._values[name]
+            by_key = self._keys.pop(name)
+            if by_key:
                 numeric = self._properties.by_name[name].type in search_index.NUMERIC_TYPES
-                yield KeyGroups(name, numeric, _keyed(self._functions[name], by_value))
-
-
-def _keyed(
-    key_of: Callable[[str], SearchKey], by_value: Mapping[str, list[int]]
-) -> list[tuple[SearchKey, list[int]]]:
-    keys = list(map(key_of, by_value))
-    by_key = dict(zip(keys, by_value.values(), strict=True))
-    if len(by_key) < len(keys):  # values that differ only in case share a text key
-        by_key = {}
-        for key, ids in zip(keys, by_value.values(), strict=True):
-            held = by_key.get(key)
-            if held is None:
-                by_key[key] = ids
-            else:
-                held.extend(ids)
-        for ids in by_key.values():
-            ids.sort()
-    return sorted(by_key.items())
+                keys = sorted(by_key)
+                yield KeyGroups(name, numeric, keys, list(map(by_key.__getitem__, keys)))
 
 
 class IndexBuilder:

@@ -118,7 +118,7 @@ def load_index(
             statements = _statements(object_type, keys)
             kept_keys = kept.get(keys.property)
             if kept_keys:
-                for key, ids in keys.groups:
+                for key, ids in zip(keys.keys, keys.ids, strict=True):
                     if count_key(key) in kept_keys:
                         counts.add(object_type, keys.property, key, len(ids))
             if written is not None:
@@ -131,15 +131,16 @@ def load_index(
 def _statements(object_type: str, keys: KeyGroups) -> list[tuple[str, Sequence[Any]]]:
     """The statements that write the rows of ``keys``, with their parameters."""
     name = keys.property
-    members: Sequence[str | int | float] = [key for key, _ in keys.groups]
+    members: Sequence[str | int | float] = keys.keys
     if keys.numeric:
         integers = _integers(members)
         if integers is None:
-            rows = [(object_type, name, k, i) for k, ids in keys.groups for i in ids]
+            groups = zip(keys.keys, keys.ids, strict=True)
+            rows = [(object_type, name, k, i) for k, ids in groups for i in ids]
             return [(_NUMBER_ROW, rows)]
         members = integers
     statements: list[tuple[str, Sequence[Any]]] = []
-    for singles, part in _parts(members, [ids for _, ids in keys.groups]):
+    for singles, part in _parts(members, keys.ids):
         if singles:
             statement = _NUMBERS_FROM_JSON_SINGLES if keys.numeric else _TEXT_FROM_JSON_SINGLES
         else:
