@@ -6,10 +6,11 @@ how rows reach the store:
 
 - records and their first writes go in chunks through ``Transaction.load_objects``;
 - the search index is not kept record by record. The values of every loaded record are
-  grouped by property and value as they are loaded; at the end each distinct value is
-  keyed once (``search_index.key_functions``, the keys every write computes), and the
-  rows go to the store in key order (``Transaction.load_index``), which fills the
-  index's B-trees from one end instead of at random places.
+  grouped by property and key as they are loaded, in a child process
+  (``spoke/domain/bulk_index.py``), each distinct value keyed once
+  (``search_index.key_functions``, the keys every write computes); at the end the rows
+  go to the store in key order (``Transaction.load_index``), which fills the index's
+  B-trees from one end instead of at random places.
 
 It is one transaction: nothing is seen before everything, index included, is there, and
 a failure leaves nothing behind. On SQLite it holds the write lock throughout.

@@ -2,11 +2,11 @@
 process so that it uses the second core while this one validates and inserts records.
 
 The loading process sends each chunk's ids and stored values as one JSON document
-(``IndexBuilder.add``); the child groups them by property and stored value
-(``IndexBuild``). At the end it keys each distinct value once, with the domain's key
-functions (``search_index.key_functions``, the keys every write computes), and sends
+(``IndexBuilder.add``); the child groups them by property and key (``IndexBuild``),
+keying each distinct value once, when it first comes, with the domain's key functions
+(``search_index.key_functions``, the keys every write computes). At the end it sends
 the properties back one at a time, keys in order (``IndexBuilder.keyed``): the store
-writes one property's rows while the child keys the next.
+writes one property's rows while the child sorts the next.
 
 The child only computes. If it fails, its exception is raised here; if this process
 fails, the child is killed; either way the load's transaction rolls back.
@@ -77,7 +77,7 @@ class IndexBuilder:
         context = multiprocessing.get_context("fork")
         self._pipe, child_end = context.Pipe()
         self._child = context.Process(
-            target=_build, args=(properties, child_end), name="spoke-index", daemon=True
+            target=_build, args=(properties, child_end), name="spoke-index"
         )
         self._child.start()
         child_end.close()
