@@ -186,8 +186,8 @@ def _exact(key: SearchKey) -> bool:
 
 
 def _integers(keys: Sequence[str | int | float]) -> list[int] | None:
-    """``keys`` as integers if each is a number equal to an integer of at most 2**53 in
-    size (what ``_exact`` tells of one key), else ``None``; the loops run in C."""
+    """Numeric ``keys`` as integers if each equals an integer of at most 2**53 in size,
+    else ``None``: ``_exact`` of every key (numeric keys are floats), in C loops."""
     try:
         integers = list(map(int, keys))
     except (OverflowError, ValueError):  # infinity, NaN, or text
