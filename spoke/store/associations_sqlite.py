@@ -4,6 +4,7 @@ transactions write, and what its store reads."""
 from __future__ import annotations
 
 import sqlite3
+from abc import abstractmethod
 from collections.abc import Sequence
 
 from spoke.domain.associations.definitions import AssociationLabel
@@ -35,7 +36,10 @@ def _pairs(count: int) -> str:
 class SQLiteAssociationWrites:
     """The association methods of :class:`spoke.store.sqlite.SQLiteTransaction`."""
 
-    _db: sqlite3.Connection
+    @property
+    @abstractmethod
+    def _db(self) -> sqlite3.Connection:
+        """The transaction's connection."""
 
     def associations_between(
         self, to_object_type: str, pairs: Sequence[tuple[int, int]]

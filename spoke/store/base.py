@@ -342,7 +342,8 @@ class Transaction(ABC):
     ) -> None:
         """Insert new records (version 1), each with its first write, which set every value
         it has, from ``source`` (``sourceType``, ``sourceId``): ``insert_objects`` and
-        ``record_writes`` at once, made for many records."""
+        ``record_writes`` at once, made for many records. A backend may return before
+        they are in, as long as the transaction's next statement comes after them."""
 
     @abstractmethod
     def load_index(self, object_type: str, index: Iterable[KeyGroups]) -> None:

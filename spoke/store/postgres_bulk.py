@@ -57,13 +57,13 @@ def load_index(
             row: list[Any] = [object_type, name, None, None]
             with cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
                 write_row = copy.write_row
-                for key, ids in keys.groups:
+                for key, ids in zip(keys.keys, keys.ids, strict=True):
                     row[2] = key
                     for object_id in ids:
                         row[3] = object_id
                         write_row(row)
             kept_keys = kept.get(name)
             if kept_keys:
-                for key, ids in keys.groups:
+                for key, ids in zip(keys.keys, keys.ids, strict=True):
                     if count_key(key) in kept_keys:
                         counts.add(object_type, name, key, len(ids))

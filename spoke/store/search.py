@@ -500,11 +500,12 @@ class CountChanges:
 @dataclass(frozen=True, slots=True)
 class KeyGroups:
     """The index rows of one property in a bulk load (``Transaction.load_index``): its
-    keys in ascending order, each with its records' ids in ascending order."""
+    keys in ascending order and, for each, its records' ids in ascending order."""
 
     property: str
     numeric: bool
-    groups: list[tuple[SearchKey, list[int]]]
+    keys: list[SearchKey]
+    ids: list[list[int]]
 
 
 def split_entries(

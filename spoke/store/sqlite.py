@@ -12,6 +12,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, wait
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -182,8 +183,29 @@ def _placeholders(count: int) -> str:
 
 class SQLiteTransaction(SQLiteAssociationWrites, Transaction):
     def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
+        self._connection = connection
         self._count_changes = CountChanges()
+        #: Records ``load_objects`` is inserting on a thread of its own.
+        self._loading: Future[None] | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection, once the records being loaded are in (so every statement of
+        the transaction comes after them, as if ``load_objects`` had waited)."""
+        self.finish_loading()
+        return self._connection
+
+    def finish_loading(self) -> None:
+        """Wait for the records being loaded; raises what stopped them."""
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.result()
+
+    def end_loading(self) -> None:
+        """Wait for the records being loaded, whatever became of them (before a rollback)."""
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            wait([loading])
 
     def move_kept_counts(self) -> None:
         """Move the kept counts by this transaction's index writes (before it commits;
@@ -378,7 +400,11 @@ class SQLiteTransaction(SQLiteAssociationWrites, Transaction):
         created_at: int,
         source: tuple[str, str | None],
     ) -> None:
-        sqlite_bulk.load_objects(self._db, object_type, records, created_at, source)
+        # On a thread: SQLite inserts these while the caller prepares the next records.
+        connection = self._db
+        self._loading = sqlite_bulk.start_loading(
+            connection, object_type, records, created_at, source
+        )
 
     def load_index(self, object_type: str, index: Iterable[KeyGroups]) -> None:
         sqlite_bulk.load_index(self._db, object_type, index, self._count_changes)
@@ -459,8 +485,10 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         try:
             transaction = SQLiteTransaction(self._db)
             yield transaction
+            transaction.finish_loading()
             transaction.move_kept_counts()
         except BaseException:
+            transaction.end_loading()
             if self._db.in_transaction:  # an interrupted write has rolled it back already
                 self._db.execute("ROLLBACK")
             raise

@@ -32,8 +32,14 @@ _KEYS_PER_STATEMENT = 50_000
 #: Integers up to this size are exact as doubles.
 _EXACT_INTEGERS = 2**53
 
-_INSERT_OBJECT = f"INSERT INTO objects ({INSERT_OBJECT_COLUMNS}) VALUES (?, ?, 1, ?, ?, NULL, ?)"
-_INSERT_WRITE = f"INSERT INTO object_writes ({WRITE_COLUMNS}) VALUES (?, 1, ?, ?, ?, ?)"
+_OBJECTS_FROM_JSON = (
+    f"INSERT INTO objects ({INSERT_OBJECT_COLUMNS}) "
+    "SELECT CAST(key AS INTEGER), ?, 1, ?, ?, NULL, value FROM json_each(?)"
+)
+_WRITES_FROM_JSON = (
+    f"INSERT INTO object_writes ({WRITE_COLUMNS}) "
+    "SELECT CAST(key AS INTEGER), 1, ?, ?, ?, value FROM json_each(?)"
+)
 
 _TEXT_FROM_JSON = (
     "INSERT INTO search_text (object_type, property, value, object_id) "
@@ -71,18 +77,28 @@ _NUMBER_ROW = (
 )
 
 
-def load_objects(
+def start_loading(
     db: sqlite3.Connection,
     object_type: str,
     records: Sequence[StoredObject],
     created_at: int,
     source: tuple[str, str | None],
-) -> None:
-    dumps = orjson.dumps
-    blobs = [(r.id, dumps(r.values).decode()) for r in records]
-    db.executemany(_INSERT_OBJECT, [(i, object_type, created_at, created_at, b) for i, b in blobs])
+) -> Future[None]:
+    """Insert new records and their first writes on a thread, which holds the GIL
+    only to start: the records go as one JSON object ``{id: values}`` that SQLite
+    unpacks (``json_each`` gives each member's value as its JSON text, as written).
+    The caller must not use ``db`` before the future is done."""
+    members = {r.id: r.values for r in records}
+    payload = orjson.dumps(members, option=orjson.OPT_NON_STR_KEYS).decode()
     source_type, source_id = source
-    db.executemany(_INSERT_WRITE, [(i, created_at, source_type, source_id, b) for i, b in blobs])
+    statements: list[tuple[str, Sequence[Any]]] = [
+        (_OBJECTS_FROM_JSON, (object_type, created_at, created_at, payload)),
+        (_WRITES_FROM_JSON, (created_at, source_type, source_id, payload)),
+    ]
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-load")
+    loading = loader.submit(_run, db, statements)
+    loader.shutdown(wait=False)  # its thread ends when the statements have run
+    return loading
 
 
 def load_index(
@@ -102,7 +118,7 @@ def load_index(
             statements = _statements(object_type, keys)
             kept_keys = kept.get(keys.property)
             if kept_keys:
-                for key, ids in keys.groups:
+                for key, ids in zip(keys.keys, keys.ids, strict=True):
                     if count_key(key) in kept_keys:
                         counts.add(object_type, keys.property, key, len(ids))
             if written is not None:
@@ -115,11 +131,16 @@ def load_index(
 def _statements(object_type: str, keys: KeyGroups) -> list[tuple[str, Sequence[Any]]]:
     """The statements that write the rows of ``keys``, with their parameters."""
     name = keys.property
-    if keys.numeric and not all(_exact(k) for k, _ in keys.groups):
-        rows = [(object_type, name, k, i) for k, ids in keys.groups for i in ids]
-        return [(_NUMBER_ROW, rows)]
+    members: Sequence[str | int | float] = keys.keys
+    if keys.numeric:
+        integers = _integers(members)
+        if integers is None:
+            groups = zip(keys.keys, keys.ids, strict=True)
+            rows = [(object_type, name, k, i) for k, ids in groups for i in ids]
+            return [(_NUMBER_ROW, rows)]
+        members = integers
     statements: list[tuple[str, Sequence[Any]]] = []
-    for singles, part in _parts(keys.groups):
+    for singles, part in _parts(members, keys.ids):
         if singles:
             statement = _NUMBERS_FROM_JSON_SINGLES if keys.numeric else _TEXT_FROM_JSON_SINGLES
         else:
@@ -164,14 +185,30 @@ def _exact(key: SearchKey) -> bool:
     return isinstance(key, float) and key.is_integer() and abs(key) <= _EXACT_INTEGERS
 
 
-def _parts(groups: list[tuple[SearchKey, list[int]]]) -> Iterator[tuple[bool, str]]:
-    """The groups as JSON objects, numbers written as integers: ``{key: id}`` when every
-    key of the part has one record (then ``True``), else ``{key: [ids]}``."""
+def _integers(keys: Sequence[str | int | float]) -> list[int] | None:
+    """Numeric ``keys`` as integers if each equals an integer of at most 2**53 in size,
+    else ``None``: ``_exact`` of every key (numeric keys are floats), in C loops."""
+    try:
+        integers = list(map(int, keys))
+    except (OverflowError, ValueError):  # infinity, NaN, or text
+        return None
+    if integers != keys or max(map(abs, integers), default=0) > _EXACT_INTEGERS:
+        return None
+    return integers
+
+
+def _parts(
+    keys: Sequence[str | int | float], id_lists: list[list[int]]
+) -> Iterator[tuple[bool, str]]:
+    """The groups as JSON objects: ``{key: id}`` when every key of the part has one
+    record (then ``True``), else ``{key: [ids]}``."""
     dumps = orjson.dumps
-    for start in range(0, len(groups), _KEYS_PER_STATEMENT):
-        part = groups[start : start + _KEYS_PER_STATEMENT]
-        singles = all(len(ids) == 1 for _, ids in part)
-        members = {
-            (int(k) if isinstance(k, float) else k): (ids[0] if singles else ids) for k, ids in part
-        }
-        yield singles, dumps(members, option=orjson.OPT_NON_STR_KEYS).decode()
+    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+        part_keys = keys[start : start + _KEYS_PER_STATEMENT]
+        part_ids = id_lists[start : start + _KEYS_PER_STATEMENT]
+        if max(map(len, part_ids)) == 1:
+            singles = dict(zip(part_keys, [ids[0] for ids in part_ids], strict=True))
+            yield True, dumps(singles, option=orjson.OPT_NON_STR_KEYS).decode()
+        else:
+            groups = dict(zip(part_keys, part_ids, strict=True))
+            yield False, dumps(groups, option=orjson.OPT_NON_STR_KEYS).decode()

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from spoke.domain import search_index
-from spoke.domain.bulk_import import import_objects
+from spoke.domain.bulk_import import CHUNK, import_objects
 from spoke.domain.catalogue import Catalogue
 from spoke.domain.object_types import ObjectTypes
 from spoke.domain.properties import Option, PropertyDefinition, PropertyType
@@ -204,3 +204,17 @@ def test_a_bulk_import_validates_as_a_create_does(store: Store) -> None:
     assert imported.value.problems == created.value.problems
     assert len(imported.value.problems) == 2
     assert store.count_objects(TYPE) == 0
+
+
+def test_a_failure_after_the_first_chunk_leaves_nothing(store: Store) -> None:
+    # The first chunk's records are being inserted (on SQLite, on a thread of the
+    # store) and grouped for the index (in a child process) when the second fails.
+    catalogue = catalogue_of(store)
+    bad = [*inputs(CHUNK), {"hs_pipeline_stage": "1", "amount": "twelve"}]
+    with pytest.raises(PropertyValuesNotValid):
+        import_objects(catalogue, TICKETS, bad, SOURCE)
+    assert store.count_objects(TYPE) == 0
+    every = Condition(("subject",), Comparison.HAS_PROPERTY)
+    assert search(store, every) == (0, [])
+    assert import_objects(catalogue, TICKETS, inputs(3), SOURCE) == 3
+    assert search(store, every)[0] == store.count_objects(TYPE) == 3
