@@ -19,6 +19,8 @@ from pathlib import Path
 
 #: How often the thread looks for commits to checkpoint.
 INTERVAL_S = 0.1
+RESTART_FRAMES = 4000
+RESTART_WAIT_MS = 1000
 
 
 class Checkpointer:
@@ -39,8 +41,14 @@ class Checkpointer:
                 try:
                     (version,) = db.execute("PRAGMA data_version").fetchone()
                     if version != seen:
-                        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                        _, log, done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                         seen = version
+                        if log > RESTART_FRAMES:
+                            db.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
+                            try:
+                                db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                            finally:
+                                db.execute("PRAGMA busy_timeout = 0")
                 except sqlite3.OperationalError:
                     pass  # locked (a migration, another checkpoint): try again next time
         finally:

@@ -1,0 +1,156 @@
+"""Where a 100-ticket batch create's time goes, in process: the whole ASGI app
+(``create_app``: routing, token check, handler, encode; no HTTP server or socket) called
+with the bodies ``bench/writes.py --batch`` sends, on a copy of a seeded SQLite file.
+
+It prints the CPU time a ticket costs for the whole request and the time a ticket holds
+SQLite's write lock (from ``BEGIN IMMEDIATE`` to the end of ``COMMIT``: on SQLite, one
+writer at a time, that time sets the rate), then runs the requests again under cProfile
+and prints the top functions.
+
+    .venv/bin/python bench/create_profile.py --tickets 60000
+    .venv/bin/python bench/create_profile.py --tickets 60000 --rounds 5 --requests 200 --top 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from _harness import BenchError, SqliteDatabase, machine_info
+from writes import BATCH_CREATE, batch_body
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=60_000, help="tickets seeded first")
+    parser.add_argument("--batch", type=int, default=100, help="tickets per request")
+    parser.add_argument("--requests", type=int, default=100, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds (median printed)")
+    parser.add_argument("--top", type=int, default=30, help="cProfile rows (0: no profile)")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    from spoke.api.app import create_app  # noqa: PLC0415
+    from spoke.domain.tokens import create_token as new_token  # noqa: PLC0415
+    from spoke.store import open_store  # noqa: PLC0415
+
+    info = machine_info()
+    print(f"{info['date']}, {info['cpu']}, {info['nproc']} CPUs, Spoke {info['spoke']}")
+    seeded = SqliteDatabase(None, args.tickets)
+    seeded.prepare(args.tickets, reuse=True)
+    with tempfile.TemporaryDirectory(prefix="spoke-create-profile-") as tmp:
+        path = Path(tmp) / "creates.db"
+        shutil.copyfile(seeded.path, path)
+        store = open_store(f"sqlite:///{path}")
+        locked = [0.0]
+        transaction = store.transaction
+
+        @contextmanager
+        def timed_transaction() -> Iterator[Any]:
+            started = time.perf_counter()
+            try:
+                with transaction() as tx:
+                    yield tx
+            finally:
+                locked[0] += time.perf_counter() - started
+
+        store.transaction = timed_transaction  # type: ignore[method-assign]
+        token, _ = new_token(store, ["tickets"])
+        app = create_app(store)
+        sent = [batch_body(args.batch, v) for v in range(8)]
+        print(f"{args.tickets:,} tickets seeded, {args.batch} tickets a request, SQLite")
+
+        async def call(body: bytes) -> None:
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "POST",
+                "scheme": "http",
+                "path": BATCH_CREATE,
+                "raw_path": BATCH_CREATE.encode(),
+                "query_string": b"",
+                "root_path": "",
+                "headers": [
+                    (b"host", b"127.0.0.1"),
+                    (b"authorization", f"Bearer {token}".encode()),
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+                "client": ("127.0.0.1", 5000),
+                "server": ("127.0.0.1", 8080),
+            }
+            received = False
+
+            async def receive() -> dict[str, Any]:
+                nonlocal received
+                if received:
+                    return {"type": "http.disconnect"}
+                received = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            status = 0
+
+            async def send(message: dict[str, Any]) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+
+            await app(scope, receive, send)
+            if status != 201:
+                raise BenchError(f"the app answered {status}")
+
+        async def calls(count: int) -> tuple[float, float]:
+            """CPU µs a ticket for the whole request, and µs a ticket in the write lock."""
+            locked[0] = 0.0
+            started = time.process_time()
+            for i in range(count):
+                await call(sent[i % len(sent)])
+            tickets = count * args.batch
+            return (time.process_time() - started) / tickets * 1e6, locked[0] / tickets * 1e6
+
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(calls(20))  # warm up
+        rounds = [loop.run_until_complete(calls(args.requests)) for _ in range(args.rounds)]
+        cpu = [r[0] for r in rounds]
+        lock = [r[1] for r in rounds]
+        print(
+            f"whole request: {statistics.median(cpu):.1f} us CPU a ticket "
+            f"(rounds: {', '.join(f'{c:.1f}' for c in cpu)})"
+        )
+        print(
+            f"write lock held: {statistics.median(lock):.1f} us a ticket "
+            f"(rounds: {', '.join(f'{c:.1f}' for c in lock)})"
+        )
+        if args.top:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            loop.run_until_complete(calls(args.requests))
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats("cumulative").print_stats(args.top)
+        loop.close()
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
