@@ -41,110 +41,119 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def main() -> int:
-    args = parse_args()
+async def call(app: Any, token: str, body: bytes) -> None:
+    """One batch create through the ASGI app; a BenchError unless it answers 201."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": BATCH_CREATE,
+        "raw_path": BATCH_CREATE.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8080),
+    }
+    received = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        if received:
+            return {"type": "http.disconnect"}
+        received = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    status = 0
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    if status != 201:
+        raise BenchError(f"the app answered {status}")
+
+
+def time_write_lock(store: Any) -> list[float]:
+    """Wrap the store's transactions to add up the seconds they take (from ``BEGIN
+    IMMEDIATE`` to the end of ``COMMIT``) in the one-element list returned."""
+    locked = [0.0]
+    transaction = store.transaction
+
+    @contextmanager
+    def timed_transaction() -> Iterator[Any]:
+        started = time.perf_counter()
+        try:
+            with transaction() as tx:
+                yield tx
+        finally:
+            locked[0] += time.perf_counter() - started
+
+    store.transaction = timed_transaction
+    return locked
+
+
+def profile(args: argparse.Namespace, path: Path) -> None:
     from spoke.api.app import create_app  # noqa: PLC0415
     from spoke.domain.tokens import create_token as new_token  # noqa: PLC0415
     from spoke.store import open_store  # noqa: PLC0415
 
+    store = open_store(f"sqlite:///{path}")
+    locked = time_write_lock(store)
+    token, _ = new_token(store, ["tickets"])
+    app = create_app(store)
+    sent = [batch_body(args.batch, v) for v in range(8)]
+
+    async def calls(count: int) -> tuple[float, float]:
+        """CPU µs a ticket for the whole request, and µs a ticket in the write lock."""
+        locked[0] = 0.0
+        started = time.process_time()
+        for i in range(count):
+            await call(app, token, sent[i % len(sent)])
+        tickets = count * args.batch
+        return (time.process_time() - started) / tickets * 1e6, locked[0] / tickets * 1e6
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(calls(20))  # warm up
+    rounds = [loop.run_until_complete(calls(args.requests)) for _ in range(args.rounds)]
+    for label, figures in (
+        ("whole request", [r[0] for r in rounds]),
+        ("write lock held", [r[1] for r in rounds]),
+    ):
+        listed = ", ".join(f"{f:.1f}" for f in figures)
+        print(f"{label}: {statistics.median(figures):.1f} us a ticket (rounds: {listed})")
+    if args.top:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        loop.run_until_complete(calls(args.requests))
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(args.top)
+        stats.sort_stats("cumulative").print_stats(args.top)
+    loop.close()
+    store.close()
+
+
+def main() -> int:
+    args = parse_args()
     info = machine_info()
     print(f"{info['date']}, {info['cpu']}, {info['nproc']} CPUs, Spoke {info['spoke']}")
     seeded = SqliteDatabase(None, args.tickets)
     seeded.prepare(args.tickets, reuse=True)
+    print(f"{args.tickets:,} tickets seeded, {args.batch} tickets a request, SQLite")
     with tempfile.TemporaryDirectory(prefix="spoke-create-profile-") as tmp:
         path = Path(tmp) / "creates.db"
         shutil.copyfile(seeded.path, path)
-        store = open_store(f"sqlite:///{path}")
-        locked = [0.0]
-        transaction = store.transaction
-
-        @contextmanager
-        def timed_transaction() -> Iterator[Any]:
-            started = time.perf_counter()
-            try:
-                with transaction() as tx:
-                    yield tx
-            finally:
-                locked[0] += time.perf_counter() - started
-
-        store.transaction = timed_transaction  # type: ignore[method-assign]
-        token, _ = new_token(store, ["tickets"])
-        app = create_app(store)
-        sent = [batch_body(args.batch, v) for v in range(8)]
-        print(f"{args.tickets:,} tickets seeded, {args.batch} tickets a request, SQLite")
-
-        async def call(body: bytes) -> None:
-            scope = {
-                "type": "http",
-                "asgi": {"version": "3.0"},
-                "http_version": "1.1",
-                "method": "POST",
-                "scheme": "http",
-                "path": BATCH_CREATE,
-                "raw_path": BATCH_CREATE.encode(),
-                "query_string": b"",
-                "root_path": "",
-                "headers": [
-                    (b"host", b"127.0.0.1"),
-                    (b"authorization", f"Bearer {token}".encode()),
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-                "client": ("127.0.0.1", 5000),
-                "server": ("127.0.0.1", 8080),
-            }
-            received = False
-
-            async def receive() -> dict[str, Any]:
-                nonlocal received
-                if received:
-                    return {"type": "http.disconnect"}
-                received = True
-                return {"type": "http.request", "body": body, "more_body": False}
-
-            status = 0
-
-            async def send(message: dict[str, Any]) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-
-            await app(scope, receive, send)
-            if status != 201:
-                raise BenchError(f"the app answered {status}")
-
-        async def calls(count: int) -> tuple[float, float]:
-            """CPU µs a ticket for the whole request, and µs a ticket in the write lock."""
-            locked[0] = 0.0
-            started = time.process_time()
-            for i in range(count):
-                await call(sent[i % len(sent)])
-            tickets = count * args.batch
-            return (time.process_time() - started) / tickets * 1e6, locked[0] / tickets * 1e6
-
-        loop = asyncio.new_event_loop()
-        loop.run_until_complete(calls(20))  # warm up
-        rounds = [loop.run_until_complete(calls(args.requests)) for _ in range(args.rounds)]
-        cpu = [r[0] for r in rounds]
-        lock = [r[1] for r in rounds]
-        print(
-            f"whole request: {statistics.median(cpu):.1f} us CPU a ticket "
-            f"(rounds: {', '.join(f'{c:.1f}' for c in cpu)})"
-        )
-        print(
-            f"write lock held: {statistics.median(lock):.1f} us a ticket "
-            f"(rounds: {', '.join(f'{c:.1f}' for c in lock)})"
-        )
-        if args.top:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            loop.run_until_complete(calls(args.requests))
-            profiler.disable()
-            stats = pstats.Stats(profiler)
-            stats.sort_stats("tottime").print_stats(args.top)
-            stats.sort_stats("cumulative").print_stats(args.top)
-        loop.close()
-        store.close()
+        profile(args, path)
     return 0
 
 

@@ -50,7 +50,9 @@ def search_key(definition: PropertyDefinition, stored: str) -> SearchKey:
     return _KEY_FUNCTIONS.get(definition.type, text_key)(stored)
 
 
+@functools.lru_cache(maxsize=1024)
 def _instant_key(stored: str) -> float:
+    """Cached: the records of one write share their creation or modification instant."""
     return float(round(datetime.fromisoformat(stored).timestamp() * 1000))
 
 
