@@ -159,15 +159,15 @@ def insert_index_rows(
 def _insert_rows(
     db: sqlite3.Connection, object_type: str, rows: Sequence[SearchEntry], numeric: bool
 ) -> int:
-    if numeric and not all(_exact(key) for _, key, _ in rows):
+    grouped: dict[str, dict[SearchKey, list[int]]] = {}
+    for name, key, object_id in rows:
+        grouped.setdefault(name, {}).setdefault(key, []).append(object_id)
+    if numeric and not all(_exact(key) for keys in grouped.values() for key in keys):
         return db.executemany(
             "INSERT OR IGNORE INTO search_numbers (object_type, property, value, object_id) "
             "VALUES (?, ?, ?, ?)",
             [(object_type, *row) for row in rows],
         ).rowcount
-    grouped: dict[str, dict[SearchKey, list[int]]] = {}
-    for name, key, object_id in rows:
-        grouped.setdefault(name, {}).setdefault(key, []).append(object_id)
     payload = {
         name: {(int(k) if numeric else k): keys[k] for k in sorted(keys)}
         for name, keys in sorted(grouped.items())
