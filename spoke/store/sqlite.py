@@ -12,7 +12,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,6 @@ from spoke.store.search import (
 )
 from spoke.store.selection import ValueSelection
 from spoke.store.sqlite_checkpoints import Checkpointer
-from spoke.store.sqlite_writers import WriterQueue
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
@@ -424,7 +423,6 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         # Checkpoints run on a thread of their own (sqlite_checkpoints.py), not in commits.
         self._db.execute("PRAGMA wal_autocheckpoint = 0")
         self._checkpoints = Checkpointer(path)
-        self._writers = WriterQueue(path)
 
     @property
     def url(self) -> str:
@@ -436,35 +434,24 @@ class SQLiteStore(SQLiteAssociationReads, Store):
 
     def close(self) -> None:
         self._checkpoints.close()
-        self._writers.close()
         self._db.close()
 
     def limit_statement_time(self, milliseconds: int) -> None:
         self._db.limit_seconds = milliseconds / 1000
         self._db.set_progress_handler(self._db.past_deadline, _PROGRESS_INSTRUCTIONS)
 
-    def transaction(self) -> AbstractContextManager[Transaction]:
-        return self._write(_BUSY_TIMEOUT_MS)
-
     @contextmanager
-    def _write(self, wait_ms: int) -> Iterator[Transaction]:
-        """A write transaction, queued for the write lock (sqlite_writers.py) at most
-        ``wait_ms``, then waiting for it as the connection's busy timeout says."""
-        queued = self._writers.take(wait_ms / 1000)
+    def transaction(self) -> Iterator[Transaction]:
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                transaction = SQLiteTransaction(self._db)
-                yield transaction
-                transaction.move_kept_counts()
-            except BaseException:
-                if self._db.in_transaction:  # an interrupted write has rolled it back already
-                    self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        finally:
-            if queued:
-                self._writers.let_go()
+            transaction = SQLiteTransaction(self._db)
+            yield transaction
+            transaction.move_kept_counts()
+        except BaseException:
+            if self._db.in_transaction:  # an interrupted write has rolled it back already
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -772,7 +759,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         # writer keeps it waiting, the count is not kept.
         self._db.execute(f"PRAGMA busy_timeout = {_KEEP_COUNT_WAIT_MS}")
         try:
-            with self._write(_KEEP_COUNT_WAIT_MS):
+            with self.transaction():
                 self._db.execute(*_SEARCH_SQL.keep_count(object_type, condition))
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
