@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from _harness import BenchError, SqliteDatabase, machine_info
+from _harness import BenchError, SqliteDatabase, machine_info, post_asgi
 from writes import BATCH_CREATE, batch_body
 
 
@@ -39,48 +39,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (median printed)")
     parser.add_argument("--top", type=int, default=30, help="cProfile rows (0: no profile)")
     return parser.parse_args()
-
-
-async def call(app: Any, token: str, body: bytes) -> None:
-    """One batch create through the ASGI app; a BenchError unless it answers 201."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": BATCH_CREATE,
-        "raw_path": BATCH_CREATE.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"authorization", f"Bearer {token}".encode()),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ],
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 8080),
-    }
-    received = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal received
-        if received:
-            return {"type": "http.disconnect"}
-        received = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    status = 0
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
-    if status != 201:
-        raise BenchError(f"the app answered {status}")
 
 
 def time_write_lock(store: Any) -> list[float]:
@@ -120,7 +78,9 @@ def profile(args: argparse.Namespace, path: Path) -> None:
         locked[:] = [0.0, 0.0]
         started = time.process_time()
         for i in range(count):
-            await call(app, token, sent[i % len(sent)])
+            status = await post_asgi(app, BATCH_CREATE, token, sent[i % len(sent)])
+            if status != 201:
+                raise BenchError(f"the app answered {status}")
         per_ticket = 1e6 / (count * args.batch)
         cpu = time.process_time() - started
         return cpu * per_ticket, locked[0] * per_ticket, locked[1] * per_ticket
