@@ -16,9 +16,11 @@ finds it all copied. The log then grows without bound (600 MB after 62,000 ticke
 created in process), and commits and reads get slower as it grows (new file pages to
 write, longer log indexes to search). So once the log holds more than
 :data:`RESTART_FRAMES` frames, the thread follows the PASSIVE checkpoint with a RESTART
-one: it takes the write lock for the few frames committed meanwhile (waiting up to
-:data:`RESTART_WAIT_MS` for it) and for readers to leave the log, so that the next
-commit writes the log from its beginning again.
+one, which takes the write lock to copy the few frames committed meanwhile and then
+needs every reader out of the log, so that the next commit writes the log from its
+beginning again. It waits for neither (no busy timeout): when a writer holds the lock
+or a reader is in the log, it gives up at once and the thread tries again next time.
+Waiting would hold up every writer behind it for as long as the longest read.
 """
 
 from __future__ import annotations
@@ -32,9 +34,6 @@ INTERVAL_S = 0.1
 
 #: Log frames (pages) past which the thread also restarts the log (see the docstring).
 RESTART_FRAMES = 4000
-
-#: How long a restart waits for the writers of the moment.
-RESTART_WAIT_MS = 200
 
 
 class Checkpointer:
@@ -68,11 +67,7 @@ class Checkpointer:
 
 
 def _checkpoint(db: sqlite3.Connection) -> None:
-    """Copy what no reader needs; restart a long log (waiting a little for writers)."""
+    """Copy what no reader needs; restart a long log if no one is in the way."""
     _, frames, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     if frames > RESTART_FRAMES:
-        db.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
-        try:
-            db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-        finally:
-            db.execute("PRAGMA busy_timeout = 0")
+        db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
