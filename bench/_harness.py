@@ -126,6 +126,51 @@ def seed_fingerprint(backend: str) -> str:
     return digest.hexdigest()[:10]
 
 
+# -- in process --------------------------------------------------------------------------------
+
+
+async def post_asgi(app: Any, path: str, token: str, body: bytes) -> int:
+    """POST ``body`` (JSON) to ``path`` of an ASGI ``app`` in process, with ``token``;
+    the status it answers."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8080),
+    }
+    received = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        if received:
+            return {"type": "http.disconnect"}
+        received = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    status = 0
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
+
+
 # -- databases -------------------------------------------------------------------------------
 
 

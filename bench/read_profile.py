@@ -42,6 +42,7 @@ from _harness import (
     create_token,
     machine_info,
     parse_wrk,
+    post_asgi,
     run_wrk,
     write_lua,
 )
@@ -189,44 +190,9 @@ def profile_asgi(args: argparse.Namespace) -> None:
     app = create_app(store)
     batch = 100 if args.scenario == "A" else 50
     sent = bodies(args.scenario, batch, ids, 64, seed=random.randrange(1000))
-    headers = [
-        (b"host", b"127.0.0.1"),
-        (b"authorization", f"Bearer {token}".encode()),
-        (b"content-type", b"application/json"),
-    ]
 
     async def call(body: bytes) -> None:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": PATH,
-            "raw_path": PATH.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [*headers, (b"content-length", str(len(body)).encode())],
-            "client": ("127.0.0.1", 5000),
-            "server": ("127.0.0.1", 8080),
-        }
-        sent_body = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent_body
-            if sent_body:
-                return {"type": "http.disconnect"}
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        status = 0
-
-        async def send(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-
-        await app(scope, receive, send)
+        status = await post_asgi(app, PATH, token, body)
         if status != 200:
             raise BenchError(f"the app answered {status}")
 

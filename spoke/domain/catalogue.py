@@ -169,11 +169,23 @@ class Catalogue:
         until it commits: no property or pipeline change commits in between (a stage
         cannot be deleted, a property cannot be retyped, under it). Definitions changed
         since this worker read them are read again first."""
+        return self.prepare_and_write(object_type, lambda p: lambda tx: write(tx, p))
+
+    def prepare_and_write(
+        self, object_type: ObjectType, prepare: Callable[[Properties], Callable[[Transaction], T]]
+    ) -> T:
+        """As :meth:`write_in_force`, the write being what ``prepare`` returns for the
+        type's definitions. ``prepare`` runs before the transaction, so that what does
+        not need it (validating, keying) does not hold the write lock: a refusal takes no
+        lock (the definitions it was read at were in force when it was read, as they are
+        for a refusal inside the transaction), and the write runs only if the
+        definitions are still those it was prepared with, else it is prepared again."""
         for _ in range(_MAX_TRIES):
             properties = self.current(object_type)
+            write = prepare(properties)
             with self._store.transaction() as tx:
                 if tx.hold_definitions() == properties.version:
-                    return write(tx, properties)
+                    return write(tx)
         raise Conflict(
             "Property or pipeline definitions kept changing during this write; try again"
         )

@@ -50,7 +50,9 @@ def search_key(definition: PropertyDefinition, stored: str) -> SearchKey:
     return _KEY_FUNCTIONS.get(definition.type, text_key)(stored)
 
 
+@functools.lru_cache(maxsize=1024)
 def _instant_key(stored: str) -> float:
+    """Cached: the records of one write share their creation or modification instant."""
     return float(round(datetime.fromisoformat(stored).timestamp() * 1000))
 
 
@@ -80,14 +82,20 @@ def key_functions(properties: Properties) -> Mapping[str, Callable[[str], Search
     return _key_functions(properties)
 
 
-def entries(properties: Properties, object_id: int, values: Mapping[str, str]) -> list[SearchEntry]:
-    """The index rows of ``values`` of one record (names no longer defined are skipped)."""
+def keys(properties: Properties, values: Mapping[str, str]) -> list[tuple[str, SearchKey]]:
+    """The index keys of ``values`` of one record, by property (names no longer defined
+    are skipped)."""
     functions = _key_functions(properties)
     return [
-        (name, key_of(value), object_id)
+        (name, key_of(value))
         for name, value in values.items()
         if value and (key_of := functions.get(name)) is not None
     ]
+
+
+def entries(properties: Properties, object_id: int, values: Mapping[str, str]) -> list[SearchEntry]:
+    """The index rows of ``values`` of one record (names no longer defined are skipped)."""
+    return [(name, key, object_id) for name, key in keys(properties, values)]
 
 
 def entries_of(properties: Properties, records: Iterable[StoredObject]) -> list[SearchEntry]:

@@ -105,12 +105,11 @@ def _definitions(
     )
 
 
-def on_create(model: PipelineModel, values: dict[str, str], stamp: str) -> None:
-    """Set, in the values of a record being created, when it entered its stage: ``stamp``,
-    the creation's time."""
+def on_create(model: PipelineModel, values: Mapping[str, str], stamp: str) -> dict[str, str]:
+    """What a create sets besides the ``values`` sent: when the record entered its stage,
+    ``stamp``, the creation's time."""
     stage = values.get(model.stage_property)
-    if stage:
-        values[entered_property(stage)] = stamp
+    return {entered_property(stage): stamp} if stage else {}
 
 
 def on_stage_change(

@@ -41,7 +41,7 @@ from spoke.errors import (
     ValidationError,
 )
 from spoke.store.base import ObjectWrite, Store, StoredObject, Transaction, UniqueValueTaken
-from spoke.store.search import SearchEntry
+from spoke.store.search import SearchEntry, SearchKey
 
 PropertyInput = Mapping[str, RawValue]
 T = TypeVar("T")
@@ -100,18 +100,22 @@ class ObjectWriter:
     ) -> list[StoredObject]:
         served = self._catalogue.object_types.all
 
-        def insert(tx: Transaction, catalogue: Properties) -> list[StoredObject]:
-            changes = _validate_all(catalogue, inputs, creating=True)
-            link = None
-            if any(links):  # the records they name are locked before any unique value
-                link = prepare_new_record_links(self._store, tx, object_type, served, links)
-            now = now_ms()  # inside the transaction: creation times follow id order
-            records = _insert_objects(tx, catalogue, changes, source, now)
-            if link is not None:
-                link([r.id for r in records])
-            return records
+        def prepare(catalogue: Properties) -> Callable[[Transaction], list[StoredObject]]:
+            new = _NewRecords.of(catalogue, _validate_all(catalogue, inputs, creating=True))
 
-        return self._catalogue.write_in_force(object_type, insert)
+            def insert(tx: Transaction) -> list[StoredObject]:
+                link = None
+                if any(links):  # the records they name are locked before any unique value
+                    link = prepare_new_record_links(self._store, tx, object_type, served, links)
+                now = now_ms()  # inside the transaction: creation times follow id order
+                records = _insert_objects(tx, catalogue, new, source, now)
+                if link is not None:
+                    link([r.id for r in records])
+                return records
+
+            return insert
+
+        return self._catalogue.prepare_and_write(object_type, prepare)
 
     # -- update ------------------------------------------------------------------
 
@@ -217,7 +221,9 @@ class ObjectWriter:
                 created = _insert_objects(
                     tx,
                     catalogue,
-                    [c for i, c in zip(held, changes, strict=True) if i is None],
+                    _NewRecords.of(
+                        catalogue, [c for i, c in zip(held, changes, strict=True) if i is None]
+                    ),
                     source,
                     now,
                 )
@@ -282,26 +288,45 @@ def _retried_on_lost_creates(write: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True, slots=True)
+class _NewRecords:
+    """Records to create, with what needs neither their ids nor the time of the write
+    (so it can be done before the write lock): the values sent (validated, without the
+    empty ones) and their index keys."""
+
+    sent: list[dict[str, str]]
+    keys: list[list[tuple[str, SearchKey]]]
+
+    @classmethod
+    def of(cls, catalogue: Properties, changes: Sequence[dict[str, str]]) -> _NewRecords:
+        sent = [_sent_values(change) for change in changes]
+        return cls(sent, [search_index.keys(catalogue, values) for values in sent])
+
+
 def _insert_objects(
     tx: Transaction,
     catalogue: Properties,
-    changes: Sequence[dict[str, str]],
+    new: _NewRecords,
     source: WriteSource,
     now: int,
 ) -> list[StoredObject]:
-    """Insert records with validated ``changes``, their history and unique values."""
-    if not changes:
+    """Insert records with validated values, their history, index rows and unique
+    values."""
+    if not new.sent:
         return []
     object_type = catalogue.object_type
     type_id = object_type.type_id
     stamp = format_instant(now)
-    ids = tx.allocate_object_ids(len(changes))
-    records = [
-        StoredObject(object_id, _initial_values(object_type, object_id, stamp, change), None, 1)
-        for object_id, change in zip(ids, changes, strict=True)
-    ]
+    ids = tx.allocate_object_ids(len(new.sent))
+    records: list[StoredObject] = []
+    entries: list[SearchEntry] = []
+    for object_id, sent, keys in zip(ids, new.sent, new.keys, strict=True):
+        own = _set_by_create(object_type, object_id, stamp, sent)
+        records.append(StoredObject(object_id, {**sent, **own}, None, 1))
+        entries += [(name, key, object_id) for name, key in keys if name not in own]
+        entries += search_index.entries(catalogue, object_id, own)
     tx.insert_objects(type_id, records, now)
-    tx.index_values(type_id, search_index.entries_of(catalogue, records))
+    tx.index_values(type_id, entries)
     tx.record_writes([source.write(r.id, 1, now, r.values) for r in records])
     _claim(
         tx,
@@ -471,15 +496,33 @@ def _pipeline_problem(
 def _initial_values(
     object_type: ObjectType, object_id: int, stamp: str, change: dict[str, str]
 ) -> dict[str, str]:
-    values = {name: value for name, value in change.items() if value != ""}
-    if object_type.pipelines is not None:
-        stage_dates.on_create(object_type.pipelines, values, stamp)
-    values.setdefault(object_type.created_property, stamp)
-    values[object_type.modified_property] = stamp
-    values[OBJECT_ID_PROPERTY] = str(object_id)
+    """The values of a record created with ``change`` at ``stamp``."""
+    sent = _sent_values(change)
+    return {**sent, **_set_by_create(object_type, object_id, stamp, sent)}
+
+
+def _sent_values(change: Mapping[str, str]) -> dict[str, str]:
+    """The values of a create's validated ``change`` that it stores (``""`` sets none)."""
+    return {name: value for name, value in change.items() if value != ""}
+
+
+def _set_by_create(
+    object_type: ObjectType, object_id: int, stamp: str, sent: Mapping[str, str]
+) -> dict[str, str]:
+    """What a create sets itself, over the values ``sent``: when the record entered its
+    stage, its creation time (unless sent), modification time and id."""
+    own = (
+        {}
+        if object_type.pipelines is None
+        else stage_dates.on_create(object_type.pipelines, sent, stamp)
+    )
+    if object_type.created_property not in sent:
+        own[object_type.created_property] = stamp
+    own[object_type.modified_property] = stamp
+    own[OBJECT_ID_PROPERTY] = str(object_id)
     for name in object_type.id_properties:
-        values[name] = str(object_id)
-    return values
+        own[name] = str(object_id)
+    return own
 
 
 def _changes(values: Mapping[str, str], change: Mapping[str, str]) -> dict[str, str]:

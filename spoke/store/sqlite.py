@@ -357,10 +357,7 @@ class SQLiteTransaction(SQLiteAssociationWrites, Transaction):
     # -- search index ------------------------------------------------------------
 
     def index_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
-        text, numbers = split_entries(entries)
-        for rows, numeric in ((text, False), (numbers, True)):
-            inserted = sqlite_bulk.insert_index_rows(self._db, object_type, rows, numeric)
-            self._count_changes.record(object_type, rows, inserted, added=True)
+        sqlite_bulk.insert_index_rows(self._db, object_type, entries, self._count_changes)
 
     def unindex_values(self, object_type: str, entries: Sequence[SearchEntry]) -> None:
         text, numbers = split_entries(entries)

@@ -9,6 +9,18 @@ since it last looked (``PRAGMA data_version``), at most every :data:`INTERVAL_S`
 checkpoint is PASSIVE: it copies what no reader still needs and never waits for readers
 or writers, as SQLite's own automatic checkpoints do. sqlite3 lets go of the GIL while
 SQLite works, so the thread does not hold up the event loop.
+
+Under continuous writes a PASSIVE checkpoint never catches up: another commit lands
+while it copies, and SQLite starts the log again from its beginning only when a writer
+finds it all copied. The log then grows without bound (600 MB after 62,000 tickets
+created in process), and commits and reads get slower as it grows (new file pages to
+write, longer log indexes to search). So once the log holds more than
+:data:`RESTART_FRAMES` frames, the thread follows the PASSIVE checkpoint with a RESTART
+one, which takes the write lock to copy the few frames committed meanwhile and then
+needs every reader out of the log, so that the next commit writes the log from its
+beginning again. It waits for neither (no busy timeout): when a writer holds the lock
+or a reader is in the log, it gives up at once and the thread tries again next time.
+Waiting would hold up every writer behind it for as long as the longest read.
 """
 
 from __future__ import annotations
@@ -19,6 +31,9 @@ from pathlib import Path
 
 #: How often the thread looks for commits to checkpoint.
 INTERVAL_S = 0.1
+
+#: Log frames (pages) past which the thread also restarts the log (see the docstring).
+RESTART_FRAMES = 4000
 
 
 class Checkpointer:
@@ -39,7 +54,7 @@ class Checkpointer:
                 try:
                     (version,) = db.execute("PRAGMA data_version").fetchone()
                     if version != seen:
-                        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                        _checkpoint(db)
                         seen = version
                 except sqlite3.OperationalError:
                     pass  # locked (a migration, another checkpoint): try again next time
@@ -49,3 +64,10 @@ class Checkpointer:
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _checkpoint(db: sqlite3.Connection) -> None:
+    """Copy what no reader needs; restart a long log if no one is in the way."""
+    _, frames, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    if frames > RESTART_FRAMES:
+        db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
