@@ -12,7 +12,7 @@ from spoke.domain.instants import format_instant
 from spoke.domain.object_types import ObjectType
 from spoke.domain.pipelines import Pipeline, PipelineAudit, Stage
 from spoke.domain.properties import PropertyDefinition, PropertyGroup
-from spoke.domain.reads import AnswersBatch, Version
+from spoke.domain.reads import AnswersBatch, Versions
 from spoke.domain.records import ObjectRecord, not_found_message
 from spoke.errors import batch_error_entry
 from spoke.store.base import HistoryEntry, SelectedObject
@@ -129,43 +129,51 @@ class _Instants(dict[int, str]):
         return text
 
 
-def answer(
-    record: SelectedObject,
-    history: dict[str, list[Version]] | None,
+def answers(
+    records: Sequence[SelectedObject],
+    history: Versions | None,
     created_field: str,
     modified_field: str,
-) -> bytes:
-    """:func:`record` of a record read by :meth:`ObjectReader.batch_read_answers` (an
+) -> list[bytes]:
+    """:func:`record` of each record read by :meth:`ObjectReader.batch_read_answers` (an
     :class:`~spoke.domain.reads.AnswerEncoder`), as JSON bytes: the same bytes, since
     ``msgspec`` writes strings, numbers, ``null`` and booleans as ``orjson`` does."""
-    object_id, values, archived_at = record
-    archived_text = None if archived_at is None else format_instant(archived_at)
-    created, modified = getattr(values, created_field), getattr(values, modified_field)
+    created, modified = created_field, modified_field
     if history is None:
-        return _encode(
-            _Record(
-                str(object_id), values, created, modified, archived_text is not None, archived_text
+        return [
+            _encode(
+                _Record(
+                    str(object_id),
+                    values,
+                    getattr(values, created),
+                    getattr(values, modified),
+                    archived_at is not None,
+                    None if archived_at is None else format_instant(archived_at),
+                )
+            )
+            for object_id, values, archived_at in records
+        ]
+    instants = _Instants()
+    return [
+        _encode(
+            _RecordWithHistory(
+                str(object_id),
+                values,
+                {
+                    name: [
+                        _Version(value, instants[at], source_type, source_id)
+                        for value, at, source_type, source_id in entries
+                    ]
+                    for name, entries in history.get(object_id, {}).items()
+                },
+                getattr(values, created),
+                getattr(values, modified),
+                archived_at is not None,
+                None if archived_at is None else format_instant(archived_at),
             )
         )
-    instants = _Instants()
-    versions = {
-        name: [
-            _Version(value, instants[at], source_type, source_id)
-            for value, at, source_type, source_id in entries
-        ]
-        for name, entries in history.items()
-    }
-    return _encode(
-        _RecordWithHistory(
-            str(object_id),
-            values,
-            versions,
-            created,
-            modified,
-            archived_text is not None,
-            archived_text,
-        )
-    )
+        for object_id, values, archived_at in records
+    ]
 
 
 #: How every batch body starts, up to its results (:func:`_batch_body`).

@@ -56,7 +56,7 @@ class ObjectEndpoints:
             with_history,
             id_property=body.idProperty,
             archived=archived,
-            encode=encode.answer,
+            encode=encode.answers,
         )
         if read is not None:
             encoded, status = encode.answers_batch(object_type, read, started, now_ms())

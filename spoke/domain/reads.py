@@ -61,21 +61,23 @@ Versions = dict[int, dict[str, list[Version]]]
 
 
 class AnswerEncoder(Protocol):
-    """Encodes one record a batch read by id returns (the HTTP layer's JSON)."""
+    """Encodes the records a batch read by id returns (the HTTP layer's JSON), one
+    answer each, in their order."""
 
     def __call__(
         self,
-        record: SelectedObject,
-        history: dict[str, list[Version]] | None,
+        records: Sequence[SelectedObject],
+        history: Versions | None,
         created_field: str,
         modified_field: str,
-    ) -> bytes:
-        """``record``: its id, the values of the names it returns (``properties``, in
-        HubSpot's order) and ``archived_at``; ``history``: each name asked for with
-        history that the record ever had a value of, with its values, newest first
-        (``None`` when no history was asked for); ``created_field`` and
-        ``modified_field``: the attributes of the values that hold its ``createdAt`` and
-        ``updatedAt`` (its type's created and modified properties, always returned)."""
+    ) -> list[bytes]:
+        """``records``: each one's id, the values of the names it returns
+        (``properties``, in HubSpot's order) and ``archived_at``; ``history``: by record
+        id, each name asked for with history that the record ever had a value of, with
+        its values, newest first (a record without any is absent; ``None`` when no
+        history was asked for); ``created_field`` and ``modified_field``: the attributes
+        of the values that hold its ``createdAt`` and ``updatedAt`` (its type's created
+        and modified properties, always returned)."""
         ...
 
 
@@ -201,6 +203,7 @@ class ObjectReader:
                 return AnswersBatch([held[text] for text in wanted], [])
         ids = parse_object_ids([text for text in wanted if text not in held])
         read: dict[int, Answer] = {}
+        merged: dict[int, Answer] = {}
         unread = list(dict.fromkeys(i for i in ids.values() if i))
         if unread:
             answers_read = self._read_answers(
@@ -208,7 +211,11 @@ class ObjectReader:
             )
             if answers_read is None:
                 return None
-            read = answers_read
+            read, merged = answers_read
+            if len(read) == len(wanted):  # each input names a record read, once
+                kind = [answer[2] for answer in read.values()].count(archived)
+                if kind == len(read):  # and of the kind asked for
+                    return AnswersBatch([read[i][1] for i in unread], [])
         answers: list[bytes] = []
         missing: list[str] = []
         returned: set[int] = set()
@@ -217,7 +224,8 @@ class ObjectReader:
             if encoded is not None:
                 object_id = int(text)
             else:
-                answer = read.get(ids[text] or 0)
+                object_id = ids[text] or 0
+                answer = read.get(object_id) or merged.get(object_id)
                 if answer is None or answer[2] != archived:
                     missing.append(text)
                     continue
@@ -235,42 +243,36 @@ class ObjectReader:
         ids: Sequence[int],
         *,
         encode: AnswerEncoder,
-    ) -> dict[int, Answer] | None:
-        """The answers of the records ``ids`` name, read from the store (and kept): by
-        id, and by each id merged away (the answer of the record it was merged into);
-        ``None`` when :meth:`batch_read_answers` must give up."""
+    ) -> tuple[dict[int, Answer], dict[int, Answer]] | None:
+        """The answers of the records ``ids`` name, read from the store (and kept), by
+        id; and those of the ids merged away, by id (each the answer of the record it was
+        merged into). ``None`` when :meth:`batch_read_answers` must give up."""
         type_id = object_type.type_id
         read = self._store.read_values_in_force(type_id, ids, selection.values, selection.history)
         if read.definitions_version != catalogue.version:
             return None  # the names to return may have moved since
         history = None if selection.history is None else _versions(read.writes, selection)
         created, modified = selection.created_field, selection.modified_field
+        records = read.objects
+        encoded = encode(records, history, created, modified)
         answers = {
-            record[0]: (
-                record[0],
-                encode(
-                    record,
-                    None if history is None else history.get(record[0], {}),
-                    created,
-                    modified,
-                ),
-                record[2] is not None,
-            )
-            for record in read.objects
+            record[0]: (record[0], answer, record[2] is not None)
+            for record, answer in zip(records, encoded, strict=True)
         }
         self._answers.keep(selection, list(answers.values()))
         merged = self._merged_away(type_id, ids, answers)
         if merged and history is not None:
             return None
         values = selection.values
+        merged_answers: dict[int, Answer] = {}
         for merged_id, primary in merged.items():
             answer = answers.get(primary.id)
             if answer is None:
                 as_read = (primary.id, values.of(primary.values), primary.archived_at)
-                encoded = encode(as_read, None, created, modified)
-                answer = (primary.id, encoded, primary.archived_at is not None)
-            answers[merged_id] = answer
-        return answers
+                (encoded_primary,) = encode([as_read], None, created, modified)
+                answer = (primary.id, encoded_primary, primary.archived_at is not None)
+            merged_answers[merged_id] = answer
+        return answers, merged_answers
 
     def _selection(
         self, catalogue: Properties, properties: Sequence[str], with_history: Sequence[str]
