@@ -4,7 +4,7 @@ pages of a list."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -199,8 +199,8 @@ class ObjectReader:
             catalogue = self._catalogue.at(cache.refresh(), object_type)
             selection = self._selection(catalogue, properties, properties_with_history)
             held = cache.held(selection, archived)
-            if held.keys() >= wanted.keys():  # every input names a record held
-                return AnswersBatch([held[text] for text in wanted], [])
+            with suppress(KeyError):  # unless some input names no record held
+                return AnswersBatch(list(map(held.__getitem__, wanted)), [])
         ids = parse_object_ids([text for text in wanted if text not in held])
         read: dict[int, Answer] = {}
         merged: dict[int, Answer] = {}
