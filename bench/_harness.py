@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -50,6 +50,16 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/spoke_bench"
 
 class BenchError(Exception):
     """A failure that ends the benchmark with a message instead of a traceback."""
+
+
+def run_main(main: Callable[[], int]) -> None:
+    """Exit with what a benchmark's ``main`` returns; a :class:`BenchError` is printed
+    and exits with status 1."""
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 # -- the spoke command line ----------------------------------------------------------------

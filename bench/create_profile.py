@@ -19,7 +19,6 @@ import cProfile
 import pstats
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from _harness import BenchError, SqliteDatabase, machine_info, post_asgi
+from _harness import BenchError, SqliteDatabase, machine_info, post_asgi, run_main
 from writes import BATCH_CREATE, batch_body
 
 
@@ -122,8 +121,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_main(main)

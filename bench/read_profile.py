@@ -43,6 +43,7 @@ from _harness import (
     machine_info,
     parse_wrk,
     post_asgi,
+    run_main,
     run_wrk,
     write_lua,
 )
@@ -231,8 +232,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_main(main)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import tempfile
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -40,6 +39,7 @@ from _harness import (
     machine_cpu,
     machine_info,
     parse_wrk,
+    run_main,
     run_wrk,
     wait_until_idle,
     write_lua,
@@ -243,8 +243,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_main(main)

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import urllib.request
 from pathlib import Path
 
 from _harness import (
-    BenchError,
     Database,
     PostgresDatabase,
     Server,
@@ -34,6 +32,7 @@ from _harness import (
     group_pids,
     machine_info,
     parse_wrk,
+    run_main,
     run_wrk,
     write_lua,
 )
@@ -152,8 +151,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_main(main)
