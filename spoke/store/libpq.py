@@ -274,7 +274,7 @@ class ObjectChangesRead:
         version, pruned, xmin = _int(result, 0, 0), _int(result, 0, 1), _int(result, 0, 2)
         listed = _bytes(result, 0, 3)
         object_ids = list(map(int, listed.split(b","))) if listed else []
-        if since <= pruned or len(object_ids) > MAX_OBJECT_CHANGES:
+        if since <= pruned or xmin < since or len(object_ids) > MAX_OBJECT_CHANGES:
             return ObjectChanges(version, xmin, None)
         return ObjectChanges(version, xmin, object_ids)
 

@@ -559,7 +559,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         # One writer at a time: the log's seq follows commit order.
         db = self._db
         version, pruned, last = db.execute(_CHANGES_STATE).fetchone()
-        if since is None or since < pruned:
+        if since is None or since < pruned or last < since:  # (last < since: a new log)
             return ObjectChanges(version, last, None)
         if last == since:
             return ObjectChanges(version, since, [])
