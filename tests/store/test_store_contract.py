@@ -232,6 +232,23 @@ def test_object_changes_name_records_changed_after_their_creation_on_any_connect
     assert reader.object_changes(later.since).object_ids == []
 
 
+def test_object_changes_past_the_logs_reach_name_no_records(store_factory: StoreFactory) -> None:
+    """The log keeps about its newest 50,000 rows: a reader that last read it before the
+    rows removed gets ``None`` (any record may have changed), one that read it since
+    gets the ids."""
+    reader, writer = store_factory(), store_factory()
+    old = reader.object_changes(reader.object_changes(None).since)
+    tickets = create_tickets(writer, 10_000)
+    for version in range(2, 8):  # 60,000 rows: the oldest 10,000 are removed
+        with writer.transaction() as tx:
+            tx.update_objects(TICKETS, [replace(t, version=version) for t in tickets], version)
+    recent = reader.object_changes(None)
+    assert reader.object_changes(old.since).object_ids is None
+    with writer.transaction() as tx:
+        tx.update_objects(TICKETS, [replace(tickets[0], version=8)], 8)
+    assert reader.object_changes(recent.since).object_ids == [tickets[0].id]
+
+
 #: Values that text columns, JSON and collations might trip over; a store keeps them exactly.
 ODD_VALUES = ("nul \x00 inside", "line\u2028separator", "ü and ü", "  padded  ", "\U0001f525", "")
 
