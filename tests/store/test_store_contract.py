@@ -232,6 +232,35 @@ def test_object_changes_name_records_changed_after_their_creation_on_any_connect
     assert reader.object_changes(later.since).object_ids == []
 
 
+def test_object_changes_include_a_transaction_that_commits_after_a_later_one(
+    store_factory: StoreFactory,
+) -> None:
+    """A change logged first but committed last is still in the next call after it
+    commits, though a call in between saw a change logged after it (PostgreSQL commits
+    concurrent writers in any order; SQLite makes the second writer wait)."""
+    reader, first_writer, second_writer = store_factory(), store_factory(), store_factory()
+    first, second = create_tickets(first_writer, 2)
+    start = reader.object_changes(reader.object_changes(None).since)
+
+    def write_second() -> None:
+        with second_writer.transaction() as tx:
+            tx.update_objects(TICKETS, [replace(second, version=2)], 2_000)
+
+    other = threading.Thread(target=write_second)
+    with first_writer.transaction() as tx:
+        tx.update_objects(TICKETS, [replace(first, version=2)], 2_000)
+        other.start()
+        other.join(timeout=1)  # PostgreSQL: committed; SQLite: waiting for the lock
+        between = reader.object_changes(start.since)
+        assert set(between.object_ids or ()) <= {second.id}
+    other.join(timeout=60)
+    assert not other.is_alive()
+    after = reader.object_changes(between.since)
+    assert first.id in (after.object_ids or ())
+    seen = {*(between.object_ids or ()), *(after.object_ids or ())}
+    assert seen == {first.id, second.id}
+
+
 def test_object_changes_past_the_logs_reach_name_no_records(store_factory: StoreFactory) -> None:
     """The log keeps about its newest 50,000 rows: a reader that last read it before the
     rows removed gets ``None`` (any record may have changed), one that read it since
