@@ -17,7 +17,7 @@ again fills it back at once).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 
 from spoke.store.base import Store
 
@@ -67,7 +67,7 @@ class AnswerCache:
                         self._bytes -= len(answer) + _OVERHEAD
         return version
 
-    def keep(self, selection: Hashable, answers: list[Answer]) -> None:
+    def keep(self, selection: Hashable, answers: Collection[Answer]) -> None:
         """Hold ``answers`` of ``selection``, read from the store (after the last
         :meth:`refresh`, if any: a change since is in the next one)."""
         size = sum(len(answer[1]) for answer in answers) + _OVERHEAD * len(answers)

@@ -196,9 +196,11 @@ class ObjectReader:
         selection = self._selection(catalogue, properties, properties_with_history)
         held = cache.held(selection, archived)
         if not held.keys().isdisjoint(wanted):  # serve none unchecked
-            catalogue = self._catalogue.at(cache.refresh(), object_type)
-            selection = self._selection(catalogue, properties, properties_with_history)
-            held = cache.held(selection, archived)
+            in_force = self._catalogue.at(cache.refresh(), object_type)
+            if in_force is not catalogue:  # the definitions moved: other names, maybe
+                catalogue = in_force
+                selection = self._selection(catalogue, properties, properties_with_history)
+            held = cache.held(selection, archived)  # without what the refresh forgot
             with suppress(KeyError):  # unless some input names no record held
                 return AnswersBatch(list(map(held.__getitem__, wanted)), [])
         ids = parse_object_ids([text for text in wanted if text not in held])
@@ -259,7 +261,7 @@ class ObjectReader:
             record[0]: (record[0], answer, record[2] is not None)
             for record, answer in zip(records, encoded, strict=True)
         }
-        self._answers.keep(selection, list(answers.values()))
+        self._answers.keep(selection, answers.values())
         merged = self._merged_away(type_id, ids, answers)
         if merged and history is not None:
             return None

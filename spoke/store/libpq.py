@@ -17,6 +17,7 @@ Every other statement goes through psycopg cursors (spoke/store/postgres.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import orjson
 import psycopg
@@ -34,6 +35,10 @@ from spoke.store.base import (
 )
 from spoke.store.rows import OBJECT_COLUMNS, history_from_writes
 from spoke.store.selection import SelectedValues, ValueSelection
+
+T = TypeVar("T")
+#: A write as read: record id, timestamp, source type and id, values in some form.
+W = TypeVar("W", bound=tuple[Any, ...])
 
 #: PostgreSQL's type oids of ``bigint``, ``bigint[]`` and ``text``.
 _BIGINT_OID = 20
@@ -161,15 +166,7 @@ class ObjectsInForceRead:
         result = self._objects.run(connection, parameters)
         value = result.get_value
         if value(0, 0) is not None:
-            for row in range(result.ntuples):
-                archived_at = value(row, 2)
-                objects.append(
-                    (
-                        _int(result, row, 0),
-                        decode(_bytes(result, row, 1)),
-                        None if archived_at is None else int(archived_at),
-                    )
-                )
+            objects = [_selected(result, row, 0, decode) for row in range(result.ntuples)]
         return ValuesRead(_int(result, 0, 4), objects, [])
 
     def _values_with_history(
@@ -187,31 +184,12 @@ class ObjectsInForceRead:
         for row in range(result.ntuples):
             kind = value(row, 0)
             if kind == b"0":
-                archived_at = value(row, 3)
-                objects.append(
-                    (
-                        _int(result, row, 1),
-                        decode(_bytes(result, row, 2)),
-                        None if archived_at is None else int(archived_at),
-                    )
-                )
+                objects.append(_selected(result, row, 1, decode))
             elif kind == b"1":
-                source_id = value(row, 6)
-                writes.append(
-                    (
-                        _int(result, row, 1),
-                        _int(result, row, 3),
-                        _text(result, row, 5),
-                        None if source_id is None else source_id.decode(),
-                        decode_write(_bytes(result, row, 2)),
-                    )
-                )
+                writes.append(_write(result, row, decode_write(_bytes(result, row, 2))))
             else:
                 version = _int(result, row, 1)
-        if len(objects) < len(ids):  # some ids may name a record of another type
-            found_ids = {o[0] for o in objects}
-            writes = [w for w in writes if w[0] in found_ids]
-        return ValuesRead(version, objects, writes)
+        return ValuesRead(version, objects, _of_found(writes, ids, {o[0] for o in objects}))
 
     def _with_history(
         self, result: pq.abc.PGresult, ids: Sequence[int], history_names: Sequence[str]
@@ -223,23 +201,11 @@ class ObjectsInForceRead:
             if kind == b"0":
                 objects.append(_object(result, row, 1))
             elif kind == b"1":
-                source_id = value(row, 6)
-                writes.append(
-                    (
-                        _int(result, row, 1),
-                        _int(result, row, 3),
-                        _text(result, row, 5),
-                        None if source_id is None else source_id.decode(),
-                        _bytes(result, row, 2),
-                    )
-                )
+                writes.append(_write(result, row, _bytes(result, row, 2)))
             else:
                 version = _int(result, row, 1)
-        if len(objects) < len(ids):  # some ids may name a record of another type
-            found_ids = {o.id for o in objects}
-            writes = [w for w in writes if w[0] in found_ids]
         history: dict[tuple[int, str], list[HistoryEntry]] = {}
-        history_from_writes(writes, history_names, history)
+        history_from_writes(_of_found(writes, ids, {o.id for o in objects}), history_names, history)
         return ObjectsRead(version, objects, history)
 
 
@@ -277,6 +243,40 @@ class ObjectChangesRead:
         if since <= pruned or xmin < since or len(object_ids) > MAX_OBJECT_CHANGES:
             return ObjectChanges(version, xmin, None)
         return ObjectChanges(version, xmin, object_ids)
+
+
+def _selected(
+    result: pq.abc.PGresult, row: int, first: int, decode: Callable[[bytes], SelectedValues]
+) -> SelectedObject:
+    """The record in columns ``first`` on of ``row`` (id, values, ``archived_at``), its
+    values decoded by ``decode``."""
+    archived_at = result.get_value(row, first + 2)
+    return (
+        _int(result, row, first),
+        decode(_bytes(result, row, first + 1)),
+        None if archived_at is None else int(archived_at),
+    )
+
+
+def _write(result: pq.abc.PGresult, row: int, values: T) -> tuple[int, int, str, str | None, T]:
+    """The write in ``row`` of the statement with history (record id, timestamp, source
+    type and id), with ``values``: its values as read or decoded."""
+    source_id = result.get_value(row, 6)
+    return (
+        _int(result, row, 1),
+        _int(result, row, 3),
+        _text(result, row, 5),
+        None if source_id is None else source_id.decode(),
+        values,
+    )
+
+
+def _of_found(writes: list[W], ids: Sequence[int], found_ids: set[int]) -> list[W]:
+    """The ``writes`` of the records found among ``ids`` (the statement reads the writes
+    of every id asked for; some may name a record of another type)."""
+    if len(found_ids) == len(ids):
+        return writes
+    return [w for w in writes if w[0] in found_ids]
 
 
 def _object(result: pq.abc.PGresult, row: int, first: int) -> StoredObject:
