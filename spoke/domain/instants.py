@@ -23,13 +23,19 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+#: The parts of an instant after its date, made once: ``HH:MM:`` of each minute of a
+#: day, ``SS`` of each second of a minute, and what ends an instant of each millisecond
+#: of a second (``Z`` alone for none). Joining them costs a third of formatting them.
+_MINUTES = [f"{hours:02d}:{minutes:02d}:" for hours in range(24) for minutes in range(60)]
+_SECONDS = [f"{seconds:02d}" for seconds in range(60)]
+_FRACTIONS = ["Z", *(f".{millis:03d}Z" for millis in range(1, 1000))]
+
+
 def format_instant(ms: int) -> str:
     seconds, millis = divmod(ms, 1000)
     day, second_of_day = divmod(seconds, 86_400)
-    hours, rest = divmod(second_of_day, 3600)
-    minutes, secs = divmod(rest, 60)
-    stamp = f"{_day(day)}T{hours:02d}:{minutes:02d}:{secs:02d}"
-    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+    minute_of_day, second = divmod(second_of_day, 60)
+    return f"{_day(day)}T{_MINUTES[minute_of_day]}{_SECONDS[second]}{_FRACTIONS[millis]}"
 
 
 @lru_cache(maxsize=4096)
