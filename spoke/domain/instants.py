@@ -25,7 +25,7 @@ def now_ms() -> int:
 
 #: The parts of an instant after its date, made once: ``HH:MM:`` of each minute of a
 #: day, ``SS`` of each second of a minute, and what ends an instant of each millisecond
-#: of a second (``Z`` alone for none). Joining them costs a third of formatting them.
+#: of a second (``Z`` alone for none). Joining them costs about a third of formatting them.
 _MINUTES = [f"{hours:02d}:{minutes:02d}:" for hours in range(24) for minutes in range(60)]
 _SECONDS = [f"{seconds:02d}" for seconds in range(60)]
 _FRACTIONS = ["Z", *(f".{millis:03d}Z" for millis in range(1, 1000))]
