@@ -86,6 +86,7 @@ from spoke.store.search import (
 )
 from spoke.store.selection import ValueSelection
 from spoke.store.sqlite_checkpoints import Checkpointer
+from spoke.store.sqlite_writers import WriterTurns
 
 #: SQLite's default limit on host parameters is far above this; keep statements small.
 _CHUNK = 500
@@ -459,6 +460,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         # Checkpoints run on a thread of their own (sqlite_checkpoints.py), not in commits.
         self._db.execute("PRAGMA wal_autocheckpoint = 0")
         self._checkpoints = Checkpointer(path)
+        self._writers = WriterTurns(path)  # writers take turns (sqlite_writers.py)
 
     @property
     def url(self) -> str:
@@ -471,6 +473,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
     def close(self) -> None:
         self._checkpoints.close()
         self._db.close()
+        self._writers.close()
 
     def limit_statement_time(self, milliseconds: int) -> None:
         self._db.limit_seconds = milliseconds / 1000
@@ -478,18 +481,26 @@ class SQLiteStore(SQLiteAssociationReads, Store):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            transaction = SQLiteTransaction(self._db)
+        with self._write(_BUSY_TIMEOUT_MS) as transaction:
             yield transaction
-            transaction.finish_loading()
-            transaction.move_kept_counts()
-        except BaseException:
-            transaction.end_loading()
-            if self._db.in_transaction:  # an interrupted write has rolled it back already
-                self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+
+    @contextmanager
+    def _write(self, wait_ms: int) -> Iterator[SQLiteTransaction]:
+        """A write transaction, once this store's turn has come (waiting up to
+        ``wait_ms`` for it, and as long again for SQLite's lock; sqlite_writers.py)."""
+        with self._writers.turn(wait_ms / 1000):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                transaction = SQLiteTransaction(self._db)
+                yield transaction
+                transaction.finish_loading()
+                transaction.move_kept_counts()
+            except BaseException:
+                transaction.end_loading()
+                if self._db.in_transaction:  # an interrupted write has rolled it back
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -812,7 +823,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
         # writer keeps it waiting, the count is not kept.
         self._db.execute(f"PRAGMA busy_timeout = {_KEEP_COUNT_WAIT_MS}")
         try:
-            with self.transaction():
+            with self._write(_KEEP_COUNT_WAIT_MS):
                 self._db.execute(*_SEARCH_SQL.keep_count(object_type, condition))
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:

@@ -29,6 +29,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from spoke.store.sqlite_writers import WriterTurns
+
 #: How often the thread looks for commits to checkpoint.
 INTERVAL_S = 0.1
 
@@ -47,6 +49,7 @@ class Checkpointer:
 
     def _run(self) -> None:
         db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        turns = WriterTurns(self._path)  # a lock of its own: writers of this process wait
         try:
             db.execute("PRAGMA busy_timeout = 0")
             seen = None
@@ -54,20 +57,25 @@ class Checkpointer:
                 try:
                     (version,) = db.execute("PRAGMA data_version").fetchone()
                     if version != seen:
-                        _checkpoint(db)
+                        _checkpoint(db, turns)
                         seen = version
                 except sqlite3.OperationalError:
                     pass  # locked (a migration, another checkpoint): try again next time
         finally:
             db.close()
+            turns.close()
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
 
 
-def _checkpoint(db: sqlite3.Connection) -> None:
-    """Copy what no reader needs; restart a long log if no one is in the way."""
+def _checkpoint(db: sqlite3.Connection, turns: WriterTurns) -> None:
+    """Copy what no reader needs; restart a long log if no one is in the way (the
+    restart takes the write lock: it takes the writers' turn first, so that no writer
+    meets it in SQLite's busy handler, sqlite_writers.py)."""
     _, frames, _ = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     if frames > RESTART_FRAMES:
-        db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+        with turns.turn_if_free() as free:
+            if free:
+                db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
