@@ -10,7 +10,7 @@ lock while the other slept, and two workers created no more than one (docs/bench
 
 So each write first takes an exclusive ``flock`` on ``<database>-writer``, a file beside
 the database, and only then ``BEGIN IMMEDIATE``; a worker that finds it taken tries again
-every :data:`POLL_S` at most. The kernel lets go of the lock when its holder's process
+every :data:`POLL_S`. The kernel lets go of the lock when its holder's process
 ends, however it ends. Writers that do not take it (the SQLite shell, migrations) still
 meet SQLite's own lock and its busy handler, as before. Where the file cannot be opened
 (a read-only directory), writes go without it.
@@ -27,7 +27,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 #: The pause between two tries for a writer lock another worker holds.
-POLL_S = 0.0002
+POLL_S = 0.0005
 
 
 class WriterTurns:
