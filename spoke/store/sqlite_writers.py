@@ -13,7 +13,7 @@ the database, and only then ``BEGIN IMMEDIATE``; a worker that finds it taken tr
 every :data:`POLL_S`. The kernel lets go of the lock when its holder's process
 ends, however it ends. Writers that do not take it (the SQLite shell, migrations) still
 meet SQLite's own lock and its busy handler, as before. Where the file cannot be opened
-(a read-only directory), writes go without it.
+(a read-only directory), and for a database in memory, writes go without it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ class WriterTurns:
 
     def __init__(self, database: Path) -> None:
         self._fd: int | None = None
+        if str(database) == ":memory:":  # no other connection can write to it
+            return
         with suppress(OSError):
             self._fd = os.open(f"{database}-writer", os.O_RDWR | os.O_CREAT, 0o644)
 

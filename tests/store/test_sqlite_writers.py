@@ -126,3 +126,16 @@ def test_a_turn_held_past_the_wait_raises_sqlites_busy_error(
         pass
     assert busy.value.sqlite_errorcode == sqlite3.SQLITE_BUSY
     assert not store._db.in_transaction
+
+
+def test_a_database_in_memory_has_no_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = open_store("sqlite:///:memory:")
+    try:
+        with store.transaction():
+            pass
+    finally:
+        store.close()
+    assert list(tmp_path.iterdir()) == []
