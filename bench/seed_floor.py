@@ -15,13 +15,13 @@ faster than this on the same machine, whatever its Python does.
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _harness import REPO, child_env, spoke_command  # bench/_harness.py, beside this script
 
 #: The tables a seed fills, in the order it fills them.
 TABLES = ("objects", "object_writes", "search_text", "search_numbers")
@@ -56,9 +56,8 @@ def main() -> None:
 
 def _migrate(target: Path) -> None:
     """Create the schema with Spoke's own migrations, as ``spoke seed`` would."""
-    url = f"sqlite:///{target}"
-    command = [sys.executable, "-m", "spoke", "migrate", "--database", url]
-    subprocess.run(command, check=True, capture_output=True, env={**os.environ})
+    command = spoke_command("migrate", "--database", f"sqlite:///{target}")
+    subprocess.run(command, check=True, capture_output=True, cwd=REPO, env=child_env())
 
 
 def _copy(source: Path, target: Path, cache_mb: int) -> dict[str, float]:

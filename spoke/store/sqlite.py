@@ -488,7 +488,7 @@ class SQLiteStore(SQLiteAssociationReads, Store):
     def _write(self, wait_ms: int) -> Iterator[SQLiteTransaction]:
         """A write transaction, once this store's turn has come (waiting up to
         ``wait_ms`` for it, and as long again for SQLite's lock; sqlite_writers.py)."""
-        with self._writers.turn(wait_ms / 1000):
+        with self._writers.turn(wait_ms / 1000), self._busy_timeout(wait_ms):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 transaction = SQLiteTransaction(self._db)
@@ -501,6 +501,18 @@ class SQLiteStore(SQLiteAssociationReads, Store):
                     self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def _busy_timeout(self, wait_ms: int) -> Iterator[None]:
+        """SQLite's own wait for its write lock, ``wait_ms`` for the block."""
+        if wait_ms == _BUSY_TIMEOUT_MS:
+            yield
+            return
+        self._db.execute(f"PRAGMA busy_timeout = {wait_ms}")
+        try:
+            yield
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -821,15 +833,12 @@ class SQLiteStore(SQLiteAssociationReads, Store):
     def keep_search_count(self, object_type: str, condition: Condition) -> None:
         # BEGIN IMMEDIATE holds off every writer while the rows are counted; when a
         # writer keeps it waiting, the count is not kept.
-        self._db.execute(f"PRAGMA busy_timeout = {_KEEP_COUNT_WAIT_MS}")
         try:
             with self._write(_KEEP_COUNT_WAIT_MS):
                 self._db.execute(*_SEARCH_SQL.keep_count(object_type, condition))
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
-        finally:
-            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
 
     def search_index_complete(self) -> bool:
         (complete,) = self._db.execute("SELECT complete FROM search_index_state").fetchone()

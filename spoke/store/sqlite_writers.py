@@ -44,31 +44,28 @@ class WriterTurns:
     def turn(self, wait_s: float) -> Iterator[None]:
         """Hold the lock for the block, waiting for it up to ``wait_s`` seconds; past
         that, raise what SQLite raises when its write lock stays taken."""
-        fd = self._fd
-        if fd is None:
+        if self._fd is not None and not _try_lock(self._fd):
+            _wait_for_lock(self._fd, wait_s)
+        with self._held():
             yield
-            return
-        if not _try_lock(fd):
-            _wait_for_lock(fd, wait_s)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
 
     @contextmanager
     def turn_if_free(self) -> Iterator[bool]:
         """Hold the lock for the block if no one holds it now; say whether it is held."""
-        fd = self._fd
-        if fd is None:
-            yield True
-            return
-        if not _try_lock(fd):
+        if self._fd is not None and not _try_lock(self._fd):
             yield False
             return
-        try:
+        with self._held():
             yield True
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """Give the lock back when the block ends, however it ends."""
+        try:
+            yield
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         if self._fd is not None:
